@@ -1,0 +1,48 @@
+/**
+ * Tollgate's error hierarchy. The CLI maps each class to an exit code with `instanceof`,
+ * prints `message` and `hint` and never a stack trace: these errors are the user's to fix,
+ * not bugs. Anything else that escapes is a bug and is reported as one.
+ */
+export class TollgateError extends Error {
+  /** Process exit code the CLI uses for this kind of failure. */
+  readonly exitCode: number = 1;
+  /** What to do next, shown on its own line under the message. */
+  readonly hint: string | undefined;
+
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad flags or arguments (sysexits EX_USAGE). */
+export class UsageError extends TollgateError {
+  override readonly exitCode: number = 64;
+}
+
+/** A program or file Tollgate needs is not on this machine (EX_UNAVAILABLE). */
+export class DependencyError extends TollgateError {
+  override readonly exitCode: number = 69;
+}
+
+/** A step of the local stack failed: migration, start-up, health (EX_SOFTWARE). */
+export class StackError extends TollgateError {
+  override readonly exitCode: number = 70;
+  readonly step: string;
+
+  constructor(step: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(`${step}: ${message}`, options);
+    this.step = step;
+  }
+}
+
+/** A port the stack needs is taken by another process (EX_CANTCREAT). */
+export class PortInUseError extends StackError {
+  override readonly exitCode: number = 73;
+}
+
+/** Configuration is invalid (EX_CONFIG). */
+export class ConfigError extends TollgateError {
+  override readonly exitCode: number = 78;
+}

@@ -1,0 +1,38 @@
+/** The `tollgate` command line: parses flags, wires commands, maps errors to exit codes. */
+import { Command, CommanderError } from 'commander';
+import { TollgateError } from '../config/errors.ts';
+import { registerStack } from './commands/stack.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('tollgate')
+    .description('Tells, minutes after a deployment, whether the build works and may be promoted.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerStack(program);
+  return program;
+}
+
+/** Print a user-facing error without a stack trace; return the exit code. */
+export function reportError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
+  if (e instanceof CommanderError) {
+    // Commander has already printed its message; help and --version are not errors.
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 64;
+  }
+  if (e instanceof TollgateError) {
+    write(`tollgate: ${e.message}\n`);
+    if (e.hint) write(`  fix: ${e.hint}\n`);
+    return e.exitCode;
+  }
+  // Not the user's mistake: keep the stack so the bug can be found.
+  write(`tollgate: internal error (a bug in Tollgate, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+  return 70;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    return reportError(e);
+  }
+}

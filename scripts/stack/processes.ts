@@ -1,0 +1,103 @@
+/** Start, watch and stop the stack's processes by PID; probe ports and HTTP endpoints. */
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Start a long-running server detached in its own process group, its output appended to
+ * `logFile`, so it outlives this CLI and `down` can stop it (and its workers) by PID.
+ */
+export function spawnDetached(command: string, args: string[], logFile: string, options: SpawnOptions = {}): number {
+  const fd = openSync(logFile, 'a');
+  try {
+    const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', fd, fd] });
+    if (!child.pid) throw new Error(`could not start ${command}`);
+    child.unref();
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Send `signal`, wait up to `graceMs` for the process to exit, then SIGKILL its group. */
+export async function stopPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+  if (!isAlive(pid)) return;
+  try {
+    process.kill(pid!, signal);
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return;
+    await sleep(25);
+  }
+  for (const target of [-pid!, pid!]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      /* already gone, or not a group leader */
+    }
+  }
+  while (isAlive(pid)) await sleep(25);
+}
+
+/** True when nothing listens on 127.0.0.1:port (we can bind it ourselves). */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+export interface HttpProbe {
+  status: number;
+  body: string;
+}
+
+export async function probe(url: string, timeoutMs = 2_000): Promise<HttpProbe> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  return { status: res.status, body: await res.text() };
+}
+
+/**
+ * Poll `url` until `accept` says yes or `timeoutMs` passes. Gives up early when `alive()`
+ * says the server process died, so a crash is reported at once rather than after the wait.
+ */
+export async function waitForHttp(
+  url: string,
+  options: { timeoutMs: number; accept?: (p: HttpProbe) => boolean; alive?: () => boolean },
+): Promise<HttpProbe> {
+  const accept = options.accept ?? ((p) => p.status === 200);
+  const deadline = Date.now() + options.timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (options.alive && !options.alive()) throw new Error(`the process serving ${url} exited (last: ${last})`);
+    try {
+      const p = await probe(url);
+      if (accept(p)) return p;
+      last = `HTTP ${p.status} ${p.body.slice(0, 200)}`;
+    } catch (e) {
+      last = describeFetchError(e);
+    }
+    await sleep(50);
+  }
+  throw new Error(`${url} did not answer in ${Math.round(options.timeoutMs / 1000)} s (last: ${last})`);
+}
+
+export function describeFetchError(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (e as Error).message;
+}

@@ -1,0 +1,87 @@
+/** The stack's state.json and secrets.json: small, private (0600) files under the stack dir. */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackPorts } from './paths.ts';
+
+export interface StackState {
+  version: 1;
+  build: string;
+  faults: string[];
+  portBase: number;
+  ports: StackPorts;
+  pids: { postgres: number; api: number; web: number };
+  urls: { web: string; api: string; readyz: string };
+  /** Contains the app role's password: the file is 0600 and git-ignored. */
+  databaseUrl: string;
+  adminEmail: string;
+  startedAt: string;
+  deployedAt: string;
+}
+
+export interface StackSecrets {
+  adminEmail: string;
+  adminPassword: string;
+  secretKey: string;
+  dbPassword: string;
+}
+
+export const stateFile = (dir: string) => join(dir, 'state.json');
+export const secretsFile = (dir: string) => join(dir, 'secrets.json');
+
+export function readState(dir: string): StackState | undefined {
+  const file = stateFile(dir);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as StackState;
+  } catch {
+    return undefined; // a torn or hand-edited file is treated as "no stack recorded"
+  }
+}
+
+/** Write via rename so a crash never leaves a half-written state file. */
+export function writePrivateJson(file: string, value: unknown): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+}
+
+export function writeState(dir: string, state: StackState): void {
+  writePrivateJson(stateFile(dir), state);
+}
+
+export function removeState(dir: string): void {
+  rmSync(stateFile(dir), { force: true });
+}
+
+const token = (bytes: number) => randomBytes(bytes).toString('base64url');
+
+/**
+ * Secrets are generated once per stack directory and reused, so redeploys keep working
+ * logins. ADMIN_EMAIL / ADMIN_PASSWORD from the environment take precedence.
+ */
+export function loadSecrets(dir: string, env: NodeJS.ProcessEnv = process.env): StackSecrets {
+  mkdirSync(dir, { recursive: true });
+  const file = secretsFile(dir);
+  let stored: Partial<StackSecrets> = {};
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<StackSecrets>;
+    } catch {
+      stored = {};
+    }
+  }
+  const secrets: StackSecrets = {
+    adminEmail: stored.adminEmail ?? 'admin@tagtrust.local',
+    adminPassword: stored.adminPassword ?? token(18),
+    secretKey: stored.secretKey ?? token(32),
+    dbPassword: stored.dbPassword ?? token(18),
+  };
+  if (JSON.stringify(secrets) !== JSON.stringify(stored)) writePrivateJson(file, secrets);
+  return {
+    ...secrets,
+    adminEmail: env.ADMIN_EMAIL?.trim() || secrets.adminEmail,
+    adminPassword: env.ADMIN_PASSWORD || secrets.adminPassword,
+  };
+}

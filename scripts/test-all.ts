@@ -1,0 +1,159 @@
+/**
+ * `npm test`: every test Tollgate has, in one run, ending with one `N passed, N failed` line.
+ *   app       the reference app's pytest suite (its own throwaway PostgreSQL)
+ *   unit      the harness's unit tests (`*.test.ts` beside the code, node:test)
+ *   selftest  Tollgate's own end-to-end tests (selftest/*.test.ts: the stack command, …)
+ *   e2e       the Playwright suites against a freshly booted local stack
+ * `--only a,b` runs a subset. A group that crashes counts as one failure, never as zero tests.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { PYTHON, REFERENCE_APP, REPO_ROOT } from './stack/paths.ts';
+
+interface Counts { passed: number; failed: number; skipped: number }
+interface Group { name: string; run: () => Promise<Counts> }
+
+const REPORTS = join(REPO_ROOT, 'reports', 'tests');
+const E2E_STACK_DIR = join(REPO_ROOT, '.tollgate', 'test-stack');
+const E2E_PORT_BASE = process.env.TOLLGATE_TEST_PORT_BASE ?? '18180';
+
+function exec(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, env: options.env ?? process.env, stdio: 'inherit' });
+    child.on('error', (e) => {
+      console.error(`could not start ${command}: ${e.message}`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function findFiles(dir: string, pattern: RegExp, skip: Set<string>): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (skip.has(entry.name) || entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...findFiles(path, pattern, skip));
+    else if (pattern.test(entry.name)) out.push(path);
+  }
+  return out.sort();
+}
+
+/** Counts from node:test's TAP summary (`# pass N`, `# fail N`, `# skipped N`). */
+export function countsFromTap(tap: string): Counts | undefined {
+  const n = (key: string) => Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(tap)?.[1]);
+  const [passed, failed, skipped, cancelled, todo] = ['pass', 'fail', 'skipped', 'cancelled', 'todo'].map(n);
+  if (passed === undefined || Number.isNaN(passed)) return undefined;
+  return { passed, failed: (failed || 0) + (cancelled || 0), skipped: (skipped || 0) + (todo || 0) };
+}
+
+/** Counts from a JUnit XML file's <testsuite> elements (pytest writes one). */
+export function countsFromJunit(xml: string): Counts | undefined {
+  const suites = [...xml.matchAll(/<testsuite\b([^>]*)>/g)].map((m) => m[1]!);
+  if (!suites.length) return undefined;
+  const attr = (s: string, k: string) => Number(new RegExp(`\\b${k}="(\\d+)"`).exec(s)?.[1] ?? 0);
+  const total = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const s of suites) for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += attr(s, k);
+  return { passed: total.tests - total.failures - total.errors - total.skipped, failed: total.failures + total.errors, skipped: total.skipped };
+}
+
+/** Counts from Playwright's JSON reporter (`stats`). A flaky test passed, so it counts as passed. */
+export function countsFromPlaywright(json: string): Counts | undefined {
+  const stats = (JSON.parse(json) as { stats?: { expected: number; unexpected: number; flaky: number; skipped: number } }).stats;
+  return stats && { passed: stats.expected + stats.flaky, failed: stats.unexpected, skipped: stats.skipped };
+}
+
+const crashed = (name: string, why: string): Counts => {
+  console.error(`\n${name}: ${why} — counted as 1 failure`);
+  return { passed: 0, failed: 1, skipped: 0 };
+};
+
+async function nodeTests(name: string, files: string[]): Promise<Counts> {
+  if (!files.length) return crashed(name, 'no test files found');
+  const tap = join(REPORTS, `${name}.tap`);
+  rmSync(tap, { force: true });
+  const code = await exec(process.execPath, [
+    '--import', 'tsx', '--test',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    ...files.map((f) => relative(REPO_ROOT, f)),
+  ]);
+  const counts = existsSync(tap) ? countsFromTap(readFileSync(tap, 'utf8')) : undefined;
+  if (!counts) return crashed(name, `node --test exited ${code} without a summary`);
+  if (code !== 0 && counts.failed === 0) return { ...counts, failed: 1 };
+  return counts;
+}
+
+const groups: Group[] = [
+  {
+    name: 'app',
+    run: async () => {
+      const xml = join(REPORTS, 'app.junit.xml');
+      rmSync(xml, { force: true });
+      const code = await exec(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${xml}`, 'api/tests'], { cwd: REFERENCE_APP });
+      const counts = existsSync(xml) ? countsFromJunit(readFileSync(xml, 'utf8')) : undefined;
+      if (!counts) return crashed('app', `pytest exited ${code} without a report`);
+      return code !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts;
+    },
+  },
+  {
+    name: 'unit',
+    run: () => nodeTests('unit', findFiles(REPO_ROOT, /\.test\.ts$/, new Set(['node_modules', 'reference-app', 'selftest', 'reports', 'test-results']))),
+  },
+  {
+    name: 'selftest',
+    run: () => nodeTests('selftest', findFiles(join(REPO_ROOT, 'selftest'), /\.test\.ts$/, new Set())),
+  },
+  {
+    name: 'e2e',
+    run: async () => {
+      const env = { ...process.env, TOLLGATE_STACK_DIR: E2E_STACK_DIR };
+      const tollgate = [join(REPO_ROOT, 'scripts', 'tollgate.js')];
+      const upCode = await exec(process.execPath, [...tollgate, 'stack', 'up', '--port-base', E2E_PORT_BASE, '--build', 'e2e'], { env });
+      if (upCode !== 0) return crashed('e2e', `the local stack did not start (exit ${upCode})`);
+      try {
+        const json = join(REPO_ROOT, 'reports', 'playwright', 'results.json');
+        rmSync(json, { force: true });
+        const code = await exec(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test'], { env });
+        const counts = existsSync(json) ? countsFromPlaywright(readFileSync(json, 'utf8')) : undefined;
+        if (!counts) return crashed('e2e', `playwright exited ${code} without a report`);
+        return code !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts;
+      } finally {
+        await exec(process.execPath, [...tollgate, 'stack', 'down', '--purge'], { env });
+      }
+    },
+  },
+];
+
+async function main(): Promise<number> {
+  const onlyIndex = process.argv.indexOf('--only');
+  const only = onlyIndex > 0 ? new Set(process.argv[onlyIndex + 1]?.split(',')) : undefined;
+  const selected = groups.filter((g) => !only || only.has(g.name));
+  if (!selected.length) {
+    console.error(`--only: no such group. Groups: ${groups.map((g) => g.name).join(', ')}`);
+    return 64;
+  }
+  mkdirSync(REPORTS, { recursive: true });
+  const results: { name: string; counts: Counts; seconds: number }[] = [];
+  for (const group of selected) {
+    console.log(`\n=== ${group.name} ===`);
+    const t0 = performance.now();
+    let counts: Counts;
+    try {
+      counts = await group.run();
+    } catch (e) {
+      counts = crashed(group.name, (e as Error).stack ?? String(e));
+    }
+    results.push({ name: group.name, counts, seconds: (performance.now() - t0) / 1000 });
+  }
+  console.log('\n=== summary ===');
+  for (const r of results) {
+    console.log(`  ${r.name.padEnd(9)} ${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.skipped} skipped  (${r.seconds.toFixed(1)} s)`);
+  }
+  const total = results.reduce((t, r) => ({ passed: t.passed + r.counts.passed, failed: t.failed + r.counts.failed, skipped: t.skipped + r.counts.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  return total.failed > 0 || total.passed === 0 ? 1 : 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main();
