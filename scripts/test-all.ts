@@ -9,6 +9,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { resolveChromium } from '../config/browser.ts';
+import { resolveTarget } from '../config/target.ts';
 import { PYTHON, REFERENCE_APP, REPO_ROOT } from './stack/paths.ts';
 
 interface Counts { passed: number; failed: number; skipped: number }
@@ -85,6 +87,51 @@ async function nodeTests(name: string, files: string[]): Promise<Counts> {
   return counts;
 }
 
+const WEB_FAULTS = ['dashboard_counts_zero', 'link_button_missing', 'signout_broken', 'verify_button_missing'];
+
+async function playwright(args: string[], jsonFile: string, env: NodeJS.ProcessEnv, label: string): Promise<Counts> {
+  rmSync(jsonFile, { force: true });
+  const code = await exec(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...args], { env });
+  const counts = existsSync(jsonFile) ? countsFromPlaywright(readFileSync(jsonFile, 'utf8')) : undefined;
+  if (!counts) return crashed(label, `playwright exited ${code} without a report`);
+  return code !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts;
+}
+
+const add = (a: Counts, b: Counts): Counts => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped });
+
+/**
+ * The harness's Playwright suites on a healthy stack, then the web app's own fault tests on the
+ * healthy stack and again after redeploying it with the web faults on.
+ */
+async function e2e(): Promise<Counts> {
+  const env = { ...process.env, TOLLGATE_STACK_DIR: E2E_STACK_DIR };
+  const stack = (...args: string[]) => exec(process.execPath, [join(REPO_ROOT, 'scripts', 'tollgate.js'), 'stack', ...args], { env });
+  const upCode = await stack('up', '--port-base', E2E_PORT_BASE, '--build', 'e2e');
+  if (upCode !== 0) return crashed('e2e', `the local stack did not start (exit ${upCode})`);
+  try {
+    let total = await playwright([], join(REPO_ROOT, 'reports', 'playwright', 'results.json'), env, 'e2e');
+    const target = resolveTarget(env);
+    const webEnv = {
+      ...env,
+      TAGTRUST_WEB_URL: target.webURL,
+      TAGTRUST_ADMIN_EMAIL: target.admin.email,
+      TAGTRUST_ADMIN_PASSWORD: target.admin.password,
+      TAGTRUST_CHROMIUM: resolveChromium().executablePath ?? '',
+    };
+    const webConfig = ['--config', join(REFERENCE_APP, 'web', 'e2e', 'playwright.config.ts')];
+    for (const faults of [[], WEB_FAULTS]) {
+      if (faults.length && (await stack('up', '--port-base', E2E_PORT_BASE, '--build', 'e2e', '--faults', faults.join(','), '--quiet')) !== 0) {
+        return add(total, crashed('e2e', 'the stack could not be redeployed with the web faults'));
+      }
+      const json = join(REPO_ROOT, 'reports', 'playwright', `reference-web${faults.length ? '-faults' : ''}.json`);
+      total = add(total, await playwright(webConfig, json, { ...webEnv, TAGTRUST_E2E_JSON: json }, 'e2e'));
+    }
+    return total;
+  } finally {
+    await stack('down', '--purge');
+  }
+}
+
 const groups: Group[] = [
   {
     name: 'app',
@@ -105,25 +152,7 @@ const groups: Group[] = [
     name: 'selftest',
     run: () => nodeTests('selftest', findFiles(join(REPO_ROOT, 'selftest'), /\.test\.ts$/, new Set())),
   },
-  {
-    name: 'e2e',
-    run: async () => {
-      const env = { ...process.env, TOLLGATE_STACK_DIR: E2E_STACK_DIR };
-      const tollgate = [join(REPO_ROOT, 'scripts', 'tollgate.js')];
-      const upCode = await exec(process.execPath, [...tollgate, 'stack', 'up', '--port-base', E2E_PORT_BASE, '--build', 'e2e'], { env });
-      if (upCode !== 0) return crashed('e2e', `the local stack did not start (exit ${upCode})`);
-      try {
-        const json = join(REPO_ROOT, 'reports', 'playwright', 'results.json');
-        rmSync(json, { force: true });
-        const code = await exec(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test'], { env });
-        const counts = existsSync(json) ? countsFromPlaywright(readFileSync(json, 'utf8')) : undefined;
-        if (!counts) return crashed('e2e', `playwright exited ${code} without a report`);
-        return code !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts;
-      } finally {
-        await exec(process.execPath, [...tollgate, 'stack', 'down', '--purge'], { env });
-      }
-    },
-  },
+  { name: 'e2e', run: e2e },
 ];
 
 async function main(): Promise<number> {

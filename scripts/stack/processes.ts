@@ -1,6 +1,6 @@
 /** Start, watch and stop the stack's processes by PID; probe ports and HTTP endpoints. */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -8,9 +8,15 @@ export function isAlive(pid: number | undefined): boolean {
   if (!pid) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A process that exited but was not yet reaped by its (adoptive) parent still answers
+  // kill(pid, 0); it is gone for our purposes: it holds no port and does no work.
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
   }
 }
 
