@@ -31,9 +31,16 @@ export function findPgBin(env: NodeJS.ProcessEnv = process.env): string {
   });
 }
 
+/** runuser is in sbin, which a root shell's PATH may lack (cron, CI runners). */
+export function findRunuser(): string {
+  const found = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find(existsSync);
+  if (!found) throw new DependencyError('runuser not found: as root, PostgreSQL must be started as the postgres user.', { hint: 'Install util-linux, or run Tollgate as a non-root user.' });
+  return found;
+}
+
 /** Run a PostgreSQL binary as the cluster's owner: `postgres` when we are root (it refuses root). */
 async function asOwner(bin: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return isRoot() ? run('runuser', ['-u', 'postgres', '--', bin, ...args]) : run(bin, args);
+  return isRoot() ? run(findRunuser(), ['-u', 'postgres', '--', bin, ...args]) : run(bin, args);
 }
 
 function ownByPostgres(path: string): void {
