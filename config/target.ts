@@ -45,13 +45,14 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): Target {
       hint: 'Start the local stack with `npx tollgate stack up`, or set TOLLGATE_WEB_URL (and ADMIN_EMAIL, ADMIN_PASSWORD) for a deployed environment.',
     });
   }
-  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { urls: { web: string; api: string }; build: string; adminEmail: string };
-  const secrets = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { adminPassword: string };
+  const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { urls: { web: string; api: string }; build: string };
+  // The stack's own record of its admin: ADMIN_* only seed a new stack (see stack/state.ts).
+  const secrets = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { adminEmail: string; adminPassword: string };
   return {
     webURL: state.urls.web,
     apiURL: state.urls.api,
     build: state.build,
-    admin: { email: env.ADMIN_EMAIL || state.adminEmail, password: env.ADMIN_PASSWORD || secrets.adminPassword },
+    admin: { email: secrets.adminEmail, password: secrets.adminPassword },
     source: 'local-stack',
   };
 }

@@ -22,6 +22,7 @@ export function renderUp(r: UpResult): string {
     `  database   postgresql://${new URL(s.databaseUrl).username}@127.0.0.1:${s.ports.db}/${new URL(s.databaseUrl).pathname.slice(1)}  (password in ${r.stackDir}/state.json)`,
     `  admin      ${s.adminEmail}  (password from ${r.adminPasswordSource})`,
     `  stop with  npx tollgate stack down`,
+    ...r.warnings.map((w) => `warning: ${w}`),
   ];
   return lines.join('\n') + '\n';
 }

@@ -29,6 +29,7 @@ export interface UpResult {
   ready: { ok: boolean; detail: string };
   adminPasswordSource: string;
   stackDir: string;
+  warnings: string[];
 }
 
 const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -118,8 +119,11 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   // PostgreSQL runs as `postgres` when we are root: it must be able to reach its data dir.
   chmodSync(dir, 0o755);
-  const secrets = loadSecrets(dir, env);
-  const adminPasswordSource = env.ADMIN_PASSWORD ? 'ADMIN_PASSWORD' : join(dir, 'secrets.json');
+  const { secrets, mismatched } = loadSecrets(dir, env);
+  const adminPasswordSource = env.ADMIN_PASSWORD && !mismatched.includes('ADMIN_PASSWORD') ? 'ADMIN_PASSWORD' : join(dir, 'secrets.json');
+  const warnings = mismatched.length
+    ? [`${mismatched.join(' and ')} differ from the admin this stack was created with (${join(dir, 'secrets.json')}); they are ignored. \`npx tollgate stack down --purge\` starts over with them.`]
+    : [];
   const previous = readState(dir);
   const urls = { web: `http://127.0.0.1:${ports.web}`, api: `http://127.0.0.1:${ports.web}/api`, readyz: `http://127.0.0.1:${ports.web}/readyz` };
   const deployment = (databaseUrl: string): ApiDeployment => ({
@@ -129,12 +133,12 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
   const finish = async (state: StackState, action: UpResult['action']): Promise<UpResult> => {
     const ready = await step('ready', () => readiness(state.urls.web), (r) => r.detail);
     writeState(dir, state);
-    return { state, action, ms: performance.now() - t0, ready, adminPasswordSource, stackDir: dir };
+    return { state, action, ms: performance.now() - t0, ready, adminPasswordSource, stackDir: dir, warnings };
   };
 
   const reusable = previous && previous.portBase === portBase && (await healthy(previous));
-  if (reusable && previous.build === build && sameFaults(previous.faults, faults) && previous.adminEmail === secrets.adminEmail) {
-    return { state: previous, action: 'unchanged', ms: performance.now() - t0, ready: await readiness(previous.urls.web), adminPasswordSource, stackDir: dir };
+  if (reusable && previous.build === build && sameFaults(previous.faults, faults)) {
+    return { state: previous, action: 'unchanged', ms: performance.now() - t0, ready: await readiness(previous.urls.web), adminPasswordSource, stackDir: dir, warnings };
   }
 
   const running: Partial<StackState['pids']> = reusable ? { ...previous.pids } : {};

@@ -58,10 +58,11 @@ export function removeState(dir: string): void {
 const token = (bytes: number) => randomBytes(bytes).toString('base64url');
 
 /**
- * Secrets are generated once per stack directory and reused, so redeploys keep working
- * logins. ADMIN_EMAIL / ADMIN_PASSWORD from the environment take precedence.
+ * Secrets are generated once per stack directory and reused, so redeploys keep working logins.
+ * ADMIN_EMAIL / ADMIN_PASSWORD seed a new stack's admin; after that the API keeps the admin it
+ * created, so differing values are reported in `mismatched` rather than silently claimed.
  */
-export function loadSecrets(dir: string, env: NodeJS.ProcessEnv = process.env): StackSecrets {
+export function loadSecrets(dir: string, env: NodeJS.ProcessEnv = process.env): { secrets: StackSecrets; mismatched: string[] } {
   mkdirSync(dir, { recursive: true });
   const file = secretsFile(dir);
   let stored: Partial<StackSecrets> = {};
@@ -73,15 +74,15 @@ export function loadSecrets(dir: string, env: NodeJS.ProcessEnv = process.env): 
     }
   }
   const secrets: StackSecrets = {
-    adminEmail: stored.adminEmail ?? 'admin@tagtrust.local',
-    adminPassword: stored.adminPassword ?? token(18),
+    adminEmail: stored.adminEmail ?? (env.ADMIN_EMAIL?.trim() || 'admin@tagtrust.local'),
+    adminPassword: stored.adminPassword ?? (env.ADMIN_PASSWORD || token(18)),
     secretKey: stored.secretKey ?? token(32),
     dbPassword: stored.dbPassword ?? token(18),
   };
   if (JSON.stringify(secrets) !== JSON.stringify(stored)) writePrivateJson(file, secrets);
-  return {
-    ...secrets,
-    adminEmail: env.ADMIN_EMAIL?.trim() || secrets.adminEmail,
-    adminPassword: env.ADMIN_PASSWORD || secrets.adminPassword,
-  };
+  const mismatched = [
+    env.ADMIN_EMAIL?.trim() && env.ADMIN_EMAIL.trim() !== secrets.adminEmail ? 'ADMIN_EMAIL' : undefined,
+    env.ADMIN_PASSWORD && env.ADMIN_PASSWORD !== secrets.adminPassword ? 'ADMIN_PASSWORD' : undefined,
+  ].filter((v): v is string => !!v);
+  return { secrets, mismatched };
 }
