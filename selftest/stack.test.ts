@@ -176,6 +176,20 @@ describe('tollgate stack: bad input', { concurrency: false }, () => {
     assert.equal(existsSync(join(dir, 'state.json')), false);
   });
 
+  test('as root, a stack directory the postgres user cannot reach is named with the fix', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
+    const locked = mkdtempSync(join(tmpdir(), 'tollgate-locked-')); // mkdtemp makes it 0700
+    try {
+      const r = await tollgate(['stack', 'up', '--port-base', String(BASE + 30)], { TOLLGATE_STACK_DIR: join(locked, 'stack') });
+      assert.equal(r.code, 70, r.stderr);
+      assert.match(r.stderr, /^tollgate: postgres: the postgres user cannot reach .*tollgate-locked-/m);
+      assert.match(r.stderr, /TOLLGATE_STACK_DIR/);
+      noStackTrace(r);
+      assert.ok(await portIsFree(BASE + 32), 'PostgreSQL was not started');
+    } finally {
+      rmSync(locked, { recursive: true, force: true });
+    }
+  });
+
   test('unknown faults and malformed build ids are usage errors listing what is allowed', async () => {
     const faults = await tollgate(['stack', 'up', '--faults', 'no_such_fault'], env);
     assert.equal(faults.code, 64);

@@ -45,9 +45,9 @@ async function asOwner(bin: string, args: string[]): Promise<{ stdout: string; s
 
 function ownByPostgres(path: string): void {
   if (!isRoot()) return;
-  const uid = Number(readFileSyncSafe('/etc/passwd').match(/^postgres:[^:]*:(\d+):(\d+):/m)?.[1]);
-  const gid = Number(readFileSyncSafe('/etc/passwd').match(/^postgres:[^:]*:(\d+):(\d+):/m)?.[2]);
-  if (!Number.isInteger(uid)) {
+  const entry = /^postgres:[^:]*:(\d+):(\d+):/m.exec(readFileSyncSafe('/etc/passwd'));
+  const [uid, gid] = [Number(entry?.[1]), Number(entry?.[2])];
+  if (!entry) {
     throw new DependencyError('Running as root, but there is no `postgres` user to own the cluster.', {
       hint: 'Install the `postgresql` package (it creates the user) with `bash scripts/bootstrap.sh`.',
     });
@@ -75,6 +75,15 @@ export async function ensureCluster(pgBin: string, cluster: Cluster): Promise<'c
   rmSync(cluster.dataDir, { recursive: true, force: true });
   mkdirSync(cluster.dataDir, { recursive: true, mode: 0o700 });
   ownByPostgres(cluster.dataDir);
+  if (isRoot()) {
+    // A repository under a 0700 home (/root) is invisible to the postgres user.
+    await asOwner('/usr/bin/test', ['-w', cluster.dataDir]).catch(() => {
+      rmSync(cluster.dataDir, { recursive: true, force: true });
+      throw new StackError('postgres', `the postgres user cannot reach ${cluster.dataDir} (a parent directory is not world-searchable).`, {
+        hint: 'Set TOLLGATE_STACK_DIR to a directory under /var/tmp or /tmp, or make the parent directories searchable (chmod o+x).',
+      });
+    });
+  }
   try {
     await asOwner(join(pgBin, 'initdb'), [
       '-D', cluster.dataDir, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8',
