@@ -42,7 +42,30 @@ export class PortInUseError extends StackError {
   override readonly exitCode: number = 73;
 }
 
+/** The target's host cannot be resolved or reached (EX_NOHOST). */
+export class UnreachableError extends TollgateError {
+  override readonly exitCode: number = 68;
+}
+
+/** The target refused our credentials (EX_NOPERM). */
+export class AuthError extends TollgateError {
+  override readonly exitCode: number = 77;
+}
+
+/** The target's data or schema is not what Tollgate needs, e.g. migrations not run (EX_DATAERR). */
+export class SchemaError extends TollgateError {
+  override readonly exitCode: number = 65;
+}
+
+/** The work was cut off (signal, terminated connection) and rolled back (EX_TEMPFAIL). */
+export class InterruptedError extends TollgateError {
+  override readonly exitCode: number = 75;
+}
+
 /** Configuration is invalid (EX_CONFIG). */
 export class ConfigError extends TollgateError {
   override readonly exitCode: number = 78;
 }
+
+/** The environment is READ_ONLY and the command would write (EX_CONFIG: the environment forbids it). */
+export class ReadOnlyError extends ConfigError {}

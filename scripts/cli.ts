@@ -1,6 +1,7 @@
 /** The `tollgate` command line: parses flags, wires commands, maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
 import { TollgateError } from '../config/errors.ts';
+import { registerSeed } from './commands/seed.ts';
 import { registerStack } from './commands/stack.ts';
 
 export function buildProgram(): Command {
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerStack(program);
+  registerSeed(program);
   return program;
 }
 

@@ -1,0 +1,150 @@
+/**
+ * Environments, parsed once at the edge. Sources, strongest first: flags, the process
+ * environment (keys prefixed TOLLGATE_, e.g. TOLLGATE_READ_ONLY), the git-ignored
+ * `.env.<name>.local`, the committed `config/environments/<name>.env`. Secrets (the database
+ * URL, DATABASE_PASSWORD_COMMAND) come only from the process environment or the local file.
+ * Every problem is collected, with its file and key, before anything runs.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { REPO_ROOT, stackDir } from '../scripts/stack/paths.ts';
+
+export const ENVIRONMENTS_DIR = join(REPO_ROOT, 'config', 'environments');
+
+export interface Environment {
+  name: string;
+  description: string;
+  webURL: string | undefined;
+  apiURL: string | undefined;
+  readOnly: boolean;
+  /** Name of the variable holding the database URL (its value is a secret). */
+  databaseUrlVar: string;
+  /** Undefined when neither the variable nor (for `local`) the stack provides one. */
+  databaseUrl: string | undefined;
+  databasePasswordCommand: string | undefined;
+  nextEnv: string | undefined;
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Flag values, strongest of all (same keys as the files). */
+  flags?: Record<string, string | undefined>;
+  dir?: string;
+  localDir?: string;
+}
+
+const KEYS = ['DESCRIPTION', 'WEB_URL', 'API_URL', 'READ_ONLY', 'DATABASE_URL_VAR', 'NEXT_ENV'] as const;
+type Key = (typeof KEYS)[number];
+
+const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), 'must be an http(s) URL');
+const schema = z.object({
+  DESCRIPTION: z.string().optional(),
+  WEB_URL: httpUrl.optional(),
+  API_URL: httpUrl.optional(),
+  READ_ONLY: z.enum(['true', 'false'], { message: 'must be true or false' }),
+  DATABASE_URL_VAR: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)'),
+  NEXT_ENV: z.string().optional(),
+});
+
+export function knownEnvironments(dir = ENVIRONMENTS_DIR): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.env')).map((f) => f.slice(0, -4)).sort() : [];
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  return existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+}
+
+/** postgres:// or postgresql:// with a host and a database; the message never shows the value. */
+export function databaseUrlProblem(value: string): string | undefined {
+  try {
+    const u = new URL(value);
+    if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') return 'must start with postgresql://';
+    if (!u.hostname) return 'has no host';
+    if (u.pathname.length <= 1) return 'names no database (postgresql://user@host:5432/DATABASE)';
+    return undefined;
+  } catch {
+    return 'is not a URL (expected postgresql://user:password@host:5432/database)';
+  }
+}
+
+export function loadEnvironment(name: string, options: LoadOptions = {}): Environment {
+  const env = options.env ?? process.env;
+  const dir = options.dir ?? ENVIRONMENTS_DIR;
+  const known = knownEnvironments(dir);
+  if (!known.includes(name)) {
+    throw new ConfigError(`Unknown environment "${name}". Known: ${known.join(', ')}.`, {
+      hint: `Add ${relative(REPO_ROOT, join(dir, `${name}.env`))} to define it.`,
+    });
+  }
+  const committedFile = join(dir, `${name}.env`);
+  const localFile = join(options.localDir ?? REPO_ROOT, `.env.${name}.local`);
+  const committed = readEnvFile(committedFile);
+  const local = readEnvFile(localFile);
+  const problems: string[] = [];
+  const where = (key: string): string => {
+    if (options.flags?.[key] !== undefined) return 'flag';
+    if (env[`TOLLGATE_${key}`] !== undefined) return `TOLLGATE_${key}`;
+    return relative(REPO_ROOT, key in local ? localFile : committedFile);
+  };
+
+  for (const key of Object.keys(committed)) {
+    if (!(KEYS as readonly string[]).includes(key)) problems.push(`${key} is not a known key (${relative(REPO_ROOT, committedFile)}); known: ${KEYS.join(', ')}`);
+  }
+  const merged: Partial<Record<Key, string>> = {};
+  for (const key of KEYS) {
+    const value = options.flags?.[key] ?? env[`TOLLGATE_${key}`] ?? local[key] ?? committed[key];
+    if (value !== undefined && value !== '') merged[key] = value.trim();
+  }
+  // Safety: production's committed READ_ONLY=true cannot be lifted by any override.
+  if (committed.READ_ONLY === 'true' && merged.READ_ONLY !== 'true') {
+    problems.push(`READ_ONLY is true in ${relative(REPO_ROOT, committedFile)} and cannot be overridden (${where('READ_ONLY')} sets it to "${merged.READ_ONLY}")`);
+  }
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0]);
+      const got = merged[key as Key];
+      problems.push(`${key} ${got === undefined ? 'is required' : `${issue.message}, got "${got}"`} (${where(key)})`);
+    }
+  }
+  if (merged.NEXT_ENV && !known.includes(merged.NEXT_ENV)) {
+    problems.push(`NEXT_ENV must be one of ${known.join(', ')}, got "${merged.NEXT_ENV}" (${where('NEXT_ENV')})`);
+  }
+
+  const urlVar = merged.DATABASE_URL_VAR ?? '';
+  let databaseUrl = (urlVar && (env[urlVar] ?? local[urlVar])) || undefined;
+  if (!databaseUrl && name === 'local') databaseUrl = localStackDatabaseUrl(env);
+  if (databaseUrl) {
+    const problem = databaseUrlProblem(databaseUrl);
+    if (problem) problems.push(`${urlVar} ${problem} (${urlVar in env ? 'process environment' : relative(REPO_ROOT, localFile)})`);
+  }
+  if (problems.length) {
+    throw new ConfigError(`Environment "${name}" is misconfigured:\n  - ${problems.join('\n  - ')}`, {
+      hint: `Fix the values above in ${relative(REPO_ROOT, committedFile)}, ${relative(REPO_ROOT, localFile)} or the process environment.`,
+    });
+  }
+  return {
+    name,
+    description: merged.DESCRIPTION ?? name,
+    webURL: merged.WEB_URL,
+    apiURL: merged.API_URL,
+    readOnly: merged.READ_ONLY === 'true',
+    databaseUrlVar: urlVar,
+    databaseUrl,
+    databasePasswordCommand: env.DATABASE_PASSWORD_COMMAND || local.DATABASE_PASSWORD_COMMAND || undefined,
+    nextEnv: merged.NEXT_ENV,
+  };
+}
+
+function localStackDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const file = join(stackDir(env), 'state.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { databaseUrl?: string }).databaseUrl;
+  } catch {
+    return undefined;
+  }
+}
