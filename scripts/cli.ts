@@ -8,6 +8,8 @@ export function buildProgram(): Command {
   const program = new Command('tollgate')
     .description('Tells, minutes after a deployment, whether the build works and may be promoted.')
     .showHelpAfterError('(run with --help for usage)')
+    // Options after a subcommand belong to it (`seed clean --run X` is clean's --run).
+    .enablePositionalOptions()
     .exitOverride();
   registerStack(program);
   registerSeed(program);

@@ -51,12 +51,9 @@ export async function connect({ env, applicationName }: Target): Promise<pg.Clie
   const problem = databaseUrlProblem(url);
   if (problem) throw new ConfigError(`${env.databaseUrlVar} ${problem}.`, { hint: 'Expected postgresql://user:password@host:5432/database.' });
   const command = env.databasePasswordCommand;
-  const client = new pg.Client({
-    connectionString: url,
-    application_name: applicationName,
-    connectionTimeoutMillis: 10_000,
-    ...(command ? { password: () => passwordFromCommand(command) } : {}),
-  });
+  const client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: 10_000 });
+  // Set after construction: pg merges the parsed URL over its config, which would drop it.
+  if (command) (client as { password?: unknown }).password = () => passwordFromCommand(command);
   // A connection that dies while idle must not crash the process; the next query reports it.
   client.on('error', () => {});
   try {

@@ -76,15 +76,23 @@ async function claimBatches(client: pg.Client, seed: number, count: number): Pro
   return claimed;
 }
 
+/**
+ * Reserve `n` ids from the table's identity sequence. They usually come back contiguous; when
+ * another session drew ids meanwhile they do not, and the exact list is fetched instead.
+ */
 async function reserveIds(client: pg.Client, table: string, n: number): Promise<Float64Array> {
   const ids = new Float64Array(n);
   if (!n) return ids;
-  const { rows: got } = await client.query<{ id: string }>({
-    text: `SELECT nextval(pg_get_serial_sequence($1, 'id')) AS id FROM generate_series(1, $2)`,
-    values: [table, n],
-    rowMode: 'array',
-  } as pg.QueryConfig);
-  for (let i = 0; i < n; i++) ids[i] = Number((got[i] as unknown as string[])[0]);
+  await client.query(`CREATE TEMP TABLE reserved_${table} ON COMMIT DROP AS
+    SELECT nextval(pg_get_serial_sequence('${table}', 'id')) AS id FROM generate_series(1, ${n})`);
+  const { rows: [b] } = await client.query<{ first: string; last: string }>(`SELECT min(id) AS first, max(id) AS last FROM reserved_${table}`);
+  const first = Number(b!.first);
+  if (Number(b!.last) - first + 1 === n) {
+    for (let i = 0; i < n; i++) ids[i] = first + i;
+    return ids;
+  }
+  const { rows } = await client.query({ text: `SELECT id FROM reserved_${table} ORDER BY id`, rowMode: 'array' });
+  for (let i = 0; i < n; i++) ids[i] = Number((rows[i] as unknown as string[])[0]);
   return ids;
 }
 
@@ -105,6 +113,7 @@ async function copyTable(client: pg.Client, table: (typeof TABLES)[number], inpu
     stream.on('finish', resolve);
     stream.on('error', reject);
   });
+  done.catch(() => {}); // awaited below; this only stops an early failure counting as unhandled
   let written = 0;
   try {
     for (const chunk of rows(table.table, input)) {

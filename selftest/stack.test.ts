@@ -5,31 +5,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
 import { isAlive, portIsFree } from '../scripts/stack/processes.ts';
 import type { StackState } from '../scripts/stack/state.ts';
+import { noStackTrace, tollgate } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SELFTEST_PORT_BASE ?? 18280);
-const CLI = join(REPO_ROOT, 'scripts', 'tollgate.js');
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function tollgate(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 const readState = (dir: string) => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as StackState;
-const noStackTrace = (r: Run) => assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at .+:\d+:\d+/, 'a user error must not print a stack trace');
 
 async function json(url: string, init?: RequestInit): Promise<any> {
   const res = await fetch(url, init);

@@ -35,6 +35,7 @@ export function registerSeed(program: Command): void {
   const cmd = program
     .command('seed')
     .description('write run-scoped, reproducible test data into an environment\'s database (one transaction)')
+    .enablePositionalOptions()
     .option('--env <name>', 'environment (config/environments/<name>.env)', 'local')
     .option('--profile <name>', 'smoke | regression | demo | volume', 'smoke')
     .option('--scale <rows>', 'rows in total, for --profile volume', integer('--scale', 1))
