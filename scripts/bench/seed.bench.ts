@@ -108,10 +108,20 @@ try {
   const [a, b] = [await count('bench_seed'), await count('bench_copy')];
   if (a !== ROWS || b !== ROWS) throw new Error(`row counts differ: seeded ${a}, psql ${b}, expected ${ROWS}`);
 
+  // Cleanup of the same run, timed: a quadratic delete plan once took minutes here.
+  const runId = /run (tg_\d{14}_[a-z0-9]{6})/.exec(seeded.output)![1]!;
+  const c0 = performance.now();
+  execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'tollgate.js'), 'seed', 'clean', '--env', 'local', '--run', runId], {
+    env: { ...process.env, LOCAL_DATABASE_URL: url('bench_seed'), TOLLGATE_STACK_DIR: join(dir, 'no-stack') }, stdio: 'ignore',
+  });
+  const cleanSeconds = (performance.now() - c0) / 1000;
+  if ((await count('bench_seed')) !== 0) throw new Error('clean left rows of the run behind');
+
   const seedRate = Math.round(ROWS / seeded.seconds);
   const copyRate = Math.round(ROWS / copySeconds);
   const ratio = seedRate / copyRate;
   console.log(`seeder ${seeded.seconds.toFixed(2)} s (connect to commit, in the CLI), psql \\copy ${copySeconds.toFixed(2)} s (one session, one transaction), ${ROWS.toLocaleString('en')} rows each`);
+  console.log(`clean: the same ${ROWS.toLocaleString('en')} rows deleted in ${cleanSeconds.toFixed(2)} s (\`tollgate seed clean --run\`, one transaction)`);
   console.log(`targets: ratio >= 0.8 ${ratio >= 0.8 ? 'met' : 'MISSED'}, peak RSS <= 300 MB ${seeded.rssMb <= 300 ? 'met' : 'MISSED'}`);
   console.log(`seed: ${seedRate} rows/s, psql \\copy: ${copyRate} rows/s, ratio ${ratio.toFixed(2)}, peak RSS ${seeded.rssMb} MB`);
 } finally {
