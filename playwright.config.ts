@@ -1,7 +1,23 @@
-import { defineConfig, devices } from '@playwright/test';
+import { defineConfig, devices, type Project } from '@playwright/test';
 import { chromiumLaunchOptions } from './config/browser.ts';
+import { resolveTarget } from './config/target.ts';
+import { ensureRunId } from './fixtures/run.ts';
 
 const ci = !!process.env.CI;
+// Fixed here, before workers start, so every worker, the seed and the cleanup share it.
+ensureRunId();
+const target = resolveTarget();
+
+/**
+ * Production safety, enforced for every project: in a READ_ONLY environment no test tagged
+ * @writes (changes data) or @seeded (needs this run's seeded data) is ever started.
+ */
+const READ_ONLY_EXCLUDED = /@writes|@seeded/;
+
+const browser = { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions() };
+const suite = (name: string, testDir: string, dependencies: string[], extra: Partial<Project> = {}): Project => ({
+  name, testDir, dependencies, use: browser, ...extra,
+});
 
 export default defineConfig({
   testDir: 'tests',
@@ -13,19 +29,22 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 5_000 },
   outputDir: 'test-results',
+  grepInvert: target.environment.readOnly ? READ_ONLY_EXCLUDED : undefined,
   reporter: [['list'], ['json', { outputFile: 'reports/playwright/results.json' }]],
   use: {
+    baseURL: target.webURL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     actionTimeout: 10_000,
     navigationTimeout: 15_000,
-    launchOptions: chromiumLaunchOptions(),
   },
   projects: [
-    {
-      name: 'smoke-web',
-      testMatch: /smoke\/.*\.spec\.ts$/,
-      use: { ...devices['Desktop Chrome'] },
-    },
+    suite('ready', 'tests/setup', [], { testMatch: /ready\.setup\.ts/ }),
+    suite('seed', 'tests/setup', ['ready'], { testMatch: /seed\.setup\.ts/, teardown: 'cleanup' }),
+    suite('cleanup', 'tests/setup', [], { testMatch: /cleanup\.teardown\.ts/ }),
+    suite('auth', 'tests/setup', ['seed'], { testMatch: /auth\.setup\.ts/ }),
+    suite('verify', 'tests/verify', ['seed']),
+    suite('smoke-api', 'tests/smoke/api', ['seed']),
+    suite('smoke-web', 'tests/smoke/web', ['auth']),
   ],
 });

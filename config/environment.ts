@@ -26,6 +26,10 @@ export interface Environment {
   databaseUrl: string | undefined;
   databasePasswordCommand: string | undefined;
   nextEnv: string | undefined;
+  /** How long readiness polling may take before the run is declared not ready. */
+  readyTimeoutMs: number;
+  /** Records that exist in a READ_ONLY environment for read-only checks. */
+  canary: { genuineCode?: string; revokedCode?: string; unknownCode?: string };
 }
 
 export interface LoadOptions {
@@ -36,9 +40,13 @@ export interface LoadOptions {
   localDir?: string;
 }
 
-const KEYS = ['DESCRIPTION', 'WEB_URL', 'API_URL', 'READ_ONLY', 'DATABASE_URL_VAR', 'NEXT_ENV'] as const;
+const KEYS = [
+  'DESCRIPTION', 'WEB_URL', 'API_URL', 'READ_ONLY', 'DATABASE_URL_VAR', 'NEXT_ENV', 'READY_TIMEOUT',
+  'CANARY_GENUINE_CODE', 'CANARY_REVOKED_CODE', 'CANARY_UNKNOWN_CODE',
+] as const;
 type Key = (typeof KEYS)[number];
 
+const TAG_CODE = /^TT-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]$/;
 const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s/]+/.test(v) && URL.canParse(v), 'must be an http(s) URL');
 const schema = z.object({
   DESCRIPTION: z.string().optional(),
@@ -47,6 +55,10 @@ const schema = z.object({
   READ_ONLY: z.enum(['true', 'false'], { message: 'must be true or false' }),
   DATABASE_URL_VAR: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name (A-Z, 0-9, _)'),
   NEXT_ENV: z.string().optional(),
+  READY_TIMEOUT: z.string().regex(/^\d+$/, 'must be a number of seconds').optional(),
+  CANARY_GENUINE_CODE: z.string().regex(TAG_CODE, 'must be a tag code like TT-XXXX-XXXX-C').optional(),
+  CANARY_REVOKED_CODE: z.string().regex(TAG_CODE, 'must be a tag code like TT-XXXX-XXXX-C').optional(),
+  CANARY_UNKNOWN_CODE: z.string().regex(TAG_CODE, 'must be a tag code like TT-XXXX-XXXX-C').optional(),
 });
 
 export function knownEnvironments(dir = ENVIRONMENTS_DIR): string[] {
@@ -136,6 +148,8 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
     databaseUrl,
     databasePasswordCommand: env.DATABASE_PASSWORD_COMMAND || local.DATABASE_PASSWORD_COMMAND || undefined,
     nextEnv: merged.NEXT_ENV,
+    readyTimeoutMs: Number(merged.READY_TIMEOUT ?? 120) * 1000,
+    canary: { genuineCode: merged.CANARY_GENUINE_CODE, revokedCode: merged.CANARY_REVOKED_CODE, unknownCode: merged.CANARY_UNKNOWN_CODE },
   };
 }
 

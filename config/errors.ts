@@ -62,6 +62,17 @@ export class InterruptedError extends TollgateError {
   override readonly exitCode: number = 75;
 }
 
+/** The environment did not become ready before the deadline (EX_TEMPFAIL: try again later). */
+export class NotReadyError extends TollgateError {
+  override readonly exitCode: number = 75;
+  readonly results: unknown;
+
+  constructor(message: string, options: { hint?: string; results?: unknown } = {}) {
+    super(message, options);
+    this.results = options.results;
+  }
+}
+
 /** Configuration is invalid (EX_CONFIG). */
 export class ConfigError extends TollgateError {
   override readonly exitCode: number = 78;

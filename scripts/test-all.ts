@@ -114,8 +114,8 @@ async function e2e(): Promise<Counts> {
     const webEnv = {
       ...env,
       TAGTRUST_WEB_URL: target.webURL,
-      TAGTRUST_ADMIN_EMAIL: target.admin.email,
-      TAGTRUST_ADMIN_PASSWORD: target.admin.password,
+      TAGTRUST_ADMIN_EMAIL: target.stackAdmin!.email,
+      TAGTRUST_ADMIN_PASSWORD: target.stackAdmin!.password,
       TAGTRUST_CHROMIUM: resolveChromium().executablePath ?? '',
     };
     const webConfig = ['--config', join(REFERENCE_APP, 'web', 'e2e', 'playwright.config.ts')];

@@ -1,0 +1,80 @@
+/**
+ * Is the environment ready to be tested? Web root, API /readyz and the database are polled
+ * with exponential backoff (p-retry) until all answer or the deadline passes; then the error
+ * names the endpoint that was not ready and its last error — one clear "not ready", not a
+ * wall of failing tests.
+ */
+import pRetry, { AbortError } from 'p-retry';
+import { NotReadyError } from '../config/errors.ts';
+
+export interface Probe {
+  name: string;
+  /** Resolves when ready; throws with the reason otherwise. */
+  check: (signal: AbortSignal) => Promise<void>;
+}
+
+export interface ProbeResult { name: string; ready: boolean; attempts: number; ms: number; lastError?: string }
+
+export async function waitUntilReady(probes: Probe[], deadlineMs: number, now = () => Date.now()): Promise<ProbeResult[]> {
+  const start = now();
+  const results = await Promise.all(probes.map(async (p): Promise<ProbeResult> => {
+    let attempts = 0;
+    let lastError: string | undefined;
+    try {
+      await pRetry(async () => {
+        attempts++;
+        const left = deadlineMs - (now() - start);
+        if (left <= 0) throw new AbortError(lastError ?? 'deadline passed');
+        try {
+          await p.check(AbortSignal.timeout(Math.min(10_000, left)));
+        } catch (e) {
+          lastError = (e as Error).message;
+          throw e;
+        }
+      }, {
+        retries: 1_000,
+        factor: 1.6,
+        minTimeout: 100,
+        maxTimeout: 5_000,
+        maxRetryTime: deadlineMs,
+      });
+      return { name: p.name, ready: true, attempts, ms: now() - start };
+    } catch {
+      return { name: p.name, ready: false, attempts, ms: now() - start, lastError };
+    }
+  }));
+  const failed = results.filter((r) => !r.ready);
+  if (failed.length) {
+    throw new NotReadyError(
+      `Environment not ready after ${Math.round(deadlineMs / 1000)} s: ${failed.map((f) => `${f.name} (${f.attempts} attempts, last error: ${f.lastError})`).join('; ')}.`,
+      { hint: 'Check the deployment of what is named above; the suites were not started.', results },
+    );
+  }
+  return results;
+}
+
+/** An HTTP endpoint that must answer 200; for /readyz the body's reason is the error. */
+export function httpProbe(name: string, url: string): Probe {
+  return {
+    name: `${name} ${url}`,
+    check: async (signal) => {
+      let res: Response;
+      try {
+        res = await fetch(url, { signal, redirect: 'manual' });
+      } catch (e) {
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        throw new Error(cause?.code ?? cause?.message ?? (e as Error).message);
+      }
+      const body = await res.text();
+      if (res.status !== 200) {
+        let reason = body.slice(0, 200);
+        try {
+          reason = (JSON.parse(body) as { reason?: string }).reason ?? reason;
+        } catch {
+          /* not JSON */
+        }
+        throw new Error(`HTTP ${res.status}${reason ? `: ${reason}` : ''}`);
+      }
+    },
+  };
+}

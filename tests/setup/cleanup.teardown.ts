@@ -1,0 +1,20 @@
+/** Delete exactly this run's rows (also those the suites created, marked with the run id). */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { test as teardown } from '../../fixtures/index.ts';
+import { authFile } from '../../fixtures/run.ts';
+import { cleanRun } from '../../seed/clean.ts';
+import { connect } from '../../seed/db.ts';
+
+teardown('clean up this run\'s data', async ({ target, runId }) => {
+  rmSync(dirname(authFile('admin')), { recursive: true, force: true });
+  teardown.skip(target.environment.readOnly, 'READ_ONLY environment: nothing was written');
+  if (process.env.TOLLGATE_KEEP_DATA === '1') teardown.skip(true, `TOLLGATE_KEEP_DATA=1: run ${runId} kept for inspection`);
+  const client = await connect({ env: target.environment, applicationName: `tollgate-clean ${runId}` });
+  try {
+    const counts = await cleanRun(client, runId);
+    await teardown.info().attach('cleanup', { body: JSON.stringify(counts), contentType: 'application/json' });
+  } finally {
+    await client.end();
+  }
+});

@@ -1,0 +1,19 @@
+/** This run's data, seeded once before the suites; cleaned by cleanup.teardown.ts after them. */
+import { test as setup } from '../../fixtures/index.ts';
+import { seed } from '../../seed/seed.ts';
+
+setup('seed this run\'s data', async ({ target, runId }) => {
+  setup.skip(target.environment.readOnly, `READ_ONLY environment "${target.environment.name}": nothing is seeded; read-only checks use its canary records`);
+  setup.setTimeout(120_000);
+  const result = await seed({
+    environment: target.environment,
+    profile: process.env.TOLLGATE_SEED_PROFILE || 'regression',
+    seed: process.env.TOLLGATE_SEED ? Number(process.env.TOLLGATE_SEED) : undefined,
+    runId,
+  });
+  const { users, ...shareable } = result.manifest; // passwords stay in the private manifest
+  await setup.info().attach('seed', {
+    body: JSON.stringify({ ...shareable, users: Object.fromEntries(Object.entries(users).map(([r, us]) => [r, us.map((u) => u.email)])) }, null, 2),
+    contentType: 'application/json',
+  });
+});

@@ -1,0 +1,29 @@
+/** The deployment is the one expected: same build on web and API, migrations at head. */
+import { expect, test } from '../../fixtures/index.ts';
+import { connect } from '../../seed/db.ts';
+
+test.describe('deployment', { tag: '@verify' }, () => {
+  test('web and API report the same build, and the expected one', async ({ api, target, request }) => {
+    const web = await request.get(`${target.webURL}/version.json`);
+    expect(web.status(), 'the web serves version.json').toBe(200);
+    const webBuild = (await web.json()).build as string;
+    const apiBuild = (await api.version()).build;
+    expect(apiBuild, `the API reports build ${apiBuild}, the web ${webBuild}`).toBe(webBuild);
+    if (target.expectedBuild) expect(webBuild, 'the deployed build is the expected one').toBe(target.expectedBuild);
+  });
+
+  test('the database\'s migrations are at the head the API expects', async ({ api, target, request }) => {
+    const head = (await api.version()).migration_head;
+    const ready = await request.get(target.readyzURL);
+    const body = await ready.json();
+    expect(ready.status(), `readyz: ${JSON.stringify(body)}`).toBe(200);
+    test.skip(!target.environment.databaseUrl, `no database URL for ${target.environment.name}: checked through /readyz only`);
+    const client = await connect({ env: target.environment, applicationName: 'tollgate-verify' });
+    try {
+      const { rows } = await client.query<{ v: string }>('SELECT max(version) AS v FROM schema_migrations');
+      expect(rows[0]!.v, 'applied migrations in the database').toBe(head);
+    } finally {
+      await client.end();
+    }
+  });
+});

@@ -1,0 +1,72 @@
+/** The deployment's security posture, from the outside. */
+import { expect, test } from '../../fixtures/index.ts';
+
+const PROTECTED = ['/tags', '/assets', '/stats', '/verifications', '/audit', '/users', '/auth/me'];
+const API_HEADERS = ['content-security-policy', 'x-content-type-options', 'x-frame-options', 'referrer-policy'];
+const TRACE = /Traceback \(most recent call last\)|File ".*\.py", line \d+|at [\w.$]+ \(.*:\d+:\d+\)|Werkzeug Debugger/;
+
+test.describe('security posture', { tag: '@verify' }, () => {
+  test('the web and the API send the security headers', async ({ api, request, target }) => {
+    const web = await request.get(`${target.webURL}/`);
+    for (const h of API_HEADERS) expect(web.headers()[h], `web ${h}`).toBeTruthy();
+    expect(web.headers()['content-security-policy']).toMatch(/frame-ancestors 'none'|default-src/);
+    for (const path of ['/version', '/tags']) {
+      const res = await api.send('GET', path);
+      for (const h of API_HEADERS) expect(res.headers[h], `API ${path} (${res.status}) ${h}`).toBeTruthy();
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
+  test('protected endpoints refuse unauthenticated calls with 401', async ({ api }) => {
+    for (const path of PROTECTED) {
+      const res = await api.send('GET', path);
+      expect(res.status, `GET ${path} without a token`).toBe(401);
+    }
+    expect((await api.send('GET', '/tags', undefined, { Authorization: 'Bearer forged.token.value' })).status, 'a forged token').toBe(401);
+  });
+
+  test('a role without the right gets 403', { tag: '@seeded' }, async ({ apiAs }) => {
+    const viewer = await apiAs('viewer');
+    for (const path of ['/audit', '/users']) expect((await viewer.send('GET', path)).status, `viewer GET ${path}`).toBe(403);
+    const operator = await apiAs('operator');
+    expect((await operator.send('GET', '/audit')).status, 'operator GET /audit').toBe(403);
+  });
+
+  test('error responses carry no stack traces or debug pages', async ({ api, request, target }) => {
+    const probes = [
+      await api.send('GET', '/tags?page=abc'),
+      await api.send('GET', '/no-such-endpoint'),
+      await api.send('POST', '/auth/login', '{"email": ', { 'Content-Type': 'application/json' }),
+    ];
+    for (const res of probes) {
+      const body = typeof res.data === 'string' ? res.data : JSON.stringify(res.data);
+      expect(body, `${res.config.method?.toUpperCase()} ${res.config.url} answered ${res.status}`).not.toMatch(TRACE);
+      if (res.status >= 400) expect(res.headers['content-type'], `${res.config.url}: errors are JSON`).toMatch(/application\/json/);
+    }
+    const page404 = await request.get(`${target.webURL}/api/../does-not-exist.php`);
+    expect(await page404.text()).not.toMatch(TRACE);
+  });
+
+  test('CORS does not let an arbitrary origin call the API with credentials', async ({ api }) => {
+    const origin = 'https://attacker.example';
+    for (const res of [
+      await api.send('GET', '/version', undefined, { Origin: origin }),
+      await api.send('OPTIONS', '/tags', undefined, { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' }),
+    ]) {
+      const allowed = res.headers['access-control-allow-origin'];
+      const credentials = res.headers['access-control-allow-credentials'];
+      expect(allowed === '*' && credentials === 'true', 'wildcard origin with credentials').toBe(false);
+      expect(allowed, `${res.config.method} ${res.config.url} reflects ${origin}`).not.toBe(origin);
+    }
+  });
+
+  test('on https: HSTS, and cookies are Secure and HttpOnly', async ({ request, target }) => {
+    test.skip(!target.webURL.startsWith('https:'), `${target.webURL} is not https`);
+    const res = await request.get(`${target.webURL}/`);
+    expect(res.headers()['strict-transport-security'], 'HSTS').toMatch(/max-age=\d+/);
+    for (const cookie of res.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie')) {
+      expect(cookie.value, 'cookie flags').toMatch(/;\s*Secure/i);
+      expect(cookie.value, 'cookie flags').toMatch(/;\s*HttpOnly/i);
+    }
+  });
+});
