@@ -25,10 +25,14 @@ export async function waitUntilReady(probes: Probe[], deadlineMs: number, now = 
         attempts++;
         const left = deadlineMs - (now() - start);
         if (left <= 0) throw new AbortError(lastError ?? 'deadline passed');
+        // At least a second per attempt: a last attempt squeezed into the deadline's final
+        // milliseconds would only report its own abort instead of the endpoint's answer.
+        const timeout = Math.max(1_000, Math.min(10_000, left));
         try {
-          await p.check(AbortSignal.timeout(Math.min(10_000, left)));
+          await p.check(AbortSignal.timeout(timeout));
         } catch (e) {
-          lastError = (e as Error).message;
+          const aborted = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
+          lastError = aborted ? `no answer within ${timeout} ms` : (e as Error).message;
           throw e;
         }
       }, {
@@ -62,6 +66,7 @@ export function httpProbe(name: string, url: string): Probe {
       try {
         res = await fetch(url, { signal, redirect: 'manual' });
       } catch (e) {
+        if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') throw e;
         const cause = (e as { cause?: { code?: string; message?: string } }).cause;
         throw new Error(cause?.code ?? cause?.message ?? (e as Error).message);
       }

@@ -91,7 +91,7 @@ const WEB_FAULTS = ['dashboard_counts_zero', 'link_button_missing', 'signout_bro
 
 async function playwright(args: string[], jsonFile: string, env: NodeJS.ProcessEnv, label: string): Promise<Counts> {
   rmSync(jsonFile, { force: true });
-  const code = await exec(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...args], { env });
+  const code = await exec(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...args], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: jsonFile, ...env } });
   const counts = existsSync(jsonFile) ? countsFromPlaywright(readFileSync(jsonFile, 'utf8')) : undefined;
   if (!counts) return crashed(label, `playwright exited ${code} without a report`);
   return code !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts;
@@ -109,7 +109,11 @@ async function e2e(): Promise<Counts> {
   const upCode = await stack('up', '--port-base', E2E_PORT_BASE, '--build', 'e2e');
   if (upCode !== 0) return crashed('e2e', `the local stack did not start (exit ${upCode})`);
   try {
+    // Every suite on regression-profile data; the demo dry run needs the demo storyline's data.
     let total = await playwright([], join(REPO_ROOT, 'reports', 'playwright', 'results.json'), env, 'e2e');
+    if (existsSync(join(REPO_ROOT, 'tests', 'demo'))) {
+      total = add(total, await playwright(['--project', 'demo'], join(REPO_ROOT, 'reports', 'playwright', 'demo.json'), { ...env, TOLLGATE_SEED_PROFILE: 'demo' }, 'e2e'));
+    }
     const target = resolveTarget(env);
     const webEnv = {
       ...env,

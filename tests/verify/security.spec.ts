@@ -47,6 +47,16 @@ test.describe('security posture', { tag: '@verify' }, () => {
     expect(await page404.text()).not.toMatch(TRACE);
   });
 
+  test('a signed-in request with malformed parameters is refused cleanly, not crashed', { tag: '@seeded' }, async ({ apiAs }) => {
+    const viewer = await apiAs('viewer');
+    for (const path of ['/tags?page=abc', '/assets?per_page=lots', '/tags?sort=;drop']) {
+      const res = await viewer.send('GET', path);
+      const body = typeof res.data === 'string' ? res.data : JSON.stringify(res.data);
+      expect(body, `GET ${path} answered ${res.status}`).not.toMatch(TRACE);
+      expect(res.status, `GET ${path} is a client error, not a crash: ${body.slice(0, 120)}`).toBe(400);
+    }
+  });
+
   test('CORS does not let an arbitrary origin call the API with credentials', async ({ api }) => {
     const origin = 'https://attacker.example';
     for (const res of [

@@ -22,12 +22,12 @@ test.describe('API journeys', { tag: '@smoke' }, () => {
 
   test('verify tells a genuine, a revoked and an unknown tag apart', async ({ api, codes }) => {
     const genuine = await api.verify(codes.genuine);
-    expect(genuine.result, `${codes.genuine}`).toBe('genuine');
+    expect(genuine.result, `verify of genuine tag ${codes.genuine}`).toBe('genuine');
     expect(genuine.asset, 'a genuine, linked tag names its asset').toBeTruthy();
     const revoked = await api.verify(codes.revoked);
-    expect(revoked.result, `${codes.revoked}`).toBe('revoked');
+    expect(revoked.result, `verify of revoked tag ${codes.revoked}`).toBe('revoked');
     expect(revoked.revoked_at).toBeTruthy();
-    expect((await api.verify(codes.unknown)).result, `${codes.unknown}`).toBe('unknown');
+    expect((await api.verify(codes.unknown)).result, `verify of unregistered code ${codes.unknown}`).toBe('unknown');
   });
 
   test('an operator registers an asset', { tag: ['@seeded', '@writes'] }, async ({ apiAs, runId }) => {
