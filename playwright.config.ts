@@ -4,6 +4,12 @@ import { resolveTarget } from './config/target.ts';
 import { ensureRunId } from './fixtures/run.ts';
 
 const ci = !!process.env.CI;
+// SELENIUM_REMOTE_URL is for the Selenium lane only. Playwright would also send its own browser
+// launches there, so it is handed to the lane under another name before any worker starts.
+if (process.env.SELENIUM_REMOTE_URL) {
+  process.env.TOLLGATE_SELENIUM_REMOTE_URL = process.env.SELENIUM_REMOTE_URL;
+  delete process.env.SELENIUM_REMOTE_URL;
+}
 // Fixed here, before workers start, so every worker, the seed and the cleanup share it.
 ensureRunId();
 const target = resolveTarget();
@@ -15,8 +21,9 @@ const target = resolveTarget();
 const READ_ONLY_EXCLUDED = /@writes|@seeded/;
 
 const browser = { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions() };
+// Suites are *.spec.ts only: helpers beside them may have node:test unit tests (*.test.ts).
 const suite = (name: string, testDir: string, dependencies: string[], extra: Partial<Project> = {}): Project => ({
-  name, testDir, dependencies, use: browser, ...extra,
+  name, testDir, testMatch: /\.spec\.ts$/, dependencies, use: browser, ...extra,
 });
 
 export default defineConfig({
@@ -30,7 +37,7 @@ export default defineConfig({
   expect: { timeout: 5_000 },
   outputDir: 'test-results',
   grepInvert: target.environment.readOnly ? READ_ONLY_EXCLUDED : undefined,
-  reporter: [['list'], ['json', { outputFile: 'reports/playwright/results.json' }]],
+  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME || 'reports/playwright/results.json' }], ['./reporters/demo-readiness.reporter.ts']],
   use: {
     baseURL: target.webURL,
     trace: 'retain-on-failure',
@@ -46,5 +53,8 @@ export default defineConfig({
     suite('verify', 'tests/verify', ['seed']),
     suite('smoke-api', 'tests/smoke/api', ['seed']),
     suite('smoke-web', 'tests/smoke/web', ['auth']),
+    suite('demo', 'tests/demo', ['auth']),
+    suite('smoke-selenium', 'tests/smoke/selenium', ['auth']),
+    suite('regression', 'tests/regression', ['auth']),
   ],
 });

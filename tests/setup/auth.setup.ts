@@ -1,15 +1,30 @@
-/** Sign in once per role through the real login form and save the session for the suites. */
-import { mkdirSync } from 'node:fs';
+/**
+ * One session per role for the suites, saved as a browser storage state. Signed in through the
+ * API and written the way the app keeps its session (localStorage), which is fast; the login
+ * form itself is covered by the smoke suites' sign-in journey.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { test as setup } from '../../fixtures/index.ts';
-import { signIn } from '../../fixtures/journeys/web.ts';
+import { expect, test as setup } from '../../fixtures/index.ts';
 import { authFile, ROLES } from '../../fixtures/run.ts';
+import type { StorageState } from '../../fixtures/ui/ui.ts';
 
 for (const role of ROLES) {
-  setup(`sign in as ${role}`, { tag: '@seeded' }, async ({ ui, seeded, page }) => {
+  setup(`sign in as ${role}`, { tag: '@seeded' }, async ({ api, seeded, target }) => {
     const user = seeded.users[role][0]!;
-    await signIn(ui, user.email, user.password);
+    const res = await api.send('POST', '/auth/login', { email: user.email, password: user.password });
+    expect(res.status, `sign-in of ${user.email}: ${JSON.stringify(res.data)}`).toBe(200);
+    const state: StorageState & { cookies: never[] } = {
+      cookies: [],
+      origins: [{
+        origin: new URL(target.webURL).origin,
+        localStorage: [
+          { name: 'tagtrust.token', value: res.data.token },
+          { name: 'tagtrust.user', value: JSON.stringify(res.data.user) },
+        ],
+      }],
+    };
     mkdirSync(dirname(authFile(role)), { recursive: true, mode: 0o700 });
-    await page.context().storageState({ path: authFile(role) });
+    writeFileSync(authFile(role), JSON.stringify(state), { mode: 0o600 });
   });
 }
