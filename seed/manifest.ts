@@ -86,6 +86,9 @@ export function buildManifest(r: LoadResult, o: { environment: string; scale?: n
 
 export function writeManifest(manifest: Manifest, env: NodeJS.ProcessEnv = process.env): string {
   const file = manifestPath(manifest.runId, env);
+  // Only the run's own directory is private: a recursive mkdir would give its mode to every
+  // parent it creates too (.tollgate/ itself, which the stack's postgres user must traverse).
+  mkdirSync(runsDir(env), { recursive: true });
   mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });

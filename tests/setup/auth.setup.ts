@@ -24,6 +24,7 @@ for (const role of ROLES) {
         ],
       }],
     };
+    mkdirSync(dirname(dirname(authFile(role))), { recursive: true });
     mkdirSync(dirname(authFile(role)), { recursive: true, mode: 0o700 });
     writeFileSync(authFile(role), JSON.stringify(state), { mode: 0o600 });
   });
