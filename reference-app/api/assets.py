@@ -73,10 +73,7 @@ def create_asset():
         )
         asset = dict(cur.fetchone())
         record(cur, g.user["id"], "asset.create", "asset", asset["id"], _for_audit(values))
-    response = jsonify(asset)
-    response.status_code = 201
-    response.headers["Location"] = f"/api/assets/{asset['id']}"
-    return response
+    return jsonify(asset), 201, {"Location": f"/api/assets/{asset['id']}"}
 
 
 @bp.get("/<int:asset_id>")

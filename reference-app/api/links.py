@@ -62,9 +62,7 @@ def create_link(asset_id):
             )
     except psycopg2.errors.UniqueViolation:
         raise _already_linked() from None  # a concurrent request linked it first
-    response = jsonify(link)
-    response.status_code = 201
-    return response
+    return jsonify(link), 201
 
 
 @bp.delete("/<int:asset_id>/links/<code>")

@@ -98,10 +98,7 @@ def create_tag():
     except psycopg2.errors.UniqueViolation:
         # Another request registered the same code or fingerprint a moment ago.
         raise ApiError(409, "conflict", "A tag with this code or fingerprint already exists.") from None
-    response = jsonify(tag)
-    response.status_code = 201
-    response.headers["Location"] = f"/api/tags/{code}"
-    return response
+    return jsonify(tag), 201, {"Location": f"/api/tags/{code}"}
 
 
 @bp.get("/<code>")

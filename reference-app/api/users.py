@@ -62,6 +62,4 @@ def create_user():
             record(cur, g.user["id"], "user.create", "user", user["id"], {"email": email, "role": role})
     except psycopg2.errors.UniqueViolation:
         raise _conflict() from None
-    response = jsonify(user)
-    response.status_code = 201
-    return response
+    return jsonify(user), 201
