@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useAction } from '../hooks/useAction';
 import { Link, useParams } from 'react-router-dom';
-import { ApiError } from '../api/client';
 import { api } from '../api/tagtrust';
 import type { AssetDetail } from '../api/types';
 import { hasRole, useAuth } from '../auth/AuthContext';
@@ -103,29 +103,25 @@ export function AssetDetailPage() {
   const canEdit = hasRole(user, 'operator');
   const { data, error, loading, reload } = useResource((signal) => api.asset(id, signal), [id]);
   useTitle(data?.name ?? 'Asset');
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: failed, run, fail } = useAction('Something went wrong.');
+  const [succeeded, setSucceeded] = useState('');
+  const outcome: Outcome = failed ? { kind: 'error', text: failed } : succeeded ? { kind: 'success', text: succeeded } : null;
 
   // Runs a link change and reports it; resolves true on success.
   const change = async (action: () => Promise<unknown>, success: string): Promise<boolean> => {
-    setOutcome(null);
-    setBusy(true);
-    try {
-      await action();
-      setOutcome({ kind: 'success', text: success });
+    setSucceeded('');
+    const ok = await run(action);
+    if (ok) {
+      setSucceeded(success);
       reload();
-      return true;
-    } catch (err) {
-      setOutcome({ kind: 'error', text: err instanceof ApiError ? err.message : 'Something went wrong.' });
-      return false;
-    } finally {
-      setBusy(false);
     }
+    return ok;
   };
 
   const onLink = (code: string) => {
     if (code === '') {
-      setOutcome({ kind: 'error', text: 'Enter a tag code to link.' });
+      setSucceeded('');
+      fail('Enter a tag code to link.');
       return Promise.resolve(false);
     }
     return change(() => api.linkTag(id, code), `Linked ${code}`);

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useAction } from '../hooks/useAction';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
-import { ApiError } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import type { LoginState } from '../auth/RequireAuth';
 import { useTitle } from '../hooks/useTitle';
@@ -14,21 +14,14 @@ export function LoginPage() {
   const passwordId = useId();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction('Sign-in failed. Please try again.');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError('');
-    setBusy(true);
-    try {
-      await signIn(email.trim(), password);
+    if (await run(() => signIn(email.trim(), password))) {
       // Back to the page that sent the user here (an expired session or a bookmark).
       const target = from && from.pathname !== '/login' ? `${from.pathname}${from.search}${from.hash}` : '/';
       navigate(target, { replace: true });
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Sign-in failed. Please try again.');
-      setBusy(false);
     }
   };
 

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { useAction } from '../hooks/useAction';
 import { api } from '../api/tagtrust';
 import type { Asset, NewAsset } from '../api/types';
 
@@ -32,25 +32,15 @@ function toPayload(values: Record<FieldName, string>): NewAsset & { manufactured
 export function NewAssetForm({ onCreated }: { onCreated: (asset: Asset) => void }) {
   const baseId = useId();
   const [values, setValues] = useState(EMPTY);
-  const [error, setError] = useState('');
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, error, fields: fieldErrors, run } = useAction('Could not create the asset.');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError('');
-    setFieldErrors({});
-    setBusy(true);
-    try {
+    await run(async () => {
       const asset = await api.createAsset(toPayload(values));
       setValues(EMPTY);
       onCreated(asset);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Could not create the asset.');
-      if (err instanceof ApiError) setFieldErrors(err.fields);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
+import { useAction } from '../hooks/useAction';
 import { Link, useParams } from 'react-router-dom';
-import { ApiError } from '../api/client';
 import { api } from '../api/tagtrust';
 import type { TagDetail } from '../api/types';
 import { hasRole, useAuth } from '../auth/AuthContext';
@@ -13,21 +13,13 @@ import { useTitle } from '../hooks/useTitle';
 function RevokeForm({ code, onRevoked }: { code: string; onRevoked: () => void }) {
   const reasonId = useId();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction('Could not revoke the tag.');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError('');
-    setBusy(true);
-    try {
-      await api.revokeTag(code, reason.trim());
+    if (await run(() => api.revokeTag(code, reason.trim()))) {
       setReason('');
       onRevoked();
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : 'Could not revoke the tag.');
-    } finally {
-      setBusy(false);
     }
   };
 
