@@ -20,7 +20,6 @@ export interface Target {
   expectedBuild: string | undefined;
   /** The local stack's own admin (not seeded data): only for the local reference stack. */
   stackAdmin: { email: string; password: string } | undefined;
-  source: 'environment' | 'local-stack';
 }
 
 const strip = (u: string) => u.replace(/\/+$/, '');
@@ -30,7 +29,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): Target {
   if (environment.webURL) {
     const webURL = strip(environment.webURL);
     const apiURL = strip(environment.apiURL ?? `${webURL}/api`);
-    return { environment, webURL, apiURL, readyzURL: new URL('/readyz', apiURL).toString(), expectedBuild: env.EXPECTED_BUILD || undefined, stackAdmin: undefined, source: 'environment' };
+    return { environment, webURL, apiURL, readyzURL: new URL('/readyz', apiURL).toString(), expectedBuild: env.EXPECTED_BUILD || undefined, stackAdmin: undefined };
   }
   if (environment.name !== 'local') {
     throw new ConfigError(`Environment "${environment.name}" has no WEB_URL.`, { hint: `Set WEB_URL in config/environments/${environment.name}.env or TOLLGATE_WEB_URL.` });
@@ -51,6 +50,5 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): Target {
     readyzURL: state.urls.readyz,
     expectedBuild: env.EXPECTED_BUILD || state.build,
     stackAdmin: { email: secrets.adminEmail, password: secrets.adminPassword },
-    source: 'local-stack',
   };
 }
