@@ -97,8 +97,8 @@ export function classify(e: unknown, env: Environment): Error {
   if (/timeout/i.test(err.message ?? '')) {
     return new UnreachableError(`Timed out connecting to the database at ${where}.`, { hint: 'Is the database reachable from here (firewall, VPN, port)?' });
   }
-  if (/Connection terminated/i.test(err.message ?? '')) {
-    return new InterruptedError('The database connection was closed mid-operation; the transaction was rolled back.', { hint: 'Nothing of this run was written. Run the command again.' });
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /Connection terminated/i.test(err.message ?? '')) {
+    return new InterruptedError('The database closed the connection mid-operation; the transaction was rolled back.', { hint: 'Nothing of this run was written. Run the command again.' });
   }
   return e instanceof Error ? e : new Error(String(e));
 }

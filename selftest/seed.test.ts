@@ -232,7 +232,8 @@ describe('tollgate seed', { concurrency: false }, () => {
       if (how === 'SIGKILL') assert.equal(code, 128);
       else {
         assert.equal(code, 75, seeder.output());
-        assert.match(seeder.output(), /terminated the connection.*rolled back/s);
+        // Depending on timing the client reads the server's 57P01 or only sees the socket reset.
+        assert.match(seeder.output(), /(terminated|closed) the connection.*rolled back/s);
       }
       for (let i = 0; i < 200; i++) {
         const alive = await db.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [backend]);
