@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import type { Policy } from '../gate/types.ts';
 import { REPO_ROOT, stackDir } from '../scripts/stack/paths.ts';
 
 export const ENVIRONMENTS_DIR = join(REPO_ROOT, 'config', 'environments');
@@ -30,7 +31,36 @@ export interface Environment {
   readyTimeoutMs: number;
   /** Records that exist in a READ_ONLY environment for read-only checks. */
   canary: { genuineCode?: string; revokedCode?: string; unknownCode?: string };
+  /** Suites `tollgate run` runs when --suite is not given. */
+  suites: SuiteChoice[];
+  policy: Policy;
+  slack: {
+    /** When a run posts: every run, only when the verdict is not PROMOTE, or never. */
+    notify: 'always' | 'not-promote' | 'never';
+    /** Secrets, from the process environment or the local file only. */
+    webhookUrl: string | undefined;
+    botToken: string | undefined;
+    channel: string | undefined;
+  };
+  /** Keep Playwright traces (scrubbed) in the reports; READ_ONLY environments default to not. */
+  keepTraces: boolean;
+  /** RESULTS_DATABASE_URL (secret): the results store; undefined = the embedded store. */
+  resultsDatabaseUrl: string | undefined;
 }
+
+export const SUITE_CHOICES = ['smoke', 'regression', 'demo'] as const;
+export type SuiteChoice = (typeof SUITE_CHOICES)[number];
+
+/** The gate's defaults; each can be overridden per environment (MIN_PASS_RATE, MIN_TESTS, …). */
+export const DEFAULT_POLICY: Policy = {
+  minPassRate: 1,
+  minTests: 1,
+  onRetryPass: 'warn',
+  acceptWarn: true,
+  promotionMaxAgeDays: 7,
+  flakyFlips: 2,
+  flakyWindow: 10,
+};
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -43,6 +73,8 @@ export interface LoadOptions {
 const KEYS = [
   'DESCRIPTION', 'WEB_URL', 'API_URL', 'READ_ONLY', 'DATABASE_URL_VAR', 'NEXT_ENV', 'READY_TIMEOUT',
   'CANARY_GENUINE_CODE', 'CANARY_REVOKED_CODE', 'CANARY_UNKNOWN_CODE',
+  'SUITES', 'MIN_PASS_RATE', 'MIN_TESTS', 'ON_RETRY_PASS', 'ACCEPT_WARN', 'PROMOTION_MAX_AGE_DAYS', 'FLAKY_FLIPS', 'FLAKY_WINDOW',
+  'SLACK_NOTIFY', 'SLACK_CHANNEL', 'KEEP_TRACES',
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -59,7 +91,26 @@ const schema = z.object({
   CANARY_GENUINE_CODE: z.string().regex(TAG_CODE, 'must be a tag code like TT-XXXX-XXXX-C').optional(),
   CANARY_REVOKED_CODE: z.string().regex(TAG_CODE, 'must be a tag code like TT-XXXX-XXXX-C').optional(),
   CANARY_UNKNOWN_CODE: z.string().regex(TAG_CODE, 'must be a tag code like TT-XXXX-XXXX-C').optional(),
+  SUITES: z.string().refine((v) => parseSuites(v) !== undefined, `must be a comma-separated list of ${SUITE_CHOICES.join(', ')} (demo alone)`).optional(),
+  MIN_PASS_RATE: z.string().refine((v) => /^(0(\.\d+)?|1(\.0+)?)$/.test(v), 'must be a number from 0 to 1').optional(),
+  MIN_TESTS: z.string().regex(/^\d+$/, 'must be a whole number').optional(),
+  ON_RETRY_PASS: z.enum(['warn', 'block'], { message: 'must be warn or block' }).optional(),
+  ACCEPT_WARN: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  PROMOTION_MAX_AGE_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days').optional(),
+  FLAKY_FLIPS: z.string().regex(/^[1-9]\d*$/, 'must be a positive whole number').optional(),
+  FLAKY_WINDOW: z.string().regex(/^[1-9]\d*$/, 'must be a positive whole number').optional(),
+  SLACK_NOTIFY: z.enum(['always', 'not-promote', 'never'], { message: 'must be always, not-promote or never' }).optional(),
+  SLACK_CHANNEL: z.string().regex(/^[#@]?[\w.-]+$/, 'must be a channel name or id').optional(),
+  KEEP_TRACES: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
+
+/** `smoke,regression` → ['smoke', 'regression']; undefined when invalid. `demo` runs alone. */
+export function parseSuites(value: string): SuiteChoice[] | undefined {
+  const parts = [...new Set(value.split(',').map((p) => p.trim()).filter(Boolean))];
+  if (!parts.length || parts.some((p) => !(SUITE_CHOICES as readonly string[]).includes(p))) return undefined;
+  if (parts.includes('demo') && parts.length > 1) return undefined;
+  return parts as SuiteChoice[];
+}
 
 export function knownEnvironments(dir = ENVIRONMENTS_DIR): string[] {
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.env')).map((f) => f.slice(0, -4)).sort() : [];
@@ -122,6 +173,14 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
       problems.push(`${key} ${got === undefined ? 'is required' : `${issue.message}, got "${got}"`} (${where(key)})`);
     }
   }
+  const secret = (key: string) => (env[key] ?? local[key]) || undefined;
+  const webhookUrl = secret('SLACK_WEBHOOK_URL');
+  if (webhookUrl && !/^https?:\/\/[^\s/]+\/\S*$/.test(webhookUrl)) problems.push(`SLACK_WEBHOOK_URL must be an http(s) URL (${'SLACK_WEBHOOK_URL' in env ? 'process environment' : relative(REPO_ROOT, localFile)})`);
+  const resultsDatabaseUrl = secret('RESULTS_DATABASE_URL');
+  if (resultsDatabaseUrl) {
+    const problem = databaseUrlProblem(resultsDatabaseUrl);
+    if (problem) problems.push(`RESULTS_DATABASE_URL ${problem} (${'RESULTS_DATABASE_URL' in env ? 'process environment' : relative(REPO_ROOT, localFile)})`);
+  }
   if (merged.NEXT_ENV && !known.includes(merged.NEXT_ENV)) {
     problems.push(`NEXT_ENV must be one of ${known.join(', ')}, got "${merged.NEXT_ENV}" (${where('NEXT_ENV')})`);
   }
@@ -150,7 +209,41 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
     nextEnv: merged.NEXT_ENV,
     readyTimeoutMs: Number(merged.READY_TIMEOUT ?? 120) * 1000,
     canary: { genuineCode: merged.CANARY_GENUINE_CODE, revokedCode: merged.CANARY_REVOKED_CODE, unknownCode: merged.CANARY_UNKNOWN_CODE },
+    suites: parseSuites(merged.SUITES ?? 'smoke,regression')!,
+    policy: {
+      minPassRate: merged.MIN_PASS_RATE !== undefined ? Number(merged.MIN_PASS_RATE) : DEFAULT_POLICY.minPassRate,
+      minTests: merged.MIN_TESTS !== undefined ? Number(merged.MIN_TESTS) : DEFAULT_POLICY.minTests,
+      onRetryPass: (merged.ON_RETRY_PASS as Policy['onRetryPass'] | undefined) ?? DEFAULT_POLICY.onRetryPass,
+      acceptWarn: merged.ACCEPT_WARN !== undefined ? merged.ACCEPT_WARN === 'true' : DEFAULT_POLICY.acceptWarn,
+      promotionMaxAgeDays: merged.PROMOTION_MAX_AGE_DAYS !== undefined ? Number(merged.PROMOTION_MAX_AGE_DAYS) : DEFAULT_POLICY.promotionMaxAgeDays,
+      flakyFlips: merged.FLAKY_FLIPS !== undefined ? Number(merged.FLAKY_FLIPS) : DEFAULT_POLICY.flakyFlips,
+      flakyWindow: merged.FLAKY_WINDOW !== undefined ? Number(merged.FLAKY_WINDOW) : DEFAULT_POLICY.flakyWindow,
+    },
+    slack: {
+      notify: (merged.SLACK_NOTIFY as Environment['slack']['notify'] | undefined) ?? 'not-promote',
+      webhookUrl,
+      botToken: secret('SLACK_BOT_TOKEN'),
+      channel: merged.SLACK_CHANNEL,
+    },
+    keepTraces: merged.KEEP_TRACES !== undefined ? merged.KEEP_TRACES === 'true' : merged.READ_ONLY !== 'true',
+    resultsDatabaseUrl,
   };
+}
+
+/** The environment whose NEXT_ENV is `name`: where a build must have passed before it enters `name`. */
+export function previousEnvironment(name: string, dir = ENVIRONMENTS_DIR): string | undefined {
+  return knownEnvironments(dir).find((other) => readEnvFile(join(dir, `${other}.env`)).NEXT_ENV === name);
+}
+
+/** The promotion order, e.g. ['local', 'dev', 'staging', 'prod'], following NEXT_ENV from the start. */
+export function promotionOrder(dir = ENVIRONMENTS_DIR): string[] {
+  const known = knownEnvironments(dir);
+  const next = new Map(known.map((n) => [n, readEnvFile(join(dir, `${n}.env`)).NEXT_ENV || undefined]));
+  const targets = new Set([...next.values()].filter(Boolean));
+  const start = known.find((n) => !targets.has(n));
+  const order: string[] = [];
+  for (let at = start; at && !order.includes(at); at = next.get(at)) order.push(at);
+  return order;
 }
 
 function localStackDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {

@@ -1,0 +1,102 @@
+/**
+ * Normalized results: Playwright's test cases → the TestResult records that triage, the gate,
+ * the store and the reports read. Pure, so it is tested with plain objects shaped like
+ * Playwright's; the reporter that feeds it is reporters/results.reporter.ts.
+ */
+import { relative, sep } from 'node:path';
+import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import type { Attachment, Counts, SuiteName, TestOutcome, TestResult, TestStatus } from './types.ts';
+
+/** The parts of Playwright's TestCase and TestResult that normalization reads. */
+export interface PlaywrightCase {
+  title: string;
+  titlePath(): string[];
+  location: { file: string; line: number };
+  tags: string[];
+  outcome(): TestOutcome;
+  parent: { project(): { name: string } | undefined };
+  results: PlaywrightAttempt[];
+}
+export interface PlaywrightAttempt {
+  status: TestStatus;
+  duration: number;
+  startTime: Date;
+  retry: number;
+  error?: { message?: string; stack?: string; value?: string };
+  errors?: { message?: string; stack?: string; value?: string }[];
+  attachments: { name: string; contentType: string; path?: string }[];
+}
+
+const SUITE_OF_PROJECT: [RegExp, SuiteName][] = [
+  [/^(ready|seed|auth|cleanup)$/, 'setup'],
+  [/^verify/, 'verify'],
+  [/^smoke/, 'smoke'],
+  [/^regression/, 'regression'],
+  [/^demo/, 'demo'],
+];
+
+export function suiteOf(project: string): SuiteName {
+  return SUITE_OF_PROJECT.find(([re]) => re.test(project))?.[1] ?? 'regression';
+}
+
+const posix = (p: string) => p.split(sep).join('/');
+/** Strips Playwright's colouring so messages are readable in reports and stable for signatures. */
+export const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** `<project> › <file under tests/> › <describe…> › <title>`: stable across runs and machines. */
+export function testId(project: string, file: string, titlePath: string[]): string {
+  return [project, file.replace(/^tests\//, ''), ...titlePath].join(' › ');
+}
+
+export function normalize(test: PlaywrightCase, root = REPO_ROOT): TestResult {
+  const project = test.parent.project()?.name ?? '';
+  const file = posix(relative(root, test.location.file));
+  // titlePath() is ['', project, file under testDir, …describes, title].
+  const titlePath = test.titlePath().slice(3).filter(Boolean);
+  const attempts = test.results;
+  const last = attempts.at(-1);
+  const failing = [...attempts].reverse().find((a) => a.status === 'failed' || a.status === 'timedOut');
+  const err = failing?.error ?? failing?.errors?.[0];
+  const outcome = last ? test.outcome() : 'skipped';
+  return {
+    id: testId(project, file, titlePath),
+    project,
+    suite: suiteOf(project),
+    file,
+    line: test.location.line,
+    titlePath,
+    tags: [...new Set(test.tags)],
+    status: last?.status ?? 'skipped',
+    outcome,
+    retries: Math.max(0, attempts.length - 1),
+    durationMs: attempts.reduce((sum, a) => sum + a.duration, 0),
+    startedAt: (attempts[0]?.startTime ?? new Date(0)).toISOString(),
+    // A flaky test keeps the error of the attempt that failed: triage needs it.
+    error: err && (outcome === 'unexpected' || outcome === 'flaky')
+      ? { message: stripAnsi(err.message ?? err.value ?? 'unknown error'), stack: err.stack ? stripAnsi(err.stack) : undefined }
+      : undefined,
+    attachments: attempts.flatMap((a) => a.attachments.map((x): Attachment => ({
+      name: x.name, contentType: x.contentType, path: x.path ? posix(relative(root, x.path)) : undefined,
+    }))),
+  };
+}
+
+export const isFailure = (r: TestResult) => r.status === 'failed' || r.status === 'timedOut';
+
+export function countResults(results: TestResult[], quarantined: Set<string> = new Set()): Counts {
+  const c: Counts = { total: results.length, passed: 0, failed: 0, flaky: 0, skipped: 0, quarantined: 0 };
+  for (const r of results) {
+    if (r.outcome === 'flaky') c.flaky++;
+    else if (isFailure(r)) c.failed++;
+    else if (r.status === 'passed') c.passed++;
+    else c.skipped++;
+    if (quarantined.has(r.id) && isFailure(r)) c.quarantined++;
+  }
+  return c;
+}
+
+export function countBy(results: TestResult[], key: (r: TestResult) => string, quarantined?: Set<string>): Record<string, Counts> {
+  const groups = new Map<string, TestResult[]>();
+  for (const r of results) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
+  return Object.fromEntries([...groups].map(([k, rs]) => [k, countResults(rs, quarantined)]));
+}

@@ -1,0 +1,41 @@
+/**
+ * Writes this run's normalized results (gate/results.ts) to TOLLGATE_RESULTS_FILE, default
+ * reports/playwright/normalized.json, for the steps after the suites: triage, gate, record,
+ * publish. Written once at the end, to a temporary file renamed into place, so a reader never
+ * sees half a file.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { FullResult, Reporter, Suite } from '@playwright/test/reporter';
+import { normalize, type PlaywrightCase } from '../gate/results.ts';
+import { REPO_ROOT } from '../scripts/stack/paths.ts';
+
+export const resultsFile = (env: NodeJS.ProcessEnv = process.env) =>
+  resolve(REPO_ROOT, env.TOLLGATE_RESULTS_FILE || join('reports', 'playwright', 'normalized.json'));
+
+export default class ResultsReporter implements Reporter {
+  private suite?: Suite;
+
+  printsToStdio() {
+    return false;
+  }
+
+  onBegin(_config: unknown, suite: Suite) {
+    this.suite = suite;
+  }
+
+  onEnd(result: FullResult) {
+    if (!this.suite) return;
+    const file = resultsFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const body = {
+      runId: process.env.TOLLGATE_RUN_ID,
+      status: result.status,
+      startedAt: result.startTime.toISOString(),
+      durationMs: result.duration,
+      results: this.suite.allTests().map((t) => normalize(t as unknown as PlaywrightCase)),
+    };
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(body, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+  }
+}
