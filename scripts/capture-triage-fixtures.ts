@@ -1,0 +1,280 @@
+/**
+ * Re-capture gate/triage.fixtures.json: the error messages of real failing runs, which the
+ * triage rules are tested against (no invented strings).
+ *
+ *   npx tsx scripts/capture-triage-fixtures.ts [--port-base 19400]
+ *
+ * It boots a throwaway reference stack (ports N..N+2, directory under /tmp), deploys fault
+ * switches (reference-app/FAULTS.md) and breaks the environment, the data and the test code
+ * one way at a time, runs the real suites with the real Playwright CLI, and records each failing
+ * test with the category a human gives it (SCENARIOS below). It takes a few minutes, runs one
+ * stack at a time and stops and purges it at the end. A failure nobody expected is printed and
+ * not stored: look at it, then add it to its scenario.
+ */
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import type { TriageCategory } from '../gate/types.ts';
+import { newRunId } from '../seed/runid.ts';
+import { REPO_ROOT } from './stack/paths.ts';
+import { down, up } from './stack/stack.ts';
+import type { StackState } from './stack/state.ts';
+
+/** One stored fixture: a real failure and the category a human gives it. */
+export interface CapturedFailure {
+  /** The fault switch, or what else was broken (e.g. `api_stopped`, `manifest_truncated`). */
+  fault: string;
+  test: string;
+  project: string;
+  file: string;
+  titlePath: string[];
+  status: 'failed' | 'timedOut';
+  message: string;
+  /** First lines of the stack, when the message alone does not say where it came from. */
+  stack?: string;
+  expectedCategory: TriageCategory;
+  /** Why the category is not the obvious one, when it is not. */
+  note?: string;
+}
+
+const { values } = parseArgs({ options: { 'port-base': { type: 'string', default: '19400' } } });
+const PORT_BASE = Number(values['port-base']);
+const CLOSED_PORT = PORT_BASE + 19; // nothing listens there
+const SILENT_PORT = PORT_BASE + 18; // accepts connections and never answers
+const OUT = join(REPO_ROOT, 'gate', 'triage.fixtures.json');
+
+const work = mkdtempSync(join(tmpdir(), 'tollgate-capture-'));
+chmodSync(work, 0o755); // the postgres user must reach the stack's data directory
+const STACK = { TOLLGATE_STACK_DIR: join(work, 'stack'), TOLLGATE_RUNS_DIR: join(work, 'runs'), CI: '' };
+/** No stack recorded here: the target is only what TOLLGATE_WEB_URL names. */
+const NO_STACK = { TOLLGATE_STACK_DIR: join(work, 'none'), TOLLGATE_RUNS_DIR: join(work, 'runs'), CI: '' };
+// Automation specs live in a git-ignored folder inside the repository so that they resolve
+// @playwright/test from its node_modules, as the real suites do.
+const probeDir = join(REPO_ROOT, '.tollgate', `capture-${process.pid}`);
+
+interface Failure { project: string; file: string; titlePath: string[]; status: 'failed' | 'timedOut'; message: string; stack: string }
+interface JsonResult { status: string; error?: { message?: string; stack?: string } }
+interface JsonSpec { title: string; file: string; tests: { projectName: string; results: JsonResult[] }[] }
+interface JsonSuite { title: string; file: string; suites?: JsonSuite[]; specs?: JsonSpec[] }
+
+async function playwright(args: string[], env: Record<string, string>, root = REPO_ROOT): Promise<Failure[]> {
+  const dir = mkdtempSync(join(work, 'pw-'));
+  const json = join(dir, 'report.json');
+  const cli = join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
+  const child = spawn(process.execPath, [cli, 'test', '--reporter=json', '--output', join(dir, 'test-results'), ...args], {
+    cwd: root,
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await new Promise((resolve) => child.on('exit', resolve));
+  const report = JSON.parse(readFileSync(json, 'utf8')) as { config: { rootDir: string }; suites: JsonSuite[] };
+  const out: Failure[] = [];
+  // The file is the spec file Playwright loaded (the top-level suite), even when the test is
+  // defined in a helper it imports (fixtures/journeys/*), as test ids and owners expect.
+  const walk = (s: JsonSuite, file: string, describes: string[]) => {
+    for (const spec of s.specs ?? []) {
+      for (const t of spec.tests) {
+        const last = t.results.at(-1);
+        if (!last || (last.status !== 'failed' && last.status !== 'timedOut') || !last.error?.message) continue;
+        out.push({
+          project: t.projectName,
+          file,
+          titlePath: [...describes, spec.title],
+          status: last.status,
+          message: last.error.message,
+          stack: last.error.stack ?? '',
+        });
+      }
+    }
+    for (const child of s.suites ?? []) walk(child, file, [...describes, child.title]);
+  };
+  for (const top of report.suites) walk(top, relative(root, join(report.config.rootDir, top.file)).replaceAll('\\', '/'), []);
+  return out;
+}
+
+const stackEnv = { ...process.env, ...STACK };
+const stackUp = async (faults: string[]): Promise<StackState> => (await up({ build: 'capture', faults, portBase: PORT_BASE, env: stackEnv })).state;
+
+/** [test title (regex over the title path), fault, category]; the first that matches decides. */
+type Expect = [title: RegExp, fault: string, category: TriageCategory, options?: { stack?: boolean; note?: string }];
+
+const captured: CapturedFailure[] = [];
+const unexpected: string[] = [];
+
+async function scenario(name: string, expects: Expect[], run: () => Promise<Failure[]>): Promise<void> {
+  const t0 = performance.now();
+  const failures = await run();
+  for (const f of failures) {
+    const title = f.titlePath.join(' › ');
+    const e = expects.find(([re]) => re.test(title));
+    if (!e) {
+      unexpected.push(`${name}: ${f.project} › ${title}\n    ${f.message.split('\n')[0]}`);
+      continue;
+    }
+    captured.push({
+      fault: e[1],
+      test: `${f.project} › ${f.file.replace(/^tests\//, '')} › ${title}`,
+      project: f.project,
+      file: f.file,
+      titlePath: f.titlePath,
+      status: f.status,
+      message: f.message,
+      ...(e[3]?.stack ? { stack: f.stack.split('\n').slice(0, 8).join('\n') } : {}),
+      expectedCategory: e[2],
+      ...(e[3]?.note ? { note: e[3].note } : {}),
+    });
+  }
+  console.log(`${name}: ${failures.length} failures in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+const SUITES = ['--project', 'verify', '--project', 'smoke-api', '--project', 'smoke-web'];
+// File filters first: --project takes every name that follows it.
+const DEPLOYMENT_SPEC = ['verify/deployment.spec.ts', '--project', 'verify', '--no-deps'];
+
+function writeProbes(webURL: string): void {
+  mkdirSync(join(probeDir, 'tests', 'regression'), { recursive: true });
+  writeFileSync(join(probeDir, 'playwright.config.ts'), `
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from '../../config/browser.ts';
+export default defineConfig({
+  testDir: '.', retries: 0, workers: 1, timeout: 30_000, expect: { timeout: 5_000 },
+  use: { baseURL: ${JSON.stringify(webURL)}, launchOptions: chromiumLaunchOptions(), actionTimeout: 10_000, navigationTimeout: 15_000 },
+  projects: [{ name: 'regression', testMatch: /\\.spec\\.ts$/ }],
+});
+`);
+  // Test code that is itself wrong, against a healthy deployment.
+  writeFileSync(join(probeDir, 'tests', 'regression', 'login-form.spec.ts'), `
+import { expect, test } from '@playwright/test';
+test.describe('login form', () => {
+  test('the e-mail field takes an address', async ({ page }) => {
+    await page.goto('/login');
+    await page.locator('form input').fill('viewer@example.test'); // both the e-mail and the password match
+    await expect(page.locator('form input').first()).toHaveValue('viewer@example.test');
+  });
+});
+`);
+  writeFileSync(join(probeDir, 'tests', 'regression', 'tags-list.spec.ts'), `
+import { expect, test } from '@playwright/test';
+test.describe('tags list', () => {
+  test('every listed tag has a code', async ({ request }) => {
+    const res = await request.get('/api/tags'); // forgot to sign in: a 401 body has no items
+    const codes = (await res.json()).items.map((t: { code: string }) => t.code);
+    expect(codes.length).toBeGreaterThan(0);
+  });
+});
+`);
+  writeFileSync(join(probeDir, 'tests', 'regression', 'web-down.spec.ts'), `
+import { test } from '@playwright/test';
+test('the sign-in page loads', async ({ page }) => {
+  await page.goto('http://127.0.0.1:${CLOSED_PORT}/login');
+});
+`);
+}
+
+async function main(): Promise<void> {
+  // 1. Product and deployment faults the suites must catch.
+  await stackUp(['revoked_reads_genuine', 'verify_button_missing', 'security_headers_missing', 'wrong_build']);
+  await scenario('faults', [
+    [/report the same build/, 'wrong_build', 'deployment'],
+    [/security headers/, 'security_headers_missing', 'product'],
+    [/verify tells a genuine|verify then calls it revoked/, 'revoked_reads_genuine', 'product'],
+    [/verify page/, 'verify_button_missing', 'product'],
+  ], () => playwright(SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }));
+  // Again with other faults: revoked_reads_genuine a second time, on other seeded codes.
+  await stackUp(['revoked_reads_genuine', 'viewer_login_broken', 'audit_open']);
+  await scenario('faults-2', [
+    [/verify tells a genuine|verify then calls it revoked/, 'revoked_reads_genuine', 'product'],
+    // These sign in as the viewer first.
+    [/viewer signs in|sign in as viewer|role without the right|searching tags|malformed parameters/, 'viewer_login_broken', 'product'],
+    [/refuse unauthenticated/, 'audit_open', 'product'],
+  ], () => playwright(SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }));
+  await stackUp(['slow_tags_list']);
+  await scenario('slow', [[/GET \/api\/tags/, 'slow_tags_list', 'product']],
+    () => playwright(['regression/latency.spec.ts', '--project', 'regression'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke', TOLLGATE_LATENCY_SAMPLES: '5' }));
+
+  // 2. Migrations not at head: readiness gives up (environment: nothing could be tested), and
+  //    the deployment check, run on its own, names the missing migration (deployment).
+  await stackUp(['pending_migration']);
+  await scenario('not-ready', [[/environment is ready/, 'pending_migration', 'environment']],
+    () => playwright(['--project', 'verify'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }));
+  await scenario('pending-migration', [[/migrations are at the head/, 'pending_migration', 'deployment']],
+    () => playwright(DEPLOYMENT_SPEC, STACK));
+
+  // 3. A healthy deployment of another build than the pipeline expects.
+  const state = await stackUp([]);
+  await scenario('build-mismatch', [[/the expected one/, 'expected_build_mismatch', 'deployment']],
+    () => playwright(DEPLOYMENT_SPEC, { ...STACK, EXPECTED_BUILD: '3f2c1a9' }));
+
+  // 4. Test data: a seed that fails, a manifest that is missing, a manifest that is torn.
+  await scenario('seed-profile', [[/seed this run/, 'seed_profile_unknown', 'test-data']],
+    () => playwright(['--project', 'seed'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoek' }));
+  await scenario('manifest-missing', [[/./, 'manifest_missing', 'test-data']],
+    () => playwright(['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: newRunId() }));
+  const torn = newRunId();
+  await playwright(['--project', 'seed'], { ...STACK, TOLLGATE_RUN_ID: torn, TOLLGATE_SEED_PROFILE: 'smoke' });
+  const manifest = join(STACK.TOLLGATE_RUNS_DIR, torn, 'manifest.json');
+  const text = readFileSync(manifest, 'utf8');
+  writeFileSync(manifest, text.slice(0, Math.floor(text.length / 2))); // as a full disk leaves it
+  await scenario('manifest-truncated', [[/./, 'manifest_truncated', 'test-data', { stack: true }]],
+    () => playwright(['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: torn }));
+
+  // 5. Automation: test code that is wrong, against the healthy deployment.
+  writeProbes(state.urls.web);
+  await scenario('automation', [
+    [/e-mail field/, 'strict_locator', 'automation'],
+    [/every listed tag/, 'type_error', 'automation'],
+    [/sign-in page loads/, 'web_down', 'environment'],
+  ], () => playwright(['--config', join(probeDir, 'playwright.config.ts')], {}, probeDir));
+
+  // 6. Deployment: a migration renamed a column the seed writes; the seed checks the schema first.
+  const db = new pg.Client({ connectionString: state.databaseUrl });
+  await db.connect();
+  await db.query('ALTER TABLE tags RENAME COLUMN revoked_reason TO revocation_reason').finally(() => db.end());
+  await scenario('schema-drift', [[/seed this run/, 'column_renamed', 'deployment']],
+    () => playwright(['--project', 'seed', '--no-deps'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }));
+
+  // 7. Environment: the API process is gone (nginx answers 502), a closed port, a name that
+  //    does not resolve, a server that accepts and never answers.
+  process.kill(state.pids.api, 'SIGTERM');
+  await new Promise((r) => setTimeout(r, 1_000));
+  await scenario('api-stopped', [
+    [/role without the right|malformed parameters/, 'manifest_missing', 'test-data'], // --no-deps: nothing seeded
+    [/./, 'api_stopped', 'environment'],
+  ], () => playwright(['--project', 'verify', '--no-deps'], STACK));
+  await scenario('api-stopped-ready', [[/environment is ready/, 'api_stopped', 'environment']],
+    () => playwright(['--project', 'ready'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }));
+  const closed = `http://127.0.0.1:${CLOSED_PORT}`;
+  await scenario('connection-refused', [[/./, 'target_port_closed', 'environment']],
+    () => playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: closed, TOLLGATE_API_URL: `${closed}/api` }));
+  await scenario('dns', [[/./, 'target_host_unknown', 'environment']],
+    () => playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: 'http://tollgate-staging.invalid', TOLLGATE_API_URL: 'http://tollgate-staging.invalid/api' }));
+  const held: Socket[] = [];
+  const silent = createServer((s) => held.push(s)).listen(SILENT_PORT, '127.0.0.1');
+  try {
+    const url = `http://127.0.0.1:${SILENT_PORT}`;
+    await scenario('no-answer', [
+      [/migrations are at the head/, 'target_silent', 'product', { note: 'A bare "Test timeout of N ms exceeded." says nothing about its cause (here the API client was still waiting): triage cannot tell a silent target from a slow product, so it stays product.' }],
+      [/./, 'target_silent', 'environment'],
+    ],
+      () => playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: url, TOLLGATE_API_URL: `${url}/api` }));
+  } finally {
+    held.forEach((s) => s.destroy());
+    silent.close();
+  }
+}
+
+try {
+  await main();
+  writeFileSync(OUT, JSON.stringify(captured, null, 2) + '\n');
+  console.log(`${captured.length} failures written to ${relative(REPO_ROOT, OUT)}`);
+  if (unexpected.length) console.log(`not stored (no expectation matched):\n  ${unexpected.join('\n  ')}`);
+} finally {
+  rmSync(probeDir, { recursive: true, force: true });
+  const stopped = await down({ env: stackEnv, purge: true });
+  if (stopped.portsFree) rmSync(work, { recursive: true, force: true });
+  else console.error(`the stack stopped, but a port from ${PORT_BASE} to ${PORT_BASE + 2} is still taken; ${work} was kept`);
+}
