@@ -2,6 +2,7 @@ import { defineConfig, devices, type Project } from '@playwright/test';
 import { chromiumLaunchOptions } from './config/browser.ts';
 import { resolveTarget } from './config/target.ts';
 import { ensureRunId } from './fixtures/run.ts';
+import { allureReporterOptions } from './reporters/allure.ts';
 
 const ci = !!process.env.CI;
 // SELENIUM_REMOTE_URL is for the Selenium lane only. Playwright would also send its own browser
@@ -11,7 +12,7 @@ if (process.env.SELENIUM_REMOTE_URL) {
   delete process.env.SELENIUM_REMOTE_URL;
 }
 // Fixed here, before workers start, so every worker, the seed and the cleanup share it.
-ensureRunId();
+const runId = ensureRunId();
 const target = resolveTarget();
 
 /**
@@ -37,7 +38,14 @@ export default defineConfig({
   expect: { timeout: 5_000 },
   outputDir: 'test-results',
   grepInvert: target.environment.readOnly ? READ_ONLY_EXCLUDED : undefined,
-  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME || 'reports/playwright/results.json' }], ['./reporters/demo-readiness.reporter.ts']],
+  reporter: [
+    [process.env.TOLLGATE_QUIET_REPORTER ? 'dot' : 'list'],
+    ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME || 'reports/playwright/results.json' }],
+    ['./reporters/results.reporter.ts'],
+    ['./reporters/demo-readiness.reporter.ts'],
+    // Results in TOLLGATE_ALLURE_RESULTS (tollgate run: reports/<run>/allure-results); `tollgate report` builds the report.
+    ['allure-playwright', allureReporterOptions({ target, runId })],
+  ],
   use: {
     baseURL: target.webURL,
     trace: 'retain-on-failure',

@@ -54,6 +54,8 @@ test('deployment failures block under their own rule with the first line of the 
   assert.equal(d.verdict, 'BLOCK');
   assert.deepEqual(rules(d), ['deployment']);
   assert.match(d.reasons[0]!.message, /web version\.json reports build "old"/);
+  const terse = result('verify', 'failed', { error: { message: 'Error: the deployed build is the expected one\n\nExpected: "new"\nReceived: "old"' } });
+  assert.match(decide(input([terse], { [terse.id]: 'deployment' })).reasons[0]!.message, /the deployed build is the expected one \(expected "new", received "old"\)/);
 });
 
 test('regression pass rate is compared with minPassRate, quarantined tests not counted', () => {

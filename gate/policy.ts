@@ -97,4 +97,11 @@ export function decide(input: GateInput): Decision {
 }
 
 const pct = (x: number) => `${(Math.floor(x * 1000) / 10).toString()}%`;
-const firstLine = (r: TestResult) => (r.error?.message ?? '').split('\n').find((l) => l.trim())?.trim().slice(0, 160) ?? 'failed';
+/** The error's first line, with Playwright's Expected/Received values when it has them. */
+function firstLine(r: TestResult): string {
+  const lines = (r.error?.message ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const value = (label: string) => lines.find((l) => l.startsWith(`${label}:`))?.slice(label.length + 1).trim();
+  const [expected, received] = [value('Expected'), value('Received')];
+  const head = (lines[0] ?? 'failed').slice(0, 160);
+  return expected !== undefined && received !== undefined && !head.includes(received) ? `${head} (expected ${expected}, received ${received})` : head;
+}

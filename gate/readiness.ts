@@ -6,6 +6,8 @@
  */
 import pRetry, { AbortError } from 'p-retry';
 import { NotReadyError } from '../config/errors.ts';
+import type { Target } from '../config/target.ts';
+import { connect } from '../seed/db.ts';
 
 export interface Probe {
   name: string;
@@ -82,4 +84,23 @@ export function httpProbe(name: string, url: string): Probe {
       }
     },
   };
+}
+
+/** What "ready" means for a target: web root, API /readyz and, when Tollgate has its URL, the database. */
+export function targetProbes(target: Target): Probe[] {
+  const probes: Probe[] = [httpProbe('web', `${target.webURL}/`), httpProbe('api', target.readyzURL)];
+  if (target.environment.databaseUrl) {
+    probes.push({
+      name: `database (${target.environment.databaseUrlVar})`,
+      check: async () => {
+        const client = await connect({ env: target.environment, applicationName: 'tollgate-ready' });
+        try {
+          await client.query('SELECT 1');
+        } finally {
+          await client.end();
+        }
+      },
+    });
+  }
+  return probes;
 }

@@ -28,6 +28,16 @@ test('ids are stable: project › file under tests/ › describe › title', () 
   assert.equal(r.suite, 'smoke');
 });
 
+test('a test defined by a shared journey is named after the spec that ran it', () => {
+  const c = pwCase('smoke-web', [attempt('passed')], 'expected');
+  c.location = { file: join(ROOT, 'fixtures/journeys/web-smoke.ts'), line: 40 };
+  c.parent = { type: 'describe', project: () => ({ name: 'smoke-web' }), parent: { type: 'file', location: { file: join(ROOT, 'tests/smoke/web/web.spec.ts') }, project: () => ({ name: 'smoke-web' }) } };
+  const r = normalize(c, ROOT);
+  assert.equal(r.file, 'tests/smoke/web/web.spec.ts');
+  assert.match(r.id, /^smoke-web › smoke\/web\/web\.spec\.ts › /);
+  assert.equal(r.line, 40, 'the line is still where the test is defined');
+});
+
 test('a pass on retry is flaky, keeps the failed attempt\'s error (ANSI stripped) and every attempt\'s attachments', () => {
   const failed = attempt('failed', { error: { message: '\u001b[31mexpect(received).toBe(expected)\u001b[39m', stack: 'at x' }, attachments: [{ name: 'trace', contentType: 'application/zip', path: join(ROOT, 'test-results/a/trace.zip') }] });
   const r = normalize(pwCase('smoke-api', [failed, attempt('passed', { retry: 1, duration: 50 })], 'flaky'), ROOT);

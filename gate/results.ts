@@ -14,8 +14,25 @@ export interface PlaywrightCase {
   location: { file: string; line: number };
   tags: string[];
   outcome(): TestOutcome;
-  parent: { project(): { name: string } | undefined };
+  parent: PlaywrightSuite;
   results: PlaywrightAttempt[];
+}
+interface PlaywrightSuite {
+  type?: string;
+  location?: { file: string };
+  parent?: PlaywrightSuite;
+  project(): { name: string } | undefined;
+}
+
+/**
+ * The spec file a test belongs to. Tests defined by shared journeys (fixtures/journeys/) have
+ * the journey's file as their location; the spec that ran them is the file suite's.
+ */
+function specFile(test: PlaywrightCase): string {
+  for (let s: PlaywrightSuite | undefined = test.parent; s; s = s.parent) {
+    if (s.type === 'file' && s.location?.file) return s.location.file;
+  }
+  return test.location.file;
 }
 export interface PlaywrightAttempt {
   status: TestStatus;
@@ -50,7 +67,7 @@ export function testId(project: string, file: string, titlePath: string[]): stri
 
 export function normalize(test: PlaywrightCase, root = REPO_ROOT): TestResult {
   const project = test.parent.project()?.name ?? '';
-  const file = posix(relative(root, test.location.file));
+  const file = posix(relative(root, specFile(test)));
   // titlePath() is ['', project, file under testDir, …describes, title].
   const titlePath = test.titlePath().slice(3).filter(Boolean);
   const attempts = test.results;

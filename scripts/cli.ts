@@ -1,6 +1,10 @@
 /** The `tollgate` command line: parses flags, wires commands, maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
 import { TollgateError } from '../config/errors.ts';
+import { registerHistory } from './commands/history.ts';
+import { registerPromote } from './commands/promote.ts';
+import { registerReport } from './commands/report.ts';
+import { registerRun } from './commands/run.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerStack } from './commands/stack.ts';
 
@@ -13,6 +17,10 @@ export function buildProgram(): Command {
     .exitOverride();
   registerStack(program);
   registerSeed(program);
+  registerRun(program);
+  registerHistory(program);
+  registerPromote(program);
+  registerReport(program);
   return program;
 }
 

@@ -1,35 +1,30 @@
 /**
- * `npm run demo`: boot the local reference stack and run the smoke suite against it in a real
- * browser, then print where everything is. (The gate issue turns this into `tollgate run`.)
+ * `npm run demo`: the whole job against the local reference stack. Boots the stack, runs
+ * `tollgate run --env local` against the stack's build, prints where the reports are, and
+ * exits with the verdict's code (0 PROMOTE/WARN, 1 BLOCK, 2 INCONCLUSIVE).
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import { reportError } from './cli.ts';
+import { renderSummary } from './commands/run.ts';
 import { renderUp } from './commands/stack.ts';
 import { REPO_ROOT } from './stack/paths.ts';
 import { up } from './stack/stack.ts';
+import { runGate } from '../gate/run.ts';
 
 async function main(): Promise<number> {
   console.log('demo: starting the local reference stack…');
-  const result = await up({
+  const stack = await up({
     onStep: (name, ms, detail) => console.log(`  ${name.padEnd(14)} ${(ms / 1000).toFixed(1).padStart(5)} s${detail ? `  ${detail}` : ''}`),
   });
-  process.stdout.write(renderUp(result));
-  console.log('\ndemo: running the smoke suite (Playwright, Chromium) against it…');
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--grep', '@smoke'], {
-      cwd: REPO_ROOT,
-      stdio: 'inherit',
-    });
-    child.on('exit', (c) => resolve(c ?? 1));
-  });
-  console.log(
-    code === 0
-      ? `\ndemo: smoke suite passed against build ${result.state.build}.`
-      : `\ndemo: smoke suite FAILED (exit ${code}); traces and screenshots are in test-results/ (npx playwright show-trace <file>).`,
-  );
-  console.log(`demo: the stack keeps running at ${result.state.urls.web}/ — stop it with \`npx tollgate stack down\`.`);
-  return code;
+  process.stdout.write(renderUp(stack));
+  console.log(`\ndemo: tollgate run --env local --build ${stack.state.build}`);
+  const out = await runGate({ env: 'local', build: stack.state.build });
+  process.stdout.write(renderSummary(out));
+  const dir = relative(REPO_ROOT, out.reportDir);
+  console.log(`\ndemo: promotion report  ${dir}/index.html  (Markdown: ${dir}/summary.md, JSON: ${dir}/report.json)`);
+  console.log('demo: history           npx tollgate history --env local');
+  console.log(`demo: the stack keeps running at ${stack.state.urls.web}/ — stop it with \`npx tollgate stack down\`.`);
+  return out.exitCode;
 }
 
 try {

@@ -9,6 +9,7 @@ import { connect } from '../../seed/db.ts';
 teardown('clean up this run\'s data', async ({ target, runId }) => {
   rmSync(dirname(authFile('admin')), { recursive: true, force: true });
   teardown.skip(target.environment.readOnly, 'READ_ONLY environment: nothing was written');
+  teardown.skip(process.env.TOLLGATE_SEEDED === '1', 'tollgate run seeded this data and cleans it after the suites');
   if (process.env.TOLLGATE_KEEP_DATA === '1') teardown.skip(true, `TOLLGATE_KEEP_DATA=1: run ${runId} kept for inspection`);
   const client = await connect({ env: target.environment, applicationName: `tollgate-clean ${runId}` });
   try {

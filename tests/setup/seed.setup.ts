@@ -4,6 +4,7 @@ import { seed } from '../../seed/seed.ts';
 
 setup('seed this run\'s data', async ({ target, runId }) => {
   setup.skip(target.environment.readOnly, `READ_ONLY environment "${target.environment.name}": nothing is seeded; read-only checks use its canary records`);
+  setup.skip(process.env.TOLLGATE_SEEDED === '1', `seeded by tollgate run before the suites (run ${runId})`);
   setup.setTimeout(120_000);
   const result = await seed({
     environment: target.environment,

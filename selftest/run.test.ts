@@ -1,0 +1,188 @@
+/**
+ * `tollgate run` end to end against a real local stack: the verdict and its exit code for a
+ * healthy deployment, a product fault, a wrong build and an environment that never becomes
+ * ready; quarantine; interruption (cleanup still runs, INCONCLUSIVE recorded); a results store
+ * that is down (the verdict stands, the record is spooled, then flushed); and bad input
+ * (one message, its exit code, nothing recorded).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import type { RunRecord } from '../gate/types.ts';
+import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import type { StackState } from '../scripts/stack/state.ts';
+import { noStackTrace, startTollgate, tollgate, type Run } from './helpers.ts';
+
+const BASE = Number(process.env.TOLLGATE_RUN_SELFTEST_PORT_BASE ?? 19600);
+const STEPS = ['config', 'ready', 'seed', 'verify', 'suites', 'cleanup', 'triage', 'gate', 'record', 'publish'];
+
+describe('tollgate run', { concurrency: false }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tollgate-run-'));
+  chmodSync(dir, 0o755); // the postgres user must reach the stack's data directory
+  const env: NodeJS.ProcessEnv = {
+    TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs'),
+    TOLLGATE_RESULTS_DIR: join(dir, 'results'), TOLLGATE_SPOOL_DIR: join(dir, 'spool'),
+    CI: '', SLACK_WEBHOOK_URL: '', SLACK_BOT_TOKEN: '', RESULTS_DATABASE_URL: '',
+  };
+  const reportDirs: string[] = [];
+  let db: pg.Client;
+
+  const gate = async (args: string[], extra: NodeJS.ProcessEnv = {}, timeout = 240_000) => {
+    const r = await tollgate(['run', '--env', 'local', ...args], { ...env, ...extra }, timeout);
+    const runId = /tollgate run (tg_\d{14}_[a-z0-9]{6})/.exec(r.stdout)?.[1];
+    if (runId) reportDirs.push(join(REPO_ROOT, 'reports', runId));
+    return { ...r, runId };
+  };
+  const report = (runId: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'report.json'), 'utf8'));
+  const deploy = async (build: string, faults: string[] = []) => {
+    const r = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', build, '--quiet', ...(faults.length ? ['--faults', faults.join(',')] : [])], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  };
+  const rowsOf = async (runId: string) => Number((await db.query(
+    `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM assets WHERE metadata->>'tollgate_run' = $1)
+          + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`, [runId])).rows[0].n);
+  const history = async () => {
+    const r = await tollgate(['history', '--env', 'local', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { runId: string; verdict: string; build: string }[];
+  };
+  const stepLines = (r: Run) => r.stdout.split('\n').map((l) => /^\s+[✓✗-] (\w+)\s+\d+\.\d s/.exec(l)?.[1]).filter(Boolean);
+
+  before(async () => {
+    await deploy('run-good');
+    const state = JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR!, 'state.json'), 'utf8')) as StackState;
+    db = new pg.Client({ connectionString: state.databaseUrl });
+    await db.connect();
+  });
+  after(async () => {
+    await db?.end();
+    await tollgate(['stack', 'down', '--purge'], env);
+    rmSync(dir, { recursive: true, force: true });
+    for (const d of reportDirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  test('a healthy deployment: every step in order, PROMOTE, exit 0, reports written, data cleaned, run recorded', async () => {
+    const r = await gate(['--suite', 'smoke']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(stepLines(r), STEPS);
+    assert.match(r.stdout, /✓ PROMOTE {2}local · build run-good/);
+    const rep = report(r.runId!);
+    assert.equal(rep.verdict, 'PROMOTE');
+    for (const f of ['index.html', 'summary.md', 'report.json', 'results.json']) assert.ok(existsSync(join(REPO_ROOT, 'reports', r.runId!, f)), f);
+    const results = JSON.parse(readFileSync(join(REPO_ROOT, 'reports', r.runId!, 'results.json'), 'utf8')) as RunRecord['results'];
+    const projects = new Set(results.map((x) => x.project));
+    for (const p of ['verify', 'smoke-api', 'smoke-web', 'smoke-selenium']) assert.ok(projects.has(p), `results of ${p}`);
+    assert.ok(results.every((x) => x.id.startsWith(`${x.project} › `)), 'stable ids');
+    assert.equal(await rowsOf(r.runId!), 0, 'cleanup deleted the run\'s rows');
+    assert.equal((await history())[0]!.runId, r.runId);
+  });
+
+  test('a product fault blocks (exit 1) and names the failing test; triage calls it product', async () => {
+    await deploy('run-bad', ['revoked_reads_genuine']);
+    const r = await gate(['--suite', 'smoke', '--build', 'run-bad']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const rep = report(r.runId!);
+    assert.equal(rep.verdict, 'BLOCK');
+    const critical = rep.reasons.find((x: { rule: string }) => x.rule === 'critical-failed');
+    assert.ok(critical.tests.some((t: string) => t.includes('verify tells a genuine, a revoked and an unknown tag apart')), critical.message);
+    assert.ok(rep.groups.some((g: { category: string }) => g.category === 'product'));
+    assert.equal(await rowsOf(r.runId!), 0, 'cleanup ran after the failures');
+  });
+
+  test('the same failure quarantined gives WARN naming owner and ticket (exit 0)', async () => {
+    const file = join(dir, 'quarantine.json');
+    writeFileSync(file, JSON.stringify({ quarantine: [{ test: '* › verify tells a genuine, a revoked and an unknown tag apart', reason: 'revocation cache', owner: 'tags-team', ticket: 'TAG-42', expires: '2099-01-01' }] }));
+    const r = await gate(['--suite', 'smoke', '--build', 'run-bad'], { TOLLGATE_QUARANTINE_FILE: file });
+    const rep = report(r.runId!);
+    // Only the API journey is quarantined; the web verify page shows the same fault and still blocks.
+    const quarantined = rep.reasons.find((x: { rule: string }) => x.rule === 'quarantined');
+    assert.ok(quarantined, JSON.stringify(rep.reasons));
+    assert.match(quarantined.message, /owner tags-team, TAG-42/);
+  });
+
+  test('a wrong build is a deployment failure: BLOCK under the deployment rule', async () => {
+    await deploy('run-good');
+    const r = await gate(['--suite', 'smoke', '--build', 'run-expected']);
+    assert.equal(r.code, 1, r.stdout);
+    const rep = report(r.runId!);
+    assert.equal(rep.reasons[0].rule, 'deployment');
+    assert.match(rep.reasons[0].message, /run-expected/);
+  });
+
+  test('an environment that never becomes ready is INCONCLUSIVE (exit 2), nothing seeded', async () => {
+    await deploy('run-pending', ['pending_migration']);
+    const r = await gate(['--suite', 'smoke', '--build', 'run-pending'], { TOLLGATE_READY_TIMEOUT: '2' });
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stdout, /✗ ready .*migrations not at head/);
+    assert.match(r.stdout, /- seed\s+0\.0 s {2}the environment is not ready/);
+    assert.equal(report(r.runId!).reasons[0].rule, 'not-ready');
+    await deploy('run-good');
+  });
+
+  test('SIGINT mid-suite: Playwright stops, cleanup runs, the run is recorded INCONCLUSIVE: interrupted (exit 2)', async () => {
+    const run = startTollgate(['run', '--env', 'local', '--suite', 'smoke'], env);
+    for (let i = 0; i < 600 && !/✓ seed/.test(run.output()); i++) await sleep(50);
+    const runId = /tollgate run (tg_\d{14}_[a-z0-9]{6})/.exec(run.output())?.[1] ?? assert.fail(run.output());
+    reportDirs.push(join(REPO_ROOT, 'reports', runId));
+    await sleep(3000); // into the suites
+    run.child.kill('SIGINT');
+    const code = await run.exit;
+    assert.equal(code, 2, run.output());
+    assert.match(run.output(), /✓ cleanup/);
+    assert.equal(await rowsOf(runId), 0);
+    const rep = report(runId);
+    assert.equal(rep.verdict, 'INCONCLUSIVE');
+    assert.equal(rep.reasons[0].rule, 'interrupted');
+    assert.ok((await history()).some((h) => h.runId === runId && h.verdict === 'INCONCLUSIVE'));
+  });
+
+  test('a results store that is down: the verdict stands, the record is spooled without the password, and the next run flushes it', async () => {
+    const down = await gate(['--suite', 'smoke'], { RESULTS_DATABASE_URL: 'postgresql://tollgate:s3cret-store-pw@127.0.0.1:1/results' });
+    assert.equal(down.code, 0, down.stdout + down.stderr);
+    assert.match(down.stdout, /✗ record .*spooled/);
+    assert.doesNotMatch(down.stdout + down.stderr, /s3cret-store-pw/);
+    const spooled = readdirSync(env.TOLLGATE_SPOOL_DIR!);
+    assert.deepEqual(spooled, [`${down.runId}.json`]);
+    assert.doesNotMatch(readFileSync(join(env.TOLLGATE_SPOOL_DIR!, spooled[0]!), 'utf8'), /s3cret-store-pw/);
+    assert.ok(!(await history()).some((h) => h.runId === down.runId));
+    const next = await gate(['--suite', 'smoke']);
+    assert.match(next.stdout, /✓ record .*1 spooled run/);
+    assert.deepEqual(readdirSync(env.TOLLGATE_SPOOL_DIR!), []);
+    const ids = (await history()).map((h) => h.runId);
+    assert.ok(ids.includes(down.runId!) && ids.includes(next.runId!));
+  });
+
+  describe('bad input: one message, its exit code, nothing recorded', () => {
+    const cases: [string, string[], NodeJS.ProcessEnv, number, RegExp][] = [
+      ['unknown environment', ['run', '--env', 'qa'], {}, 78, /Unknown environment "qa"\. Known: dev, local, prod, staging\./],
+      ['malformed URL', ['run', '--env', 'local'], { TOLLGATE_WEB_URL: 'htp:/nope' }, 78, /WEB_URL must be an http\(s\) URL, got "htp:\/nope" \(TOLLGATE_WEB_URL\)/],
+      ['missing required variable', ['run', '--env', 'dev'], { DEV_DATABASE_URL: '' }, 78, /DEV_DATABASE_URL is not set/],
+      ['invalid value', ['run', '--env', 'local'], { TOLLGATE_READ_ONLY: 'maybe' }, 78, /READ_ONLY must be true or false, got "maybe" \(TOLLGATE_READ_ONLY\)/],
+      ['malformed build id', ['run', '--env', 'local', '--build', 'no spaces!'], {}, 64, /build id/],
+      ['bad --shard', ['run', '--env', 'local', '--shard', '3/2'], {}, 64, /--shard must be i\/n/],
+      ['bad --suite', ['run', '--env', 'local', '--suite', 'smoke,nightly'], {}, 64, /--suite must be a comma-separated list/],
+      ['bad quarantine file', ['run', '--env', 'local'], { TOLLGATE_QUARANTINE_FILE: '' }, 78, /quarantine\.json has invalid entries:\n\s+- entry 1 "expires"/],
+    ];
+    for (const [name, args, extra, code, message] of cases) {
+      test(name, async () => {
+        const before = (await history()).length;
+        let more = extra;
+        if (name === 'bad quarantine file') {
+          const file = join(dir, 'bad-quarantine.json');
+          writeFileSync(file, JSON.stringify({ quarantine: [{ test: 'x', reason: 'r', owner: 'o', ticket: 't', expires: 'soon' }] }));
+          more = { TOLLGATE_QUARANTINE_FILE: file };
+        }
+        const r = await tollgate(args, { ...env, ...more });
+        assert.equal(r.code, code, r.stdout + r.stderr);
+        assert.match(r.stderr, message);
+        noStackTrace(r);
+        assert.doesNotMatch(r.stdout, /tollgate run tg_/, 'no step ran');
+        assert.equal((await history()).length, before, 'nothing recorded');
+      });
+    }
+  });
+});
