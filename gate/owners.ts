@@ -2,10 +2,11 @@
  * Who owns a failing test: config/owners.json maps globs over repository paths of test files
  * to a team and its Slack handle. The first matching entry wins, so specific globs go first.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { displayName, loadEntries } from '../config/entries.ts';
 import { ConfigError } from '../config/errors.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
 import type { Owner } from './types.ts';
@@ -25,32 +26,16 @@ const entrySchema = z.object({
   team: z.string({ error: 'must name a team' }).min(1, 'must name a team'),
   slack: z.string().regex(/^(@[\w.-]+|<!subteam\^\w+(\|[^>]*)?>)$/, 'must be a Slack handle like "@tags-team" or "<!subteam^S123>"').optional(),
 }).strict();
-const fileSchema = z.object({ owners: z.array(z.unknown()) }).strict();
-
 export function loadOwners(file = OWNERS_FILE): OwnerRule[] {
-  const inRepo = relative(REPO_ROOT, file);
-  const name = inRepo && !inRepo.startsWith('..') ? inRepo : file;
-  const fix = { hint: `Fix ${name}: {"owners": [{"files": "tests/smoke/api/**", "team": "tags-assets", "slack": "@tags-assets"}]}; the first matching entry wins.` };
-  if (!existsSync(file)) throw new ConfigError(`${name} does not exist.`, fix);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${name} is not valid JSON: ${(e as Error).message}.`, fix);
-  }
-  const top = fileSchema.safeParse(raw);
-  if (!top.success) throw new ConfigError(`${name} must be an object with one key, "owners", holding a list of entries.`, fix);
-  const problems: string[] = [];
-  const rules: OwnerRule[] = [];
-  top.data.owners.forEach((item, i) => {
-    const parsed = entrySchema.safeParse(item);
-    const files = (item as { files?: unknown } | null)?.files;
-    const label = `entry ${i + 1}${typeof files === 'string' && files ? ` ("${files}")` : ''}`;
-    if (parsed.success) rules.push(parsed.data);
-    else for (const issue of parsed.error.issues) problems.push(`${label}${issue.path.length ? ` "${issue.path.join('.')}"` : ''}: ${issue.message}`);
+  const example = '{"owners": [{"files": "tests/smoke/api/**", "team": "tags-assets", "slack": "@tags-assets"}]}; the first matching entry wins';
+  if (!existsSync(file)) throw new ConfigError(`${displayName(file)} does not exist.`, { hint: `Create it: ${example}.` });
+  return loadEntries({
+    file, key: 'owners', entry: entrySchema, example,
+    label: (item, i) => {
+      const files = (item as { files?: unknown } | null)?.files;
+      return `entry ${i + 1}${typeof files === 'string' && files ? ` ("${files}")` : ''}`;
+    },
   });
-  if (problems.length) throw new ConfigError(`${name} has invalid entries:\n  - ${problems.join('\n  - ')}`, fix);
-  return rules;
 }
 
 /** A lookup from test file to owner, with the globs compiled once and answers cached per file. */
