@@ -134,6 +134,7 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
   let seedValue = o.seed;
   let seeded = false;
   let deployedBuild: string | undefined;
+  let historyRead: ReturnType<typeof readHistory> | undefined;
   try {
     // ready
     let t = Date.now();
@@ -166,6 +167,10 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
         step('seed', 'failed', Date.now() - t, `${e.message}${e.hint ? ` (${e.hint})` : ''}`);
       }
     }
+
+    // History is read while the suites run: opening the store costs nothing on the way to the verdict.
+    historyRead = readHistory(environment, config.build ?? deployedBuild ?? 'unknown', notes);
+    historyRead.catch(() => {});
 
     // verify + suites: one Playwright invocation
     t = Date.now();
@@ -201,7 +206,7 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
 
   // triage, with history from the store (a store that is down costs history, never the verdict)
   let t = Date.now();
-  const { history, buildRuns, lastPromoted } = await readHistory(environment, config.build ?? deployedBuild ?? 'unknown', notes);
+  const { history, buildRuns, lastPromoted } = await (historyRead ?? readHistory(environment, config.build ?? deployedBuild ?? 'unknown', notes));
   const quarantine = quarantineIndex(config.quarantine, new Date());
   const at = new Date().toISOString();
   const build = config.build ?? deployedBuild ?? 'unknown';

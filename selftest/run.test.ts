@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -65,8 +65,16 @@ describe('tollgate run', { concurrency: false }, () => {
     for (const d of reportDirs) rmSync(d, { recursive: true, force: true });
   });
 
-  test('a healthy deployment: every step in order, PROMOTE, exit 0, reports written, data cleaned, run recorded', async () => {
+  test('a healthy deployment: every step in order, PROMOTE, exit 0, reports written, data cleaned, run recorded; crashed runs swept', async () => {
+    // Leftovers of crashed runs: one from two days ago, one from a process on this machine that died.
+    const old = 'tg_20200101000000_crash1';
+    const dead = `tg_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_crash2`;
+    for (const id of [old, dead]) assert.equal((await tollgate(['seed', '--run', id], env)).code, 0);
+    writeFileSync(join(env.TOLLGATE_RUNS_DIR!, dead, 'owner.json'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: new Date().toISOString() }));
+    assert.ok(await rowsOf(old) > 0 && await rowsOf(dead) > 0);
     const r = await gate(['--suite', 'smoke']);
+    assert.match(r.stdout, /✓ seed .*swept 2 crashed run\(s\)/);
+    assert.equal(await rowsOf(old) + await rowsOf(dead), 0);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(stepLines(r), STEPS);
     assert.match(r.stdout, /✓ PROMOTE {2}local · build run-good/);
