@@ -1,5 +1,5 @@
 /** Any page of the web app, as a visitor sees it: its main heading, its alerts and its links. */
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 
 export class AppPage {
   readonly mainHeading: Locator;
@@ -15,9 +15,11 @@ export class AppPage {
 
   /** Open `path` and wait until it shows `heading` and has stopped loading data. */
   async open(path: string, heading?: string) {
-    await this.page.goto(path);
-    await expect(heading ? this.page.getByRole('heading', { name: heading, exact: true }) : this.mainHeading).toBeVisible();
-    await this.page.waitForLoadState('networkidle');
+    await test.step(`open ${path}`, async () => {
+      await this.page.goto(path);
+      await expect(heading ? this.page.getByRole('heading', { name: heading, exact: true }) : this.mainHeading).toBeVisible();
+      await this.page.waitForLoadState('networkidle');
+    });
   }
 
   /** Same-origin link targets on the page (path and query; #fragments are the same page), once each. */

@@ -1,5 +1,5 @@
 /** The tags list (/tags) as a user works it: search, filter by status, page through. */
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 
 export interface PaginationText { page: number; pages: number; total: number }
 
@@ -31,27 +31,31 @@ export class TagsListPage {
   }
 
   async open() {
-    await this.page.goto('/tags');
-    await expect(this.heading).toBeVisible();
+    await test.step('open the tags list', async () => {
+      await this.page.goto('/tags');
+      await expect(this.heading).toBeVisible();
+    });
   }
 
   /** Search for `text` and show only tags with `statusLabel` (All, Unassigned, Active, Revoked). */
   async filter(text: string, statusLabel: string) {
-    await this.search.fill(text);
-    await this.search.press('Enter');
-    const status = statusLabel === 'All' ? null : statusLabel.toLowerCase();
-    await this.loads(
-      (q) => q.get('q') === text && q.get('status') === status,
-      () => this.status.selectOption({ label: statusLabel }),
-    );
+    await test.step(`search "${text}", status ${statusLabel}`, async () => {
+      await this.search.fill(text);
+      await this.search.press('Enter');
+      const status = statusLabel === 'All' ? null : statusLabel.toLowerCase();
+      await this.loads(
+        (q) => q.get('q') === text && q.get('status') === status,
+        () => this.status.selectOption({ label: statusLabel }),
+      );
+    });
   }
 
   async goToNextPage(expected: number) {
-    await this.loads((q) => q.get('page') === String(expected), () => this.nextPage.click());
+    await test.step(`next page (${expected})`, () => this.loads((q) => q.get('page') === String(expected), () => this.nextPage.click()));
   }
 
   async goToPreviousPage(expected: number) {
-    await this.loads((q) => (q.get('page') ?? '1') === String(expected), () => this.previousPage.click());
+    await test.step(`previous page (${expected})`, () => this.loads((q) => (q.get('page') ?? '1') === String(expected), () => this.previousPage.click()));
   }
 
   /** What the pagination says, once the list has finished loading. */
