@@ -17,7 +17,8 @@ export interface Probe {
 
 export interface ProbeResult { name: string; ready: boolean; attempts: number; ms: number; lastError?: string }
 
-export async function waitUntilReady(probes: Probe[], deadlineMs: number, now = () => Date.now()): Promise<ProbeResult[]> {
+/** `stop` ends the wait at once (Ctrl-C): every probe not yet ready reports `stopped`. */
+export async function waitUntilReady(probes: Probe[], deadlineMs: number, now = () => Date.now(), stop?: AbortSignal): Promise<ProbeResult[]> {
   const start = now();
   const results = await Promise.all(probes.map(async (p): Promise<ProbeResult> => {
     let attempts = 0;
@@ -43,10 +44,11 @@ export async function waitUntilReady(probes: Probe[], deadlineMs: number, now = 
         minTimeout: 100,
         maxTimeout: 5_000,
         maxRetryTime: deadlineMs,
+        signal: stop,
       });
       return { name: p.name, ready: true, attempts, ms: now() - start };
     } catch {
-      return { name: p.name, ready: false, attempts, ms: now() - start, lastError };
+      return { name: p.name, ready: false, attempts, ms: now() - start, lastError: stop?.aborted ? `stopped (${lastError ?? 'no answer yet'})` : lastError };
     }
   }));
   const failed = results.filter((r) => !r.ready);

@@ -119,9 +119,11 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
   // SIGINT/SIGTERM: stop Playwright, still clean up, record INCONCLUSIVE: interrupted.
   let interrupted: string | undefined;
   let child: ChildProcess | undefined;
+  const stopWaiting = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = signal;
+    stopWaiting.abort();
     print(`\ntollgate: ${signal} received: stopping the suites, then cleaning up and recording the run as INCONCLUSIVE.`);
     child?.kill('SIGINT');
   };
@@ -140,13 +142,13 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
     let t = Date.now();
     try {
       const timeout = Number(processEnv.TOLLGATE_READY_TIMEOUT) * 1000 || environment.readyTimeoutMs;
-      const probes = await waitUntilReady(targetProbes(target), timeout);
+      const probes = await waitUntilReady(targetProbes(target), timeout, undefined, stopWaiting.signal);
       deployedBuild = await fetchBuild(target);
       step('ready', 'ok', Date.now() - t, `${probes.map((p) => p.name.split(' ')[0]).join(', ')} ready; deployed build ${deployedBuild ?? 'unknown'}`);
     } catch (e) {
       if (!(e instanceof NotReadyError)) throw e;
       notReady = e.message;
-      step('ready', 'failed', Date.now() - t, e.message);
+      step('ready', 'failed', Date.now() - t, interrupted ? `interrupted while waiting for readiness (${interrupted})` : e.message);
     }
 
     // seed (and sweep what crashed runs left behind)

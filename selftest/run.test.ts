@@ -134,6 +134,17 @@ describe('tollgate run', { concurrency: false }, () => {
     assert.match(r.stdout, /✗ ready .*migrations not at head/);
     assert.match(r.stdout, /- seed\s+0\.0 s {2}the environment is not ready/);
     assert.equal(report(r.runId!).reasons[0].rule, 'not-ready');
+    // Ctrl-C while waiting for readiness ends the wait at once, as an interrupted run.
+    const waiting = startTollgate(['run', '--env', 'local', '--suite', 'smoke'], { ...env, TOLLGATE_READY_TIMEOUT: '120' });
+    for (let i = 0; i < 200 && !/tollgate run tg_/.test(waiting.output()); i++) await sleep(50);
+    reportDirs.push(join(REPO_ROOT, 'reports', /tollgate run (tg_\w+)/.exec(waiting.output())?.[1] ?? 'none'));
+    await sleep(1500);
+    const t = Date.now();
+    waiting.child.kill('SIGINT');
+    assert.equal(await waiting.exit, 2, waiting.output());
+    assert.ok(Date.now() - t < 15_000, `stopped ${Date.now() - t} ms after SIGINT`);
+    assert.match(waiting.output(), /✗ ready .*interrupted while waiting for readiness \(SIGINT\)/);
+    assert.match(waiting.output(), /\? INCONCLUSIVE/);
     await deploy('run-good');
   });
 
