@@ -31,7 +31,8 @@ import { targetProbes, waitUntilReady } from './readiness.ts';
 import { collectSecrets, createRedactor, type Redactor } from './redact.ts';
 import { countBy, countResults, isFailure } from './results.ts';
 import { scrubTree } from './scrub.ts';
-import { recordOrSpool } from './spool.ts';
+import { recordOrSpool, spoolDir } from './spool.ts';
+import { resultsDir } from './store/sql.ts';
 import { openStore } from './store.ts';
 import { loadOwners, triage as triageResults } from './triage.ts';
 import type { HistoryRun, RunRecord, StepName, StepRecord, TestResult, Verdict } from './types.ts';
@@ -171,7 +172,7 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
     }
 
     // History is read while the suites run: opening the store costs nothing on the way to the verdict.
-    historyRead = readHistory(environment, config.build ?? deployedBuild ?? 'unknown', notes);
+    historyRead = readHistory(environment, config.build ?? deployedBuild ?? 'unknown', notes, processEnv);
     historyRead.catch(() => {});
 
     // verify + suites: one Playwright invocation
@@ -208,7 +209,7 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
 
   // triage, with history from the store (a store that is down costs history, never the verdict)
   let t = Date.now();
-  const { history, buildRuns, lastPromoted } = await (historyRead ?? readHistory(environment, config.build ?? deployedBuild ?? 'unknown', notes));
+  const { history, buildRuns, lastPromoted } = await (historyRead ?? readHistory(environment, config.build ?? deployedBuild ?? 'unknown', notes, processEnv));
   const quarantine = quarantineIndex(config.quarantine, new Date());
   const at = new Date().toISOString();
   const build = config.build ?? deployedBuild ?? 'unknown';
@@ -239,7 +240,7 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
 
   // record
   t = Date.now();
-  const stored = await recordOrSpool(record, { url: environment.resultsDatabaseUrl });
+  const stored = await recordOrSpool(record, { url: environment.resultsDatabaseUrl, dataDir: resultsDir(processEnv), spoolDir: spoolDir(processEnv) });
   if (stored.recorded) step('record', 'ok', Date.now() - t, `in the results store${stored.flushed ? ` (and ${stored.flushed} spooled run(s) from earlier)` : ''}`);
   else {
     notes.push(`Results store unreachable (${stored.error}); the record was spooled to ${relative(REPO_ROOT, stored.spooled ?? '')} and is written by the next run that reaches the store.`);
@@ -385,10 +386,10 @@ async function fetchBuild(target: Target): Promise<string | undefined> {
   }
 }
 
-async function readHistory(environment: Environment, build: string, notes: string[]) {
+async function readHistory(environment: Environment, build: string, notes: string[], env: NodeJS.ProcessEnv) {
   const empty = { history: [] as HistoryRun[], buildRuns: [] as HistoryRun[], lastPromoted: undefined as HistoryRun | undefined };
   try {
-    const store = await openStore({ url: environment.resultsDatabaseUrl });
+    const store = await openStore({ url: environment.resultsDatabaseUrl, dataDir: resultsDir(env) });
     try {
       const limit = Math.max(20, environment.policy.flakyWindow);
       return {

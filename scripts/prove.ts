@@ -6,9 +6,9 @@
  *
  * Options: --suite <list> (default: the local environment's SUITES), --only <fault,…>,
  * --healthy <n> (default 5). Gate runs are recorded in a results store of their own
- * (.tollgate/prove/results), so the proof does not pollute the local history.
+ * (.tollgate/prove-*), so the proof does not pollute the local history.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSuites } from '../config/environment.ts';
@@ -25,9 +25,11 @@ async function main(): Promise<number> {
   if (values.suite && !suites) throw new Error(`--suite "${values.suite}" is not a list of smoke, regression, demo`);
   const faults = values.only ? values.only.split(',') : knownFaults();
   const healthyRuns = Number(values.healthy);
+  mkdirSync(join(REPO_ROOT, '.tollgate'), { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     TOLLGATE_RESULTS_DIR: process.env.TOLLGATE_RESULTS_DIR ?? mkdtempSync(join(REPO_ROOT, '.tollgate', 'prove-')),
+    TOLLGATE_ALLURE_HISTORY_DIR: process.env.TOLLGATE_ALLURE_HISTORY_DIR ?? mkdtempSync(join(REPO_ROOT, '.tollgate', 'prove-allure-')),
     // A fault that keeps the environment from becoming ready is known within seconds here.
     TOLLGATE_READY_TIMEOUT: process.env.TOLLGATE_READY_TIMEOUT ?? '15',
     SLACK_WEBHOOK_URL: '', SLACK_BOT_TOKEN: '',
