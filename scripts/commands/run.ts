@@ -56,14 +56,14 @@ export function renderSummary(out: RunOutcome): string {
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description('the post-deployment gate: ready → verify → seed → suites → cleanup → triage → gate → record → publish')
+    .description('the post-deployment gate: ready → seed → verify + suites → cleanup → triage → gate → record → publish')
     .requiredOption('--env <name>', 'environment (config/environments/<name>.env)')
     .option('--build <id>', 'the build that must be deployed (default: EXPECTED_BUILD, or the local stack\'s)')
     .option('--suite <list>', `suites: ${SUITE_CHOICES.join(', ')} (comma-separated; demo alone); default: the environment's SUITES`, suitesValue)
     .option('--seed <n>', 'replay a run\'s data', seedValue)
     .option('--workers <n>', 'Playwright workers', positive('--workers'))
-    .option('--shard <i/n>', 'run one shard of the suites', shardValue)
-    .option('--run <id>', 'use this run id (shards of one run share it)')
+    .option('--shard <i/n>', 'run one shard of the suites (Playwright sharding; this shard seeds, cleans and records on its own)', shardValue)
+    .option('--run <id>', 'use this run id instead of a new one')
     .option('--keep-data', 'leave this run\'s data in the database for inspection')
     .option('--verbose', 'show Playwright\'s own output')
     .action(async (o: { env: string; build?: string; suite?: SuiteChoice[]; seed?: number; workers?: number; shard?: string; run?: string; keepData?: boolean; verbose?: boolean }) => {
