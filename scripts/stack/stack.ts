@@ -6,6 +6,7 @@
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PortInUseError, StackError, TollgateError, UsageError } from '../../config/errors.ts';
+import { BUILD_ID } from '../../gate/promotion.ts';
 import { checkPython, migrate, startApi, waitForApi, type ApiDeployment } from './api.ts';
 import { DEFAULT_PORT_BASE, knownFaults, portsFrom, stackDir, type StackPorts } from './paths.ts';
 import { ensureCluster, ensureDatabase, findPgBin, startCluster } from './postgres.ts';
@@ -32,7 +33,6 @@ export interface UpResult {
   warnings: string[];
 }
 
-const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function validateUpOptions(o: UpOptions): { build: string; faults: string[]; portBase: number } {
   const build = o.build ?? o.env?.BUILD_ID ?? 'local';
