@@ -23,6 +23,7 @@ import { seed as seedRun } from '../seed/seed.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
 import { isAlive } from '../scripts/stack/processes.ts';
 import { buildAllureReport } from '../reporters/allure-report.ts';
+import { writeJUnit } from '../reporters/junit.ts';
 import { writePromotionReport } from '../reporters/promotion-report.ts';
 import { buildSlackMessage, postToSlack, saveSlackPayload, shouldPost } from '../reporters/slack.ts';
 import { decide } from './policy.ts';
@@ -254,6 +255,7 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
   const removed = new Set(scrubbed.removed.map((p) => relative(REPO_ROOT, p)));
   for (const r of record.results) r.attachments = r.attachments.filter((a) => !a.path || !removed.has(a.path));
   writeFileSync(join(reportDir, 'results.json'), `${JSON.stringify(record.results, null, 2)}\n`);
+  writeJUnit(record, reportDir);
   let allureNote = 'Allure: no results';
   if (existsSync(join(reportDir, 'allure-results'))) {
     try {

@@ -80,7 +80,7 @@ describe('tollgate run', { concurrency: false }, () => {
     assert.match(r.stdout, /✓ PROMOTE {2}local · build run-good/);
     const rep = report(r.runId!);
     assert.equal(rep.verdict, 'PROMOTE');
-    for (const f of ['index.html', 'summary.md', 'report.json', 'results.json']) assert.ok(existsSync(join(REPO_ROOT, 'reports', r.runId!, f)), f);
+    for (const f of ['index.html', 'summary.md', 'report.json', 'results.json', 'junit.xml', 'slack.json', 'allure-report/index.html']) assert.ok(existsSync(join(REPO_ROOT, 'reports', r.runId!, f)), f);
     const results = JSON.parse(readFileSync(join(REPO_ROOT, 'reports', r.runId!, 'results.json'), 'utf8')) as RunRecord['results'];
     const projects = new Set(results.map((x) => x.project));
     for (const p of ['verify', 'smoke-api', 'smoke-web', 'smoke-selenium']) assert.ok(projects.has(p), `results of ${p}`);
