@@ -26,6 +26,7 @@ import { buildAllureReport } from '../reporters/allure-report.ts';
 import { writeJUnit } from '../reporters/junit.ts';
 import { writePromotionReport } from '../reporters/promotion-report.ts';
 import { buildSlackMessage, postToSlack, saveSlackPayload, shouldPost } from '../reporters/slack.ts';
+import { changedPaths, describeSelection, loadChangeMap, selectRuns, testListInvert, type Component } from './changes.ts';
 import { decide } from './policy.ts';
 import { loadQuarantine, quarantineIndex } from './quarantine.ts';
 import { targetProbes, waitUntilReady } from './readiness.ts';
@@ -48,6 +49,12 @@ export interface RunOptions {
   runId?: string;
   /** Keep this run's data in the database (for inspection); default false. */
   keepData?: boolean;
+  /** Differential run: a git range or a comma-separated list of changed files (gate/changes.ts). */
+  changed?: string;
+  /** Differential run: the components that changed; with `changed`, the union. */
+  components?: Component[];
+  /** Resolves a git range to changed files (tests inject one); default `git diff --name-only`. */
+  gitDiff?: (range: string) => string[];
   processEnv?: NodeJS.ProcessEnv;
   /** One line per step and the summary; already redacted. */
   print?: (line: string) => void;
@@ -93,7 +100,13 @@ export function prepare(o: RunOptions) {
   const suites = o.suites ?? environment.suites;
   const runId = o.runId ?? processEnv.TOLLGATE_RUN_ID ?? newRunId();
   const build = o.build ?? target.expectedBuild;
-  return { processEnv, environment, target, quarantine, owners, suites, runId, build };
+  const selection = o.changed !== undefined || o.components?.length
+    ? selectRuns(loadChangeMap(processEnv.TOLLGATE_CHANGES_FILE || undefined), {
+      changed: o.changed !== undefined ? changedPaths(o.changed, o.gitDiff) : undefined,
+      components: o.components,
+    })
+    : undefined;
+  return { processEnv, environment, target, quarantine, owners, suites, runId, build, selection };
 }
 
 export async function runGate(o: RunOptions): Promise<RunOutcome> {
@@ -117,6 +130,12 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
 
   print(`tollgate run ${runId} · ${environment.name} · build ${config.build ?? '(as deployed)'} · suites ${suites.join(',')}${o.shard ? ` · shard ${o.shard}` : ''}`);
   step('config', 'ok', Date.now() - t0, `${environment.description}${environment.readOnly ? ' (READ_ONLY)' : ''}: ${target.webURL}`);
+  if (config.selection) {
+    // Said on screen and in the report: a differential PROMOTE must show what it did not test.
+    const line = describeSelection(config.selection, suites);
+    print(`  ${line}`);
+    notes.push(line);
+  }
 
   // SIGINT/SIGTERM: stop Playwright, still clean up, record INCONCLUSIVE: interrupted.
   let interrupted: string | undefined;
@@ -183,8 +202,13 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
       step('verify', 'skipped', 0, why);
       step('suites', 'skipped', 0, why);
     } else {
-      const projects = ['verify', ...suites.flatMap((s) => PROJECTS[s])];
-      const pw = await runPlaywright({ config, projects, seeded, o, reportDir, onChild: (c) => (child = c), print });
+      const projects = ['verify', ...suites.flatMap((s) => PROJECTS[s])].filter((p) => p !== 'regression' || !config.selection?.skipRegression);
+      let skipList: string | undefined;
+      if (config.selection?.skipped.length && projects.includes('regression')) {
+        skipList = join(reportDir, 'skipped-specs.txt');
+        writeFileSync(skipList, testListInvert(config.selection.skipped));
+      }
+      const pw = await runPlaywright({ config, projects, seeded, o, reportDir, skipList, onChild: (c) => (child = c), print });
       child = undefined;
       results = pw.results;
       if (!results.length && !interrupted) untestable = { step: 'suites', message: `Playwright ran no test (exit ${pw.exitCode}); see ${relative(REPO_ROOT, pw.log)}` };
@@ -304,6 +328,8 @@ interface PlaywrightRun { results: TestResult[]; exitCode: number; log: string }
 
 async function runPlaywright(a: {
   config: ReturnType<typeof prepare>; projects: string[]; seeded: boolean; o: RunOptions; reportDir: string;
+  /** Playwright --test-list-invert file: the regression specs a differential run skips. */
+  skipList?: string;
   onChild: (c: ChildProcess) => void; print: (line: string) => void;
 }): Promise<PlaywrightRun> {
   const { config, projects, seeded, o, reportDir } = a;
@@ -313,6 +339,7 @@ async function runPlaywright(a: {
   const args = [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...projects.flatMap((p) => ['--project', p]), '--output', join(reportDir, 'test-results')];
   if (o.workers) args.push('--workers', String(o.workers));
   if (o.shard) args.push('--shard', o.shard);
+  if (a.skipList) args.push('--test-list-invert', a.skipList);
   const env: NodeJS.ProcessEnv = {
     ...config.processEnv,
     TOLLGATE_ENV: config.environment.name,

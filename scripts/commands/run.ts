@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { relative } from 'node:path';
 import { parseSuites, SUITE_CHOICES, type SuiteChoice } from '../../config/environment.ts';
+import { parseComponents, type Component } from '../../gate/changes.ts';
 import { checkBuildId } from '../../gate/promotion.ts';
 import { runGate, type RunOutcome } from '../../gate/run.ts';
 import { checkRunId } from '../../seed/runid.ts';
@@ -20,6 +21,13 @@ const suitesValue = (value: string): SuiteChoice[] => {
   const suites = parseSuites(value);
   if (!suites) throw new InvalidArgumentError(`--suite must be a comma-separated list of ${SUITE_CHOICES.join(', ')}; demo runs alone.`);
   return suites;
+};
+const componentsValue = (value: string): Component[] => {
+  try {
+    return parseComponents(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 };
 export const shardValue = (value: string): string => {
   const m = /^(\d+)\/(\d+)$/.exec(value);
@@ -63,14 +71,17 @@ export function registerRun(program: Command): void {
     .option('--seed <n>', 'replay a run\'s data', seedValue)
     .option('--workers <n>', 'Playwright workers', positive('--workers'))
     .option('--shard <i/n>', 'run one shard of the suites (Playwright sharding; this shard seeds, cleans and records on its own)', shardValue)
+    .option('--changed <range|files>', 'differential run: a git range (main...HEAD, diffed in the current directory) or comma-separated changed files; config/changes.json maps them to regression specs')
+    .option('--components <list>', 'differential run: the components that changed: api, web, db (db runs everything)', componentsValue)
     .option('--run <id>', 'use this run id instead of a new one')
     .option('--keep-data', 'leave this run\'s data in the database for inspection')
     .option('--verbose', 'show Playwright\'s own output')
-    .action(async (o: { env: string; build?: string; suite?: SuiteChoice[]; seed?: number; workers?: number; shard?: string; run?: string; keepData?: boolean; verbose?: boolean }) => {
+    .action(async (o: { env: string; build?: string; suite?: SuiteChoice[]; seed?: number; workers?: number; shard?: string; run?: string; keepData?: boolean; verbose?: boolean; changed?: string; components?: Component[] }) => {
       if (o.build !== undefined) checkBuildId(o.build);
       if (o.run !== undefined) checkRunId(o.run);
       const out = await runGate({
         env: o.env, build: o.build, suites: o.suite, seed: o.seed, workers: o.workers, shard: o.shard, runId: o.run, keepData: o.keepData,
+        changed: o.changed, components: o.components,
         playwrightOutput: o.verbose ? 'inherit' : 'quiet',
       });
       process.stdout.write(renderSummary(out));
