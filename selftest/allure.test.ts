@@ -7,8 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from '@playwright/test';
@@ -18,7 +17,7 @@ import { newRunId } from '../seed/runid.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
 import { externalLoads, serveReport } from '../reporters/allure-offline.ts';
 import { CATEGORY_NAMES, LABEL } from '../reporters/allure.ts';
-import { noStackTrace, tollgate, type Run } from './helpers.ts';
+import { noStackTrace, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_ALLURE_SELFTEST_PORT_BASE ?? 19700);
 const VERIFY = 'verify tells a genuine, a revoked and an unknown tag apart';
@@ -56,8 +55,7 @@ function walk(steps: AllureStep[]): AllureStep[] {
 }
 
 describe('the Allure report of a real run, offline', { concurrency: false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-allure-'));
-  chmodSync(dir, 0o755); // the postgres user must reach the stack's data directory
+  const { dir } = workspace('allure');
   const runId = newRunId();
   const runDir = join(REPO_ROOT, 'reports', runId);
   const resultsDir = join(runDir, 'allure-results');

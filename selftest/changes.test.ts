@@ -5,25 +5,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadChangeMap } from '../gate/changes.ts';
 import type { TestResult } from '../gate/types.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
-import { tollgate } from './helpers.ts';
+import { tollgate, workspace } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_CHANGES_SELFTEST_PORT_BASE ?? 19900);
 
 describe('tollgate run --changed', { concurrency: false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-changes-'));
-  chmodSync(dir, 0o755); // the postgres user must reach the stack's data directory
-  const env: NodeJS.ProcessEnv = {
-    TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs'),
-    TOLLGATE_RESULTS_DIR: join(dir, 'results'), TOLLGATE_SPOOL_DIR: join(dir, 'spool'),
-    TOLLGATE_ALLURE_HISTORY_DIR: join(dir, 'allure-history'),
-    CI: '', SLACK_WEBHOOK_URL: '', SLACK_BOT_TOKEN: '', RESULTS_DATABASE_URL: '',
-  };
+  const { dir, env } = workspace('changes');
   let reportDir: string | undefined;
 
   before(async () => {

@@ -1,7 +1,11 @@
 /** Running the real `tollgate` CLI from self-tests. */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
+import type { StackState } from '../scripts/stack/state.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
 
 export const CLI = join(REPO_ROOT, 'scripts', 'tollgate.js');
@@ -28,4 +32,48 @@ export function startTollgate(args: string[], env: NodeJS.ProcessEnv = {}): { ch
 
 export function noStackTrace(r: Run): void {
   assert.doesNotMatch(r.stderr + r.stdout, /\n\s+at .+:\d+:\d+/, 'a user error must not print a stack trace');
+}
+
+/**
+ * A private workspace for one self-test: a temp dir the stack's postgres user can traverse, and
+ * an environment keeping the stack, runs, results store, spool and Allure history inside it,
+ * with CI, Slack and an outside results store switched off.
+ */
+export function workspace(name: string): { dir: string; env: NodeJS.ProcessEnv } {
+  const dir = mkdtempSync(join(tmpdir(), `tollgate-${name}-`));
+  chmodSync(dir, 0o755); // mkdtemp makes it 0700: postgres could not reach the data directory
+  return {
+    dir,
+    env: {
+      TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs'),
+      TOLLGATE_RESULTS_DIR: join(dir, 'results'), TOLLGATE_SPOOL_DIR: join(dir, 'spool'),
+      TOLLGATE_ALLURE_HISTORY_DIR: join(dir, 'allure-history'),
+      CI: '', SLACK_WEBHOOK_URL: '', SLACK_BOT_TOKEN: '', RESULTS_DATABASE_URL: '',
+    },
+  };
+}
+
+export const stackState = (env: NodeJS.ProcessEnv) => JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR!, 'state.json'), 'utf8')) as StackState;
+
+/** The running stack's state and a client on its database (end it in `after`). */
+export async function stackDatabase(env: NodeJS.ProcessEnv): Promise<{ state: StackState; db: pg.Client }> {
+  const state = stackState(env);
+  const db = new pg.Client({ connectionString: state.databaseUrl });
+  await db.connect();
+  return { state, db };
+}
+
+/** A new, empty database in the stack's cluster owned by the app's role; returns its URL (with the role's password). */
+export async function createDatabase(env: NodeJS.ProcessEnv, name: string): Promise<string> {
+  const state = stackState(env);
+  const admin = new pg.Client({ host: join(env.TOLLGATE_STACK_DIR!, 'pgdata'), port: state.ports.db, user: 'postgres', database: 'postgres' });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} OWNER tagtrust`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(state.databaseUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
 }

@@ -7,27 +7,20 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { RunRecord } from '../gate/types.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
-import type { StackState } from '../scripts/stack/state.ts';
-import { noStackTrace, startTollgate, tollgate, type Run } from './helpers.ts';
+import { noStackTrace, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_RUN_SELFTEST_PORT_BASE ?? 19600);
 const STEPS = ['config', 'ready', 'seed', 'verify', 'suites', 'cleanup', 'triage', 'gate', 'record', 'publish'];
 
 describe('tollgate run', { concurrency: false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-run-'));
-  chmodSync(dir, 0o755); // the postgres user must reach the stack's data directory
-  const env: NodeJS.ProcessEnv = {
-    TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs'),
-    TOLLGATE_RESULTS_DIR: join(dir, 'results'), TOLLGATE_SPOOL_DIR: join(dir, 'spool'),
-    CI: '', SLACK_WEBHOOK_URL: '', SLACK_BOT_TOKEN: '', RESULTS_DATABASE_URL: '',
-  };
+  const { dir, env } = workspace('run');
   const reportDirs: string[] = [];
   let db: pg.Client;
 
@@ -54,9 +47,7 @@ describe('tollgate run', { concurrency: false }, () => {
 
   before(async () => {
     await deploy('run-good');
-    const state = JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR!, 'state.json'), 'utf8')) as StackState;
-    db = new pg.Client({ connectionString: state.databaseUrl });
-    await db.connect();
+    ({ db } = await stackDatabase(env));
   });
   after(async () => {
     await db?.end();

@@ -9,8 +9,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
 import pg from 'pg';
@@ -18,7 +17,7 @@ import type { Manifest } from '../seed/manifest.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
 import type { StackState } from '../scripts/stack/state.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
-import { tollgate, type Run } from './helpers.ts';
+import { stackState, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SECRETS_SELFTEST_PORT_BASE ?? 19800);
 const ADMIN_PASSWORD = 'Adm1n-Selftest-Secret!42';
@@ -39,12 +38,8 @@ function* texts(path: string): Generator<[string, string]> {
 }
 
 describe('secrets never published', { concurrency: false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-secrets-'));
-  chmodSync(dir, 0o755); // the postgres user must reach the stack's data directory
-  const stackEnv: NodeJS.ProcessEnv = {
-    TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs'), TOLLGATE_RESULTS_DIR: join(dir, 'results'),
-    TOLLGATE_SPOOL_DIR: join(dir, 'spool'), TOLLGATE_ALLURE_HISTORY_DIR: join(dir, 'allure-history'), ADMIN_PASSWORD, CI: '',
-  };
+  const { dir, env: isolated } = workspace('secrets');
+  const stackEnv: NodeJS.ProcessEnv = { ...isolated, ADMIN_PASSWORD };
   let slack: FakeSlack;
   let state: StackState;
   let run: Run & { runId: string };
@@ -53,7 +48,7 @@ describe('secrets never published', { concurrency: false }, () => {
   before(async () => {
     const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'secrets-deployed', '--faults', 'revoked_reads_genuine,verify_button_missing', '--quiet'], stackEnv);
     assert.equal(up.code, 0, up.stdout + up.stderr);
-    state = JSON.parse(readFileSync(join(stackEnv.TOLLGATE_STACK_DIR!, 'state.json'), 'utf8'));
+    state = stackState(stackEnv);
     slack = await startFakeSlack();
     const env = {
       ...stackEnv,

@@ -6,21 +6,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { StackState } from '../scripts/stack/state.ts';
 import type { Manifest } from '../seed/manifest.ts';
-import { noStackTrace, startTollgate, tollgate, type Run } from './helpers.ts';
+import { createDatabase, noStackTrace, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SEED_SELFTEST_PORT_BASE ?? 18580);
 const TABLES = ['users', 'assets', 'tags', 'tag_links', 'verifications', 'audit_log'];
 
 describe('tollgate seed', { concurrency: false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-seed-'));
-  chmodSync(dir, 0o755); // the postgres user must reach the stack's data directory
+  const { dir } = workspace('seed');
   const env = { TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs') };
   let state: StackState;
   let db: pg.Client;
@@ -50,10 +48,8 @@ describe('tollgate seed', { concurrency: false }, () => {
   before(async () => {
     const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'seed-test', '--quiet'], env);
     assert.equal(up.code, 0, up.stderr);
-    state = JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR, 'state.json'), 'utf8'));
+    ({ state, db } = await stackDatabase(env));
     api = state.urls.api;
-    db = new pg.Client({ connectionString: state.databaseUrl });
-    await db.connect();
   });
   after(async () => {
     await db?.end();
@@ -201,13 +197,7 @@ describe('tollgate seed', { concurrency: false }, () => {
   });
 
   test('a database whose migrations did not run is named, with exit 65, before anything is written', async () => {
-    const admin = new pg.Client({ host: join(env.TOLLGATE_STACK_DIR, 'pgdata'), port: state.ports.db, user: 'postgres', database: 'postgres' });
-    await admin.connect();
-    await admin.query('CREATE DATABASE unmigrated OWNER tagtrust');
-    await admin.end();
-    const u = new URL(state.databaseUrl);
-    u.pathname = '/unmigrated';
-    const r = await seed([], { LOCAL_DATABASE_URL: u.toString() });
+    const r = await seed([], { LOCAL_DATABASE_URL: await createDatabase(env, 'unmigrated') });
     assert.equal(r.code, 65, r.stderr);
     assert.match(r.stderr, /lacks table users, table assets, table tags, table tag_links, table verifications \(applied migrations: unknown/);
     assert.match(r.stderr, /migrations have probably not run/);

@@ -7,15 +7,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveChromedriver } from '../config/browser.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
 import { readState, type StackState } from '../scripts/stack/state.ts';
-import { tollgate } from './helpers.ts';
+import { tollgate, workspace } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SELENIUM_SELFTEST_PORT_BASE ?? 19100);
 
@@ -71,8 +70,7 @@ const testsOf = (suite: JsonSuite): JsonTest[] => [
 ];
 
 describe('the Selenium lane through SELENIUM_REMOTE_URL', { concurrency: false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-selenium-remote-'));
-  chmodSync(dir, 0o755); // the postgres user must reach the stack's data directory
+  const { dir } = workspace('selenium-remote');
   const stackEnv = { TOLLGATE_STACK_DIR: join(dir, 'stack') };
   const log = join(dir, 'chromedriver.log');
   let driver: ChildProcess | undefined;

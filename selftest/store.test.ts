@@ -5,22 +5,19 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { AuthError } from '../config/errors.ts';
 import { recordOrSpool } from '../gate/spool.ts';
 import { openStore, type ResultsStore } from '../gate/store.ts';
 import { sampleRun } from '../gate/store/sample.ts';
-import type { StackState } from '../scripts/stack/state.ts';
-import { noStackTrace, tollgate } from './helpers.ts';
+import { createDatabase, noStackTrace, tollgate, workspace } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_STORE_SELFTEST_PORT_BASE ?? 19500);
 
 describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-store-'));
-  chmodSync(dir, 0o755); // the postgres user must reach the stack's data directory
+  const { dir } = workspace('store');
   const spoolDir = join(dir, 'spool');
   const env = {
     TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_SPOOL_DIR: spoolDir, TOLLGATE_RESULTS_DIR: join(dir, 'embedded'), GITHUB_ACTOR: 'release-bot',
@@ -40,15 +37,8 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
   before(async () => {
     const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'store-test', '--quiet'], env);
     assert.equal(up.code, 0, up.stderr);
-    const state = JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR, 'state.json'), 'utf8')) as StackState;
-    const admin = new pg.Client({ host: join(env.TOLLGATE_STACK_DIR, 'pgdata'), port: state.ports.db, user: 'postgres', database: 'postgres' });
-    await admin.connect();
-    await admin.query('CREATE DATABASE tollgate_results OWNER tagtrust');
-    await admin.end();
-    const u = new URL(state.databaseUrl);
-    u.pathname = '/tollgate_results';
-    url = u.toString();
-    password = decodeURIComponent(u.password);
+    url = await createDatabase(env, 'tollgate_results');
+    password = decodeURIComponent(new URL(url).password);
     db = new pg.Client({ connectionString: url });
     await db.connect();
   });

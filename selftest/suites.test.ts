@@ -6,13 +6,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { StackState } from '../scripts/stack/state.ts';
 import type { Manifest } from '../seed/manifest.ts';
-import { tollgate } from './helpers.ts';
+import { tollgate, workspace } from './helpers.ts';
 import { runPlaywright, type TestOutcome } from './playwright-run.ts';
 
 const BASE = Number(process.env.TOLLGATE_SUITES_SELFTEST_PORT_BASE ?? 19000);
@@ -45,8 +44,7 @@ const find = (outcomes: TestOutcome[], project: string, title: string) =>
   outcomes.find((o) => o.project === project && o.title.includes(title)) ?? assert.fail(`no test "${title}" in project ${project}`);
 
 describe('the suites against faulty deployments', { concurrency: false }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-suites-'));
-  chmodSync(dir, 0o755); // the postgres user must reach the stack's data directory
+  const { dir } = workspace('suites');
   const env = { TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs'), CI: '' };
   const deploy = async (faults: string[]) => {
     const r = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'suites', '--quiet', ...(faults.length ? ['--faults', faults.join(',')] : [])], env);
