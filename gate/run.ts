@@ -156,15 +156,17 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
   let results: TestResult[] = [];
   let seedValue = o.seed;
   let seeded = false;
-  let deployedBuild: string | undefined;
-  let historyRead: ReturnType<typeof readHistory> | undefined;
+  // The build being gated: --build (or the expected one), else what the deployment reports.
+  let build = config.build ?? 'unknown';
+  let historyRead!: ReturnType<typeof readHistory>;
   try {
     // ready
     let t = Date.now();
     try {
       const timeout = Number(processEnv.TOLLGATE_READY_TIMEOUT) * 1000 || environment.readyTimeoutMs;
       const probes = await waitUntilReady(targetProbes(target), timeout, undefined, stopWaiting.signal);
-      deployedBuild = await fetchBuild(target);
+      const deployedBuild = await fetchBuild(target);
+      build = config.build ?? deployedBuild ?? 'unknown';
       step('ready', 'ok', Date.now() - t, `${probes.map((p) => p.name.split(' ')[0]).join(', ')} ready; deployed build ${deployedBuild ?? 'unknown'}`);
     } catch (e) {
       if (!(e instanceof NotReadyError)) throw e;
@@ -192,7 +194,7 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
     }
 
     // History is read while the suites run: opening the store costs nothing on the way to the verdict.
-    historyRead = readHistory(environment, config.build ?? deployedBuild ?? 'unknown', notes, processEnv);
+    historyRead = readHistory(environment, build, notes, processEnv);
     historyRead.catch(() => {});
 
     // verify + suites: one Playwright invocation
@@ -234,11 +236,12 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
 
   // triage, with history from the store (a store that is down costs history, never the verdict)
   let t = Date.now();
-  const { history, buildRuns, lastPromoted } = await (historyRead ?? readHistory(environment, config.build ?? deployedBuild ?? 'unknown', notes, processEnv));
+  const { history, buildRuns, lastPromoted } = await historyRead;
   const quarantine = quarantineIndex(config.quarantine, new Date());
   const at = new Date().toISOString();
-  const build = config.build ?? deployedBuild ?? 'unknown';
-  const triage = triageResults(results.filter((r) => r.suite !== 'setup' || isFailure(r)), history, {
+  // Setup tests count only when they failed (a broken sign-in matters; a passed one is plumbing).
+  const counted = results.filter((r) => r.suite !== 'setup' || isFailure(r));
+  const triage = triageResults(counted, history, {
     runId, build, at, quarantined: (id) => quarantine.active(id), owners: config.owners, policy: environment.policy,
   });
   step('triage', 'ok', Date.now() - t, triage.groups.length ? `${triage.failures.length} failure(s) in ${triage.groups.length} group(s): ${[...new Set(triage.groups.map((g) => g.category))].join(', ')}` : 'no failures');
@@ -249,7 +252,6 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
   step('gate', 'ok', Date.now() - t, `${decision.verdict}: ${decision.reasons[0]?.message ?? ''}`);
 
   const quarantined = new Set(triage.failures.filter((f) => f.category === 'known-issue').map((f) => f.testId));
-  const counted = results.filter((r) => r.suite !== 'setup' || isFailure(r));
   const record: RunRecord = redactor.json({
     runId, environment: environment.name, build, suites, seed: seedValue, shard: o.shard,
     startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), durationMs: Date.now() - t0,
