@@ -1,7 +1,7 @@
 import { defineConfig, devices, type Project } from '@playwright/test';
 import { chromiumLaunchOptions } from './config/browser.ts';
 import { resolveTarget } from './config/target.ts';
-import { ensureRunId } from './fixtures/run.ts';
+import { ensureAuthDir, ensureRunId } from './fixtures/run.ts';
 import { allureReporterOptions } from './reporters/allure.ts';
 
 const ci = !!process.env.CI;
@@ -13,6 +13,8 @@ if (process.env.SELENIUM_REMOTE_URL) {
 }
 // Fixed here, before workers start, so every worker, the seed and the cleanup share it.
 const runId = ensureRunId();
+// Per invocation: two shards of one run on one machine must not share (or delete) each other's sessions.
+ensureAuthDir();
 const target = resolveTarget();
 
 /**
@@ -45,6 +47,8 @@ export default defineConfig({
     ['./reporters/demo-readiness.reporter.ts'],
     // Results in TOLLGATE_ALLURE_RESULTS (tollgate run: reports/<run>/allure-results); `tollgate report` builds the report.
     ['allure-playwright', allureReporterOptions({ target, runId })],
+    // A shard of `tollgate run --shard` also writes a blob report for `playwright merge-reports`.
+    ...(process.env.TOLLGATE_BLOB_DIR ? [['blob', { outputDir: process.env.TOLLGATE_BLOB_DIR }] as const] : []),
   ],
   use: {
     baseURL: target.webURL,

@@ -4,6 +4,10 @@
  * reports. Cleanup always runs (after failures and on SIGINT/SIGTERM); crashed runs' leftovers
  * are swept before seeding.
  *
+ * The steps are phases a sharded run spreads over processes and machines (gate/sharded.ts):
+ * readyAndSeed once (`tollgate prepare`), runPlaywright per shard, then cleanupStep and
+ * finishRun once (`tollgate merge`). runGate does them all in one process.
+ *
  * verify runs in the same Playwright invocation as the suites, after seeding: its role checks
  * sign in as this run's users, and one invocation keeps time to verdict close to bare
  * Playwright's.
@@ -17,7 +21,7 @@ import { ConfigError, NotReadyError, TollgateError } from '../config/errors.ts';
 import { resolveTarget, type Target } from '../config/target.ts';
 import { cleanRun, runsInDatabase } from '../seed/clean.ts';
 import { connect } from '../seed/db.ts';
-import { readManifest, runsDir } from '../seed/manifest.ts';
+import { runsDir, type Manifest } from '../seed/manifest.ts';
 import { newRunId, runStartedAt } from '../seed/runid.ts';
 import { seed as seedRun } from '../seed/seed.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
@@ -30,9 +34,11 @@ import { changedPaths, describeSelection, loadChangeMap, selectRuns, testListInv
 import { decide } from './policy.ts';
 import { loadQuarantine, quarantineIndex } from './quarantine.ts';
 import { targetProbes, waitUntilReady } from './readiness.ts';
-import { collectSecrets, createRedactor, type Redactor } from './redact.ts';
+import { PLAN_VERSION, type RunPlan } from './plan.ts';
+import { collectSecrets, createRedactor, manifestPasswords, type Redactor } from './redact.ts';
 import { countBy, countResults, isFailure } from './results.ts';
 import { scrubTree } from './scrub.ts';
+import type { Shard } from './shards.ts';
 import { recordOrSpool, spoolDir } from './spool.ts';
 import { resultsDir } from './store/sql.ts';
 import { openStore } from './store.ts';
@@ -45,7 +51,6 @@ export interface RunOptions {
   suites?: SuiteChoice[];
   seed?: number;
   workers?: number;
-  shard?: string;
   runId?: string;
   /** Keep this run's data in the database (for inspection); default false. */
   keepData?: boolean;
@@ -109,134 +114,219 @@ export function prepare(o: RunOptions) {
   return { processEnv, environment, target, quarantine, owners, suites, runId, build, selection };
 }
 
-export async function runGate(o: RunOptions): Promise<RunOutcome> {
-  const startedAt = new Date();
-  const steps: StepRecord[] = [];
-  const notes: string[] = [];
-  const t0 = Date.now();
-  const config = prepare(o);
-  const { processEnv, environment, target, suites, runId } = config;
-  const secrets = collectSecrets({ env: processEnv, environment });
-  if (target.stackAdmin) secrets.push(target.stackAdmin.password);
-  let redactor: Redactor = createRedactor(secrets);
-  const print = (line: string) => (o.print ?? ((l) => process.stdout.write(`${l}\n`)))(redactor.text(line));
-  const step = (name: StepName, status: StepRecord['status'], durationMs: number, detail: string) => {
-    steps.push({ name, status, durationMs, detail: redactor.text(detail) });
-    const mark = { ok: '✓', failed: '✗', skipped: '-' }[status];
-    print(`  ${mark} ${name.padEnd(8)} ${seconds(durationMs).padStart(7)}  ${detail}`);
-  };
-  const reportDir = join(REPO_ROOT, 'reports', runId);
-  mkdirSync(reportDir, { recursive: true });
+export type Prepared = ReturnType<typeof prepare>;
 
-  print(`tollgate run ${runId} · ${environment.name} · build ${config.build ?? '(as deployed)'} · suites ${suites.join(',')}${o.shard ? ` · shard ${o.shard}` : ''}`);
-  step('config', 'ok', Date.now() - t0, `${environment.description}${environment.readOnly ? ' (READ_ONLY)' : ''}: ${target.webURL}`);
+/**
+ * One phase's console and step log. Lines and step details go through the redactor, which
+ * learns the seeded users' passwords once they exist. SIGINT/SIGTERM stop the suites (and a
+ * readiness wait); the phase then still cleans up and records the run as interrupted.
+ */
+export class Session {
+  readonly steps: StepRecord[] = [];
+  readonly notes: string[] = [];
+  readonly stopWaiting = new AbortController();
+  interrupted: string | undefined;
+  child: ChildProcess | undefined;
+  redactor: Redactor;
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    if (this.interrupted) return;
+    this.interrupted = signal;
+    this.stopWaiting.abort();
+    this.print(`\ntollgate: ${signal} received: ${this.onInterrupt}`);
+    this.child?.kill('SIGINT');
+  };
+
+  constructor(private readonly secrets: string[], private readonly out: ((line: string) => void) | undefined, private readonly onInterrupt: string) {
+    this.redactor = createRedactor(secrets);
+    process.on('SIGINT', this.onSignal);
+    process.on('SIGTERM', this.onSignal);
+  }
+
+  /** Known from now on: redacted wherever they appear. */
+  learn(secrets: string[]): void {
+    this.redactor = createRedactor([...this.secrets, ...secrets]);
+  }
+
+  print(line: string): void {
+    (this.out ?? ((l) => process.stdout.write(`${l}\n`)))(this.redactor.text(line));
+  }
+
+  step(name: StepName, status: StepRecord['status'], durationMs: number, detail: string): void {
+    this.steps.push({ name, status, durationMs, detail: this.redactor.text(detail) });
+    const mark = { ok: '✓', failed: '✗', skipped: '-' }[status];
+    this.print(`  ${mark} ${name.padEnd(8)} ${seconds(durationMs).padStart(7)}  ${detail}`);
+  }
+
+  close(): void {
+    process.off('SIGINT', this.onSignal);
+    process.off('SIGTERM', this.onSignal);
+  }
+}
+
+export function openSession(o: { processEnv: NodeJS.ProcessEnv; environment: Environment; target: Target; print?: (line: string) => void }, onInterrupt: string): Session {
+  const secrets = collectSecrets({ env: o.processEnv, environment: o.environment });
+  if (o.target.stackAdmin) secrets.push(o.target.stackAdmin.password);
+  return new Session(secrets, o.print, onInterrupt);
+}
+
+/**
+ * ready and seed: the steps before the suites, done once per run however many shards run them.
+ * Returns the plan the suites follow. `owner` marks who cleans the seeded data up: this
+ * process (a crash of it leaves data the next run on this machine sweeps), or a merge to come
+ * (the preparing process exits; only age sweeps what a lost pipeline left).
+ */
+export async function readyAndSeed(s: Session, config: Prepared, o: Pick<RunOptions, 'seed'>, owner: 'process' | 'pipeline', started: Date): Promise<{ plan: RunPlan; manifest?: Manifest }> {
+  const { processEnv, environment, target, suites, runId } = config;
+  s.step('config', 'ok', Date.now() - started.getTime(), `${environment.description}${environment.readOnly ? ' (READ_ONLY)' : ''}: ${target.webURL}`);
   if (config.selection) {
     // Said on screen and in the report: a differential PROMOTE must show what it did not test.
     const line = describeSelection(config.selection, suites);
-    print(`  ${line}`);
-    notes.push(line);
+    s.print(`  ${line}`);
+    s.notes.push(line);
   }
-
-  // SIGINT/SIGTERM: stop Playwright, still clean up, record INCONCLUSIVE: interrupted.
-  let interrupted: string | undefined;
-  let child: ChildProcess | undefined;
-  const stopWaiting = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = signal;
-    stopWaiting.abort();
-    print(`\ntollgate: ${signal} received: stopping the suites, then cleaning up and recording the run as INCONCLUSIVE.`);
-    child?.kill('SIGINT');
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
   let notReady: string | undefined;
-  let untestable: { step: string; message: string } | undefined;
-  let results: TestResult[] = [];
-  let seedValue = o.seed;
-  let seeded = false;
+  let untestable: RunPlan['untestable'];
+  let manifest: Manifest | undefined;
   // The build being gated: --build (or the expected one), else what the deployment reports.
   let build = config.build ?? 'unknown';
-  let historyRead!: ReturnType<typeof readHistory>;
+
+  let t = Date.now();
   try {
-    // ready
-    let t = Date.now();
+    const timeout = Number(processEnv.TOLLGATE_READY_TIMEOUT) * 1000 || environment.readyTimeoutMs;
+    const probes = await waitUntilReady(targetProbes(target), timeout, undefined, s.stopWaiting.signal);
+    const deployedBuild = await fetchBuild(target);
+    build = config.build ?? deployedBuild ?? 'unknown';
+    s.step('ready', 'ok', Date.now() - t, `${probes.map((p) => p.name.split(' ')[0]).join(', ')} ready; deployed build ${deployedBuild ?? 'unknown'}`);
+  } catch (e) {
+    if (!(e instanceof NotReadyError)) throw e;
+    notReady = e.message;
+    s.step('ready', 'failed', Date.now() - t, s.interrupted ? `interrupted while waiting for readiness (${s.interrupted})` : e.message);
+  }
+
+  // seed (and sweep what crashed runs left behind)
+  t = Date.now();
+  if (notReady || s.interrupted) s.step('seed', 'skipped', 0, notReady ? 'the environment is not ready' : 'interrupted');
+  else if (environment.readOnly) s.step('seed', 'skipped', 0, `READ_ONLY: nothing is written; read-only checks use the canary records`);
+  else {
     try {
-      const timeout = Number(processEnv.TOLLGATE_READY_TIMEOUT) * 1000 || environment.readyTimeoutMs;
-      const probes = await waitUntilReady(targetProbes(target), timeout, undefined, stopWaiting.signal);
-      const deployedBuild = await fetchBuild(target);
-      build = config.build ?? deployedBuild ?? 'unknown';
-      step('ready', 'ok', Date.now() - t, `${probes.map((p) => p.name.split(' ')[0]).join(', ')} ready; deployed build ${deployedBuild ?? 'unknown'}`);
+      const swept = await sweepLeftovers(environment, runId, owner);
+      const result = await seedRun({ environment, profile: seedProfile(suites), seed: o.seed, runId });
+      manifest = result.manifest;
+      s.learn(manifestPasswords(manifest));
+      s.step('seed', 'ok', Date.now() - t, `${manifest.profile} profile, ${result.rows.toLocaleString('en')} rows, seed ${manifest.seed} (replay with --seed ${manifest.seed})${swept.length ? `; swept ${swept.length} crashed run(s)` : ''}`);
     } catch (e) {
-      if (!(e instanceof NotReadyError)) throw e;
-      notReady = e.message;
-      step('ready', 'failed', Date.now() - t, interrupted ? `interrupted while waiting for readiness (${interrupted})` : e.message);
-    }
-
-    // seed (and sweep what crashed runs left behind)
-    t = Date.now();
-    if (notReady || interrupted) step('seed', 'skipped', 0, notReady ? 'the environment is not ready' : 'interrupted');
-    else if (environment.readOnly) step('seed', 'skipped', 0, `READ_ONLY: nothing is written; read-only checks use the canary records`);
-    else {
-      try {
-        const swept = await sweepLeftovers(environment, runId);
-        const result = await seedRun({ environment, profile: seedProfile(suites), seed: o.seed, runId });
-        seeded = true;
-        seedValue = result.manifest.seed;
-        redactor = createRedactor([...secrets, ...Object.values(result.manifest.users).flat().map((u) => u.password)]);
-        step('seed', 'ok', Date.now() - t, `${result.manifest.profile} profile, ${result.rows.toLocaleString('en')} rows, seed ${result.manifest.seed} (replay with --seed ${result.manifest.seed})${swept.length ? `; swept ${swept.length} crashed run(s)` : ''}`);
-      } catch (e) {
-        if (!(e instanceof TollgateError)) throw e;
-        untestable = { step: 'seed', message: e.message };
-        step('seed', 'failed', Date.now() - t, `${e.message}${e.hint ? ` (${e.hint})` : ''}`);
-      }
-    }
-
-    // History is read while the suites run: opening the store costs nothing on the way to the verdict.
-    historyRead = readHistory(environment, build, notes, processEnv);
-    historyRead.catch(() => {});
-
-    // verify + suites: one Playwright invocation
-    t = Date.now();
-    if (notReady || untestable || interrupted) {
-      const why = notReady ? 'the environment is not ready' : untestable ? `the ${untestable.step} step failed` : 'interrupted';
-      step('verify', 'skipped', 0, why);
-      step('suites', 'skipped', 0, why);
-    } else {
-      const projects = ['verify', ...suites.flatMap((s) => PROJECTS[s])].filter((p) => p !== 'regression' || !config.selection?.skipRegression);
-      let skipList: string | undefined;
-      if (config.selection?.skipped.length && projects.includes('regression')) {
-        skipList = join(reportDir, 'skipped-specs.txt');
-        writeFileSync(skipList, testListInvert(config.selection.skipped));
-      }
-      const pw = await runPlaywright({ config, projects, seeded, o, reportDir, skipList, onChild: (c) => (child = c), print });
-      child = undefined;
-      results = pw.results;
-      if (!results.length && !interrupted) untestable = { step: 'suites', message: `Playwright ran no test (exit ${pw.exitCode}); see ${relative(REPO_ROOT, pw.log)}` };
-      const verify = results.filter((r) => r.suite === 'verify');
-      const rest = results.filter((r) => r.suite !== 'verify' && r.suite !== 'setup');
-      step('verify', verify.some(isFailure) ? 'failed' : 'ok', span(verify), summarize(verify));
-      step('suites', rest.some(isFailure) || pw.exitCode > 1 ? 'failed' : 'ok', Date.now() - t, `${projects.slice(1).join(', ')}: ${summarize(rest)}`);
-    }
-  } finally {
-    // cleanup: always, whatever happened above
-    const t = Date.now();
-    if (!seeded) step('cleanup', 'skipped', 0, environment.readOnly ? 'READ_ONLY: nothing was written' : 'nothing was seeded');
-    else if (o.keepData || processEnv.TOLLGATE_KEEP_DATA === '1') step('cleanup', 'skipped', 0, `data of ${runId} kept for inspection (--keep-data); remove it with \`tollgate seed clean --env ${environment.name} --run ${runId}\``);
-    else {
-      try {
-        const rows = await cleanup(environment, runId);
-        step('cleanup', 'ok', Date.now() - t, `${rows.toLocaleString('en')} rows of ${runId} deleted`);
-      } catch (e) {
-        step('cleanup', 'failed', Date.now() - t, `${(e as Error).message} — the next run sweeps it, or run \`tollgate seed clean --env ${environment.name} --run ${runId}\``);
-      }
+      if (!(e instanceof TollgateError)) throw e;
+      untestable = { step: 'seed', message: e.message };
+      s.step('seed', 'failed', Date.now() - t, `${e.message}${e.hint ? ` (${e.hint})` : ''}`);
     }
   }
 
+  const testable = !notReady && !untestable && !s.interrupted;
+  const projects = testable
+    ? ['verify', ...suites.flatMap((x) => PROJECTS[x])].filter((p) => p !== 'regression' || !config.selection?.skipRegression)
+    : [];
+  const plan: RunPlan = {
+    version: PLAN_VERSION, runId, environment: environment.name, build,
+    ...(config.build ? { expectedBuild: config.build } : {}),
+    suites, ...(manifest ? { seed: manifest.seed } : o.seed !== undefined ? { seed: o.seed } : {}),
+    seeded: !!manifest, projects,
+    skippedSpecs: projects.includes('regression') ? config.selection?.skipped ?? [] : [],
+    startedAt: started.toISOString(), steps: [...s.steps], notes: [...s.notes],
+    ...(notReady ? { notReady } : {}), ...(untestable ? { untestable } : {}), ...(s.interrupted ? { interrupted: s.interrupted } : {}),
+  };
+  return { plan, manifest };
+}
+
+/** Why the suites do not run, or undefined when they do. */
+export function untestedBecause(plan: Pick<RunPlan, 'notReady' | 'untestable' | 'interrupted'>, interrupted?: string): string | undefined {
+  if (plan.notReady) return 'the environment is not ready';
+  if (plan.untestable) return `the ${plan.untestable.step} step failed`;
+  if (plan.interrupted || interrupted) return 'interrupted';
+  return undefined;
+}
+
+/** The verify and suites steps, from the results of one run or of all its shards. */
+export function suiteSteps(s: Session, results: TestResult[], projects: string[], durationMs: number, playwrightExit: number): void {
+  const verify = results.filter((r) => r.suite === 'verify');
+  const rest = results.filter((r) => r.suite !== 'verify' && r.suite !== 'setup');
+  s.step('verify', verify.some(isFailure) ? 'failed' : 'ok', span(verify), summarize(verify));
+  s.step('suites', rest.some(isFailure) || playwrightExit > 1 ? 'failed' : 'ok', durationMs, `${projects.filter((p) => p !== 'verify').join(', ')}: ${summarize(rest)}`);
+}
+
+/** cleanup: always, whatever happened before; a failure is said, never thrown. */
+export async function cleanupStep(s: Session, environment: Environment, plan: RunPlan, keepData: boolean): Promise<void> {
+  const t = Date.now();
+  const { runId } = plan;
+  if (!plan.seeded) s.step('cleanup', 'skipped', 0, environment.readOnly ? 'READ_ONLY: nothing was written' : 'nothing was seeded');
+  else if (keepData) s.step('cleanup', 'skipped', 0, `data of ${runId} kept for inspection (--keep-data); remove it with \`tollgate seed clean --env ${environment.name} --run ${runId}\``);
+  else {
+    try {
+      const rows = await cleanup(environment, runId);
+      s.step('cleanup', 'ok', Date.now() - t, `${rows.toLocaleString('en')} rows of ${runId} deleted`);
+    } catch (e) {
+      s.step('cleanup', 'failed', Date.now() - t, `${(e as Error).message} — the next run sweeps it, or run \`tollgate seed clean --env ${environment.name} --run ${runId}\``);
+    }
+  }
+}
+
+export async function runGate(o: RunOptions): Promise<RunOutcome> {
+  const t0 = Date.now();
+  const config = prepare(o);
+  const { processEnv, environment, runId } = config;
+  const s = openSession({ ...config, print: o.print }, 'stopping the suites, then cleaning up and recording the run as INCONCLUSIVE.');
+  const reportDir = join(REPO_ROOT, 'reports', runId);
+  mkdirSync(reportDir, { recursive: true });
+  s.print(`tollgate run ${runId} · ${environment.name} · build ${config.build ?? '(as deployed)'} · suites ${config.suites.join(',')}`);
+
+  let plan!: RunPlan;
+  let results: TestResult[] = [];
+  let untestable: RunPlan['untestable'];
+  let historyRead!: ReturnType<typeof readHistory>;
+  try {
+    ({ plan } = await readyAndSeed(s, config, o, 'process', new Date(t0)));
+    // History is read while the suites run: opening the store costs nothing on the way to the verdict.
+    historyRead = readHistory(environment, plan.build, s.notes, processEnv);
+    historyRead.catch(() => {});
+
+    const t = Date.now();
+    const why = untestedBecause(plan, s.interrupted);
+    if (why) {
+      s.step('verify', 'skipped', 0, why);
+      s.step('suites', 'skipped', 0, why);
+    } else {
+      const pw = await runPlaywright({ s, plan, processEnv, reportDir, workers: o.workers, playwrightOutput: o.playwrightOutput });
+      results = pw.results;
+      if (!results.length && !s.interrupted) untestable = { step: 'suites', message: `Playwright ran no test (exit ${pw.exitCode}); see ${relative(REPO_ROOT, pw.log)}` };
+      suiteSteps(s, results, plan.projects, Date.now() - t, pw.exitCode);
+    }
+  } finally {
+    // plan is unset only when readiness or seeding threw a bug: nothing is known to be seeded then.
+    if (plan) await cleanupStep(s, environment, plan, !!(o.keepData || processEnv.TOLLGATE_KEEP_DATA === '1'));
+  }
+  return finishRun(s, config, {
+    plan, results, untestable, interrupted: s.interrupted, historyRead, reportDir, t0,
+  });
+}
+
+/**
+ * triage → gate → record → publish, once per run: after the suites of a single run, or after
+ * `tollgate merge` has put the shards' results together.
+ */
+export async function finishRun(s: Session, config: Pick<Prepared, 'processEnv' | 'environment' | 'target' | 'quarantine' | 'owners'>, a: {
+  plan: RunPlan; results: TestResult[]; untestable?: RunPlan['untestable']; interrupted?: string;
+  historyRead: ReturnType<typeof readHistory>; reportDir: string; t0: number;
+  /** A sharded run: how many shards ran it. */
+  shards?: number;
+  /** Extra publishing (the merged Playwright report); returns its line for the publish step. */
+  publishExtra?: () => Promise<string | undefined>;
+}): Promise<RunOutcome> {
+  const { processEnv, environment, target } = config;
+  const { plan, results, reportDir } = a;
+  const { runId, build } = plan;
+  const notes = s.notes;
   // triage, with history from the store (a store that is down costs history, never the verdict)
   let t = Date.now();
-  const { history, buildRuns, lastPromoted } = await historyRead;
+  const { history, buildRuns, lastPromoted } = await a.historyRead;
   const quarantine = quarantineIndex(config.quarantine, new Date());
   const at = new Date().toISOString();
   // Setup tests count only when they failed (a broken sign-in matters; a passed one is plumbing).
@@ -244,18 +334,22 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
   const triage = triageResults(counted, history, {
     runId, build, at, quarantined: (id) => quarantine.active(id), owners: config.owners, policy: environment.policy,
   });
-  step('triage', 'ok', Date.now() - t, triage.groups.length ? `${triage.failures.length} failure(s) in ${triage.groups.length} group(s): ${[...new Set(triage.groups.map((g) => g.category))].join(', ')}` : 'no failures');
+  s.step('triage', 'ok', Date.now() - t, triage.groups.length ? `${triage.failures.length} failure(s) in ${triage.groups.length} group(s): ${[...new Set(triage.groups.map((g) => g.category))].join(', ')}` : 'no failures');
 
   // gate
   t = Date.now();
-  const decision = decide({ results, triage, policy: environment.policy, quarantine, notReady, interrupted, untestable });
-  step('gate', 'ok', Date.now() - t, `${decision.verdict}: ${decision.reasons[0]?.message ?? ''}`);
+  const decision = decide({
+    results, triage, policy: environment.policy, quarantine,
+    notReady: plan.notReady, interrupted: plan.interrupted ?? a.interrupted, untestable: plan.untestable ?? a.untestable,
+  });
+  s.step('gate', 'ok', Date.now() - t, `${decision.verdict}: ${decision.reasons[0]?.message ?? ''}`);
 
   const quarantined = new Set(triage.failures.filter((f) => f.category === 'known-issue').map((f) => f.testId));
-  const record: RunRecord = redactor.json({
-    runId, environment: environment.name, build, suites, seed: seedValue, shard: o.shard,
-    startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), durationMs: Date.now() - t0,
-    steps, verdict: decision.verdict, reasons: decision.reasons,
+  const record: RunRecord = s.redactor.json({
+    runId, environment: environment.name, build, suites: plan.suites, seed: plan.seed,
+    ...(a.shards ? { shard: `${a.shards} shards` } : {}),
+    startedAt: plan.startedAt, finishedAt: new Date().toISOString(), durationMs: Date.now() - a.t0,
+    steps: s.steps, verdict: decision.verdict, reasons: decision.reasons,
     counts: countResults(counted, quarantined),
     countsBySuite: countBy(counted, (r) => r.suite, quarantined),
     countsByProject: countBy(counted, (r) => r.project, quarantined),
@@ -268,18 +362,19 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
   // record
   t = Date.now();
   const stored = await recordOrSpool(record, { url: environment.resultsDatabaseUrl, dataDir: resultsDir(processEnv), spoolDir: spoolDir(processEnv) });
-  if (stored.recorded) step('record', 'ok', Date.now() - t, `in the results store${stored.flushed ? ` (and ${stored.flushed} spooled run(s) from earlier)` : ''}`);
+  if (stored.recorded) s.step('record', 'ok', Date.now() - t, `in the results store${stored.flushed ? ` (and ${stored.flushed} spooled run(s) from earlier)` : ''}`);
   else {
     notes.push(`Results store unreachable (${stored.error}); the record was spooled to ${relative(REPO_ROOT, stored.spooled ?? '')} and is written by the next run that reaches the store.`);
-    step('record', 'failed', Date.now() - t, `store unreachable: spooled to ${relative(REPO_ROOT, stored.spooled ?? '')}`);
+    s.step('record', 'failed', Date.now() - t, `store unreachable: spooled to ${relative(REPO_ROOT, stored.spooled ?? '')}`);
   }
 
   // publish: scrub what the suites left, then the promotion report and Slack
   t = Date.now();
+  const extra = await a.publishExtra?.();
   // Traces can hold typed passwords and headers: scrubbed, or not kept where KEEP_TRACES=false.
-  const scrubbed = await scrubTree(reportDir, redactor, { keepTraces: environment.keepTraces });
+  const scrubbed = await scrubTree(reportDir, s.redactor, { keepTraces: environment.keepTraces });
   const removed = new Set(scrubbed.removed.map((p) => relative(REPO_ROOT, p)));
-  for (const r of record.results) r.attachments = r.attachments.filter((a) => !a.path || !removed.has(a.path));
+  for (const r of record.results) r.attachments = r.attachments.filter((x) => !x.path || !removed.has(x.path));
   writeFileSync(join(reportDir, 'results.json'), `${JSON.stringify(record.results, null, 2)}\n`);
   writeJUnit(record, reportDir);
   let allureNote = 'Allure: no results';
@@ -308,73 +403,88 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
   const message = buildSlackMessage(record, {
     runUrl: record.ci?.runUrl,
     reportUrl: base ? `${base}/${runId}/index.html` : undefined,
-  }, (s) => redactor.text(s));
+  }, (x) => s.redactor.text(x));
   saveSlackPayload(message, reportDir);
   let slackNote = `Slack: not posted (SLACK_NOTIFY=${environment.slack.notify})`;
   if (shouldPost(environment.slack.notify, record.verdict)) {
     if (!environment.slack.webhookUrl && !environment.slack.botToken) slackNote = 'Slack: not configured (SLACK_WEBHOOK_URL or SLACK_BOT_TOKEN)';
     else {
-      const sent = await postToSlack(message, { ...environment.slack }, { log: (l) => print(`    ${l}`) });
+      const sent = await postToSlack(message, { ...environment.slack }, { log: (l) => s.print(`    ${l}`) });
       // A Slack failure never changes the verdict or the exit code.
       slackNote = sent.delivered ? `Slack: posted (${sent.attempts} attempt(s))` : `Slack: NOT delivered (${sent.error}); the verdict stands`;
     }
   }
-  step('publish', 'ok', Date.now() - t, `${relative(REPO_ROOT, report.html)}; ${allureNote}; ${slackNote}${scrubbed.changed ? `; ${scrubbed.changed} artifact(s) scrubbed of secrets` : ''}`);
-
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  s.step('publish', 'ok', Date.now() - t, `${relative(REPO_ROOT, report.html)}; ${allureNote}; ${extra ? `${extra}; ` : ''}${slackNote}${scrubbed.changed ? `; ${scrubbed.changed} artifact(s) scrubbed of secrets` : ''}`);
+  s.close();
   return { record, exitCode: EXIT_CODE[record.verdict], reportDir, notes };
 }
 
 interface PlaywrightRun { results: TestResult[]; exitCode: number; log: string }
 
-async function runPlaywright(a: {
-  config: ReturnType<typeof prepare>; projects: string[]; seeded: boolean; o: RunOptions; reportDir: string;
-  /** Playwright --test-list-invert file: the regression specs a differential run skips. */
-  skipList?: string;
-  onChild: (c: ChildProcess) => void; print: (line: string) => void;
+/**
+ * The plan's Playwright projects in one invocation (or one shard of them), writing its results,
+ * Allure results, test-results and log into `reportDir`.
+ */
+export async function runPlaywright(a: {
+  s: Session; plan: RunPlan; processEnv: NodeJS.ProcessEnv; reportDir: string;
+  workers?: number; shard?: Shard;
+  /** Also write a Playwright blob report here (a shard's, for `playwright merge-reports`). */
+  blobDir?: string;
+  playwrightOutput?: 'inherit' | 'quiet';
 }): Promise<PlaywrightRun> {
-  const { config, projects, seeded, o, reportDir } = a;
+  const { plan, reportDir } = a;
   const resultsFile = join(reportDir, 'results.json');
   const log = join(reportDir, 'playwright.log');
+  mkdirSync(reportDir, { recursive: true });
   rmSync(resultsFile, { force: true });
-  const args = [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...projects.flatMap((p) => ['--project', p]), '--output', join(reportDir, 'test-results')];
-  if (o.workers) args.push('--workers', String(o.workers));
-  if (o.shard) args.push('--shard', o.shard);
-  if (a.skipList) args.push('--test-list-invert', a.skipList);
+  const args = [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...plan.projects.flatMap((p) => ['--project', p]), '--output', join(reportDir, 'test-results')];
+  if (a.workers) args.push('--workers', String(a.workers));
+  if (a.shard) args.push('--shard', `${a.shard.current}/${a.shard.total}`);
+  if (plan.skippedSpecs.length) {
+    // Playwright --test-list-invert: the regression specs a differential run skips.
+    const skipList = join(reportDir, 'skipped-specs.txt');
+    writeFileSync(skipList, testListInvert(plan.skippedSpecs));
+    args.push('--test-list-invert', skipList);
+  }
   const env: NodeJS.ProcessEnv = {
-    ...config.processEnv,
-    TOLLGATE_ENV: config.environment.name,
-    TOLLGATE_RUN_ID: config.runId,
+    ...a.processEnv,
+    TOLLGATE_ENV: plan.environment,
+    TOLLGATE_RUN_ID: plan.runId,
     TOLLGATE_RESULTS_FILE: resultsFile,
     PLAYWRIGHT_JSON_OUTPUT_NAME: join(reportDir, 'playwright.json'),
     TOLLGATE_ALLURE_RESULTS: join(reportDir, 'allure-results'),
     TOLLGATE_QUIET_REPORTER: '1',
-    ...(config.build ? { EXPECTED_BUILD: config.build } : {}),
-    ...(seeded ? { TOLLGATE_SEEDED: '1' } : {}),
+    ...(a.blobDir ? { TOLLGATE_BLOB_DIR: a.blobDir } : {}),
+    ...(plan.expectedBuild ? { EXPECTED_BUILD: plan.expectedBuild } : {}),
+    ...(plan.seeded ? { TOLLGATE_SEEDED: '1' } : {}),
   };
   const chunks: string[] = [];
   const exitCode = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    a.onChild(child);
+    a.s.child = child;
     const take = (buf: Buffer) => {
       chunks.push(buf.toString());
-      if (o.playwrightOutput === 'inherit') process.stdout.write(buf.toString().replace(/^/gm, '    '));
+      if (a.playwrightOutput === 'inherit') process.stdout.write(a.s.redactor.text(buf.toString()).replace(/^/gm, '    '));
     };
     child.stdout.on('data', take);
     child.stderr.on('data', take);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 130 : 1)));
   });
+  a.s.child = undefined;
   writeFileSync(log, chunks.join(''));
   const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: TestResult[] }).results : [];
   return { results, exitCode, log };
 }
 
-/** Runs whose owner on this machine died before cleaning up, and any run older than a day. */
-async function sweepLeftovers(environment: Environment, runId: string): Promise<string[]> {
-  const owner = join(runsDir(), runId, 'owner.json');
+/**
+ * Runs whose owner on this machine died before cleaning up, and any run older than a day. A
+ * run prepared for shards has no owning process (its merge cleans up), so only age sweeps it.
+ */
+async function sweepLeftovers(environment: Environment, runId: string, owner: 'process' | 'pipeline'): Promise<string[]> {
+  const file = join(runsDir(), runId, 'owner.json');
   mkdirSync(join(runsDir(), runId), { recursive: true, mode: 0o700 });
-  writeFileSync(owner, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }));
+  const startedAt = new Date().toISOString();
+  writeFileSync(file, JSON.stringify(owner === 'process' ? { pid: process.pid, host: hostname(), startedAt } : { pipeline: true, host: hostname(), startedAt }));
   const client = await connect({ env: environment, applicationName: `tollgate-sweep ${runId}` });
   try {
     const inDb = await runsInDatabase(client);
@@ -390,8 +500,8 @@ function ownerDied(runId: string): boolean {
   const file = join(runsDir(), runId, 'owner.json');
   if (!existsSync(file)) return false;
   try {
-    const o = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; host: string };
-    return o.host === hostname() && !isAlive(o.pid);
+    const o = JSON.parse(readFileSync(file, 'utf8')) as { pid?: number; host: string };
+    return typeof o.pid === 'number' && o.host === hostname() && !isAlive(o.pid);
   } catch {
     return false;
   }
@@ -417,7 +527,7 @@ async function fetchBuild(target: Target): Promise<string | undefined> {
   }
 }
 
-async function readHistory(environment: Environment, build: string, notes: string[], env: NodeJS.ProcessEnv) {
+export async function readHistory(environment: Environment, build: string, notes: string[], env: NodeJS.ProcessEnv) {
   const empty = { history: [] as HistoryRun[], buildRuns: [] as HistoryRun[], lastPromoted: undefined as HistoryRun | undefined };
   try {
     const store = await openStore({ url: environment.resultsDatabaseUrl, dataDir: resultsDir(env) });

@@ -51,12 +51,26 @@ async function writeAtomic(path: string, data: Uint8Array | string): Promise<voi
   }
 }
 
-/** Redacts every text entry of a zip; undefined when nothing changed. Throws on a broken zip. */
-function scrubZipBytes(bytes: Uint8Array, r: Redactor): Uint8Array | undefined {
+/**
+ * Redacts every text entry of a zip; undefined when nothing changed. Throws on a broken zip.
+ * Zips inside it (the traces in a Playwright blob report) are scrubbed the same way, or left
+ * out when they are traces we do not keep.
+ */
+function scrubZipBytes(bytes: Uint8Array, r: Redactor, keepTraces = true, depth = 0): Uint8Array | undefined {
   const entries = unzipSync(bytes);
   let changed = false;
   const out: Zippable = {};
   for (const [name, data] of Object.entries(entries)) {
+    if (depth < 2 && isZip(data)) {
+      if (!keepTraces && isTrace(data)) {
+        changed = true;
+        continue;
+      }
+      const inner = scrubZipBytes(data, r, keepTraces, depth + 1);
+      changed ||= inner !== undefined;
+      out[name] = [inner ?? data, { level: 0 }];
+      continue;
+    }
     const decoded = name.endsWith('/') ? undefined : decode(name, data);
     const redacted = decoded && r.text(decoded.text);
     if (decoded && redacted !== decoded.text) {
@@ -122,7 +136,7 @@ async function scrubZipFile(path: string, bytes: Uint8Array, r: Redactor, keepTr
   let scrubbed: { trace: boolean; zipped: Uint8Array | undefined } | undefined;
   try {
     const trace = isTrace(bytes);
-    scrubbed = trace && !keepTraces ? undefined : { trace, zipped: scrubZipBytes(bytes, r) };
+    scrubbed = trace && !keepTraces ? undefined : { trace, zipped: scrubZipBytes(bytes, r, keepTraces) };
   } catch {
     scrubbed = undefined; // a zip we cannot read cannot be scrubbed: it must not be published
   }

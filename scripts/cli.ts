@@ -4,7 +4,7 @@ import { TollgateError } from '../config/errors.ts';
 import { registerHistory } from './commands/history.ts';
 import { registerPromote } from './commands/promote.ts';
 import { registerReport } from './commands/report.ts';
-import { registerRun } from './commands/run.ts';
+import { registerMerge, registerPrepare, registerRun } from './commands/run.ts';
 import { registerSeed } from './commands/seed.ts';
 import { registerStack } from './commands/stack.ts';
 
@@ -18,6 +18,8 @@ export function buildProgram(): Command {
   registerStack(program);
   registerSeed(program);
   registerRun(program);
+  registerPrepare(program);
+  registerMerge(program);
   registerHistory(program);
   registerPromote(program);
   registerReport(program);

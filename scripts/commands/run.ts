@@ -1,11 +1,15 @@
 /** `tollgate run`: flags → the gate (gate/run.ts) → a one-screen summary and the verdict's exit code. */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { parseSuites, SUITE_CHOICES, type SuiteChoice } from '../../config/environment.ts';
 import { parseComponents, type Component } from '../../gate/changes.ts';
+import { UsageError } from '../../config/errors.ts';
+import { planFile } from '../../gate/plan.ts';
 import { checkBuildId } from '../../gate/promotion.ts';
 import { runGate, type RunOutcome } from '../../gate/run.ts';
+import { mergeRun, prepareRun, runShard } from '../../gate/sharded.ts';
+import { parseShard } from '../../gate/shards.ts';
 import { checkRunId } from '../../seed/runid.ts';
 import { REPO_ROOT } from '../stack/paths.ts';
 
@@ -30,8 +34,7 @@ const componentsValue = (value: string): Component[] => {
   }
 };
 export const shardValue = (value: string): string => {
-  const m = /^(\d+)\/(\d+)$/.exec(value);
-  if (!m || Number(m[2]) < 1 || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new InvalidArgumentError('--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/4.');
+  if (!parseShard(value)) throw new InvalidArgumentError('--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/4.');
   return value;
 };
 
@@ -61,29 +64,81 @@ export function renderSummary(out: RunOutcome): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description('the post-deployment gate: ready → seed → verify + suites → cleanup → triage → gate → record → publish')
-    .requiredOption('--env <name>', 'environment (config/environments/<name>.env)')
+interface SelectionFlags { env?: string; build?: string; suite?: SuiteChoice[]; seed?: number; run?: string; changed?: string; components?: Component[] }
+
+/** What a run tests: the flags `run` and `prepare` share. */
+function selectionOptions(command: Command): Command {
+  return command
+    .option('--env <name>', 'environment (config/environments/<name>.env)')
     .option('--build <id>', 'the build that must be deployed (default: EXPECTED_BUILD, or the local stack\'s)')
     .option('--suite <list>', `suites: ${SUITE_CHOICES.join(', ')} (comma-separated; demo alone); default: the environment's SUITES`, suitesValue)
     .option('--seed <n>', 'replay a run\'s data', seedValue)
-    .option('--workers <n>', 'Playwright workers', positive('--workers'))
-    .option('--shard <i/n>', 'run one shard of the suites (Playwright sharding; this shard seeds, cleans and records on its own)', shardValue)
     .option('--changed <range|files>', 'differential run: a git range (main...HEAD, diffed in the current directory) or comma-separated changed files; config/changes.json maps them to regression specs')
     .option('--components <list>', 'differential run: the components that changed: api, web, db (db runs everything)', componentsValue)
-    .option('--run <id>', 'use this run id instead of a new one')
+    .option('--run <id>', 'use this run id instead of a new one');
+}
+
+function selection(o: SelectionFlags) {
+  if (!o.env) throw new UsageError('--env is required: which environment to test.', { hint: 'e.g. `npx tollgate run --env staging` (environments: config/environments/*.env).' });
+  if (o.build !== undefined) checkBuildId(o.build);
+  if (o.run !== undefined) checkRunId(o.run);
+  return { env: o.env, build: o.build, suites: o.suite, seed: o.seed, runId: o.run, changed: o.changed, components: o.components };
+}
+
+export function registerRun(program: Command): void {
+  selectionOptions(program
+    .command('run')
+    .description('the post-deployment gate: ready → seed → verify + suites → cleanup → triage → gate → record → publish; with --plan, one shard of a prepared run'))
+    .option('--workers <n>', 'Playwright workers', positive('--workers'))
+    .option('--plan <file>', 'run the suites of a prepared run (`tollgate prepare` wrote reports/<run>/plan.json); `tollgate merge` gives the verdict')
+    .option('--shard <i/n>', 'with --plan (or --run of a prepared run): run shard i of n (Playwright sharding)', shardValue)
     .option('--keep-data', 'leave this run\'s data in the database for inspection')
     .option('--verbose', 'show Playwright\'s own output')
-    .action(async (o: { env: string; build?: string; suite?: SuiteChoice[]; seed?: number; workers?: number; shard?: string; run?: string; keepData?: boolean; verbose?: boolean; changed?: string; components?: Component[] }) => {
-      if (o.build !== undefined) checkBuildId(o.build);
-      if (o.run !== undefined) checkRunId(o.run);
-      const out = await runGate({
-        env: o.env, build: o.build, suites: o.suite, seed: o.seed, workers: o.workers, shard: o.shard, runId: o.run, keepData: o.keepData,
-        changed: o.changed, components: o.components,
-        playwrightOutput: o.verbose ? 'inherit' : 'quiet',
-      });
+    .action(async (o: SelectionFlags & { workers?: number; plan?: string; shard?: string; keepData?: boolean; verbose?: boolean }) => {
+      const playwrightOutput = o.verbose ? 'inherit' : 'quiet';
+      const plan = o.plan ?? (o.shard && o.run ? planFile(join(REPO_ROOT, 'reports', checkRunId(o.run))) : undefined);
+      if (o.shard && !plan) {
+        throw new UsageError('--shard needs a prepared run: seeding and cleanup happen once for all shards.', {
+          hint: '`npx tollgate prepare --env <name>` first, then `npx tollgate run --plan reports/<run>/plan.json --shard i/n` per shard, then `npx tollgate merge reports/<run>/shards`.',
+        });
+      }
+      if (plan) {
+        const fixed = (['env', 'build', 'suite', 'seed', 'changed', 'components', 'keepData'] as const).filter((k) => o[k] !== undefined);
+        if (fixed.length) {
+          throw new UsageError(`--${fixed.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} cannot be given to a shard: the plan fixed them when the run was prepared.`, {
+            hint: 'Give them to `tollgate prepare` (and --keep-data to `tollgate merge`).',
+          });
+        }
+        const out = await runShard({ plan, shard: parseShard(o.shard ?? '1/1')!, workers: o.workers, playwrightOutput });
+        process.exitCode = out.exitCode;
+        return;
+      }
+      const out = await runGate({ ...selection(o), workers: o.workers, keepData: o.keepData, playwrightOutput });
+      process.stdout.write(renderSummary(out));
+      process.exitCode = out.exitCode;
+    });
+}
+
+export function registerPrepare(program: Command): void {
+  selectionOptions(program
+    .command('prepare')
+    .description('the start of a sharded run: ready → seed, once; writes reports/<run>/plan.json for `tollgate run --plan … --shard i/n`'))
+    .action(async (o: SelectionFlags) => {
+      const { plan, file } = await prepareRun(selection(o));
+      const shown = relative(REPO_ROOT, file);
+      process.stdout.write(`\nrun ${plan.runId} prepared: run each shard with \`npx tollgate run --plan ${shown} --shard i/n\`, then \`npx tollgate merge ${relative(REPO_ROOT, join(dirname(file), 'shards'))}\`.\n`);
+    });
+}
+
+export function registerMerge(program: Command): void {
+  program
+    .command('merge')
+    .description('the end of a sharded run: the shards\' parts → cleanup → triage → gate → record → publish, once')
+    .argument('<dirs...>', 'the shards\' part directories (reports/<run>/shards), or the folder their CI artifacts were downloaded to')
+    .option('--plan <file>', 'the run\'s plan (default: the copy in the parts); needed when no shard reported')
+    .option('--keep-data', 'leave this run\'s data in the database for inspection')
+    .action(async (dirs: string[], o: { plan?: string; keepData?: boolean }) => {
+      const out = await mergeRun({ dirs, plan: o.plan, keepData: o.keepData });
       process.stdout.write(renderSummary(out));
       process.exitCode = out.exitCode;
     });

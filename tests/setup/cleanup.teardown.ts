@@ -1,5 +1,5 @@
 /** Delete exactly this run's rows (also those the suites created, marked with the run id). */
-import { rmSync } from 'node:fs';
+import { rmdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { test as teardown } from '../../fixtures/index.ts';
 import { authFile } from '../../fixtures/run.ts';
@@ -8,6 +8,11 @@ import { connect } from '../../seed/db.ts';
 
 teardown('clean up this run\'s data', async ({ target, runId }) => {
   rmSync(dirname(authFile('admin')), { recursive: true, force: true });
+  try {
+    rmdirSync(dirname(dirname(authFile('admin')))); // the run's folder, once no other shard uses it
+  } catch {
+    // another shard of the run on this machine still has its sessions there
+  }
   teardown.skip(target.environment.readOnly, 'READ_ONLY environment: nothing was written');
   teardown.skip(process.env.TOLLGATE_SEEDED === '1', 'tollgate run seeded this data and cleans it after the suites');
   if (process.env.TOLLGATE_KEEP_DATA === '1') teardown.skip(true, `TOLLGATE_KEEP_DATA=1: run ${runId} kept for inspection`);

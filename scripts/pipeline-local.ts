@@ -1,0 +1,129 @@
+/**
+ * `npm run pipeline:local`: a rehearsal of the post-deploy workflow (.github/workflows/
+ * post-deploy-gate.yml) on this machine, since GitHub is not reachable from here. Same sequence,
+ * same commands: the local stack stands for the deployment, then `tollgate prepare` (one job),
+ * N × `tollgate run --plan … --shard i/N` as separate processes (the matrix jobs; each with a
+ * runs directory of its own, as on another machine, so it opens the manifest sealed in the
+ * plan), then `tollgate merge` (the merge job): triage, gate, record, publish.
+ *
+ * Options: --shards N (default 2), --suite list, --fault name (deploy the stack with that fault
+ * switched on), --build id, --workers n (per shard), --port-base n (a stack of its own).
+ * The last line is `pipeline: <verdict>, <N> shards, <T> tests, <S> s`; the exit code is the
+ * merge's (0 PROMOTE/WARN, 1 BLOCK, 2 INCONCLUSIVE), or the failing step's.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../config/errors.ts';
+import { reportError } from './cli.ts';
+import { REPO_ROOT } from './stack/paths.ts';
+import { up } from './stack/stack.ts';
+
+const CLI = join(REPO_ROOT, 'scripts', 'tollgate.js');
+
+/** The commands the workflow's jobs run, in order (scripts/workflows.test.ts holds the workflow to them). */
+export const PIPELINE_COMMANDS = {
+  prepare: (o: { env: string; build: string; suites?: string }) => ['prepare', '--env', o.env, '--build', o.build, ...(o.suites ? ['--suite', o.suites] : [])],
+  shard: (plan: string, i: number, n: number, workers?: string) => ['run', '--plan', plan, '--shard', `${i}/${n}`, ...(workers ? ['--workers', workers] : [])],
+  merge: (parts: string) => ['merge', parts],
+};
+
+/** Runs the CLI as its own process, its lines prefixed; resolves with its exit code. */
+function tollgate(args: string[], env: NodeJS.ProcessEnv, prefix: string): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const relay = (stream: NodeJS.WriteStream) => {
+      let rest = '';
+      return (buf: Buffer) => {
+        const lines = (rest + buf.toString()).split('\n');
+        rest = lines.pop()!;
+        for (const line of lines) stream.write(`${prefix}${line}\n`);
+      };
+    };
+    child.stdout.on('data', relay(process.stdout));
+    child.stderr.on('data', relay(process.stderr));
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 130 : 1)));
+  });
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      shards: { type: 'string', default: '2' }, suite: { type: 'string' }, fault: { type: 'string' },
+      build: { type: 'string' }, workers: { type: 'string' }, 'port-base': { type: 'string' },
+    },
+  });
+  const shards = Number(values.shards);
+  if (!Number.isInteger(shards) || shards < 1 || shards > 8) throw new UsageError(`--shards ${values.shards} is not a number of shards from 1 to 8.`, { hint: 'e.g. npm run pipeline:local -- --shards 2' });
+  if (values.workers !== undefined && !/^[1-9]\d*$/.test(values.workers)) throw new UsageError(`--workers ${values.workers} is not a whole number ≥ 1.`);
+  const portBase = values['port-base'] === undefined ? undefined : Number(values['port-base']);
+  return { ...values, shards, portBase };
+}
+
+async function main(): Promise<number> {
+  const o = options();
+  const t0 = Date.now();
+  const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
+  const build = o.build ?? (o.fault ? `pipeline-${o.fault.replace(/_/g, '-')}` : 'local');
+
+  const t = Date.now();
+  console.log(`pipeline: deploy — the local stack, build ${build}${o.fault ? `, fault ${o.fault}` : ''}`);
+  const stack = await up({ build, faults: o.fault ? [o.fault] : [], portBase: o.portBase });
+  console.log(`pipeline: deploy ${stack.action} at ${stack.state.urls.web} (${since(t)})`);
+
+  // What the jobs pass each other ($GITHUB_OUTPUT) and each shard's runner-local state.
+  const work = mkdtempSync(join(tmpdir(), 'tollgate-pipeline-'));
+  try {
+    return await jobs({ ...o, work, t0, build });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function jobs(o: ReturnType<typeof options> & { work: string; t0: number; build: string }): Promise<number> {
+  const { work, t0, build } = o;
+  const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
+  // The prepare job: its outputs (run id, plan) reach the other jobs through $GITHUB_OUTPUT.
+  let t = Date.now();
+  const outputs = join(work, 'github-output');
+  writeFileSync(outputs, '');
+  const prepared = await tollgate(PIPELINE_COMMANDS.prepare({ env: 'local', build, suites: o.suite }), { ...process.env, GITHUB_OUTPUT: outputs }, '[prepare] ');
+  if (prepared !== 0) {
+    console.log(`pipeline: prepare failed (exit ${prepared})`);
+    return prepared;
+  }
+  const out = Object.fromEntries(readFileSync(outputs, 'utf8').trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+  const { plan, 'run-id': runId } = out as { plan: string; 'run-id': string };
+  console.log(`pipeline: prepare ${runId} (${since(t)})`);
+
+  // The matrix: every shard a process with a runs directory of its own, as on its own runner.
+  t = Date.now();
+  const exits = await Promise.all(Array.from({ length: o.shards }, (_, k) => {
+    const runs = join(work, `shard-${k + 1}`, 'runs');
+    mkdirSync(runs, { recursive: true });
+    return tollgate(PIPELINE_COMMANDS.shard(plan, k + 1, o.shards, o.workers), { ...process.env, TOLLGATE_RUNS_DIR: runs }, `[shard ${k + 1}/${o.shards}] `);
+  }));
+  console.log(`pipeline: ${o.shards} shard(s) in ${since(t)} (exit ${exits.join(', ')})`);
+
+  // The merge job runs whatever the shards did: a missing part makes the run INCONCLUSIVE there.
+  t = Date.now();
+  const code = await tollgate(PIPELINE_COMMANDS.merge(join('reports', runId, 'shards')), process.env, '[merge] ');
+  console.log(`pipeline: merge (${since(t)}, exit ${code})`);
+  let report: { verdict?: string; counts?: { total: number } } = {};
+  try {
+    report = JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'report.json'), 'utf8'));
+  } catch {
+    // no report: the merge failed before publishing; the line below says so
+  }
+  if (o.fault) console.log(`pipeline: the stack keeps running with ${o.fault}; \`npm run demo\` or \`npx tollgate stack up\` redeploys it healthy.`);
+  console.log(`pipeline: ${report.verdict ?? `no verdict (merge exit ${code})`}, ${o.shards} shards, ${report.counts?.total ?? 0} tests, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return code;
+}
+
+try {
+  process.exitCode = await main();
+} catch (e) {
+  process.exitCode = reportError(e);
+}
