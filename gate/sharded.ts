@@ -152,7 +152,9 @@ export async function mergeRun(o: {
 }): Promise<RunOutcome> {
   const t0 = Date.now();
   const processEnv = o.processEnv ?? process.env;
-  const found = findParts(o.dirs);
+  // With the plan given, a folder that is not there is a pipeline whose shards uploaded nothing.
+  const absent = o.plan ? o.dirs.filter((d) => !existsSync(d)) : [];
+  const found = findParts(o.dirs.filter((d) => !absent.includes(d)));
   if (!o.plan && !found.length) {
     throw new UsageError(`No shard's part (part.json) under ${o.dirs.join(', ')}.`, {
       hint: 'Pass the directories `tollgate run --shard` wrote (reports/<run>/shards), or give --plan so a run whose shards all failed is still cleaned up and recorded.',
@@ -169,6 +171,7 @@ export async function mergeRun(o: {
   const s = openSession({ ...config, print: o.print }, 'finishing the cleanup, then recording the run as INCONCLUSIVE.');
   s.steps.push(...plan.steps);
   s.notes.push(...plan.notes);
+  if (absent.length) s.notes.push(`No part in ${absent.join(', ')}: not there (no shard uploaded one).`);
   const reportDir = reportDirOf(plan.runId);
   mkdirSync(reportDir, { recursive: true });
   s.print(`tollgate merge ${plan.runId} · ${environment.name} · build ${plan.build} · ${found.length} of ${total || '?'} shard(s)`);

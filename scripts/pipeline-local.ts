@@ -18,17 +18,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../config/errors.ts';
 import { reportError } from './cli.ts';
+import { PIPELINE_COMMANDS } from './ci/pipeline.ts';
 import { REPO_ROOT } from './stack/paths.ts';
 import { up } from './stack/stack.ts';
 
 const CLI = join(REPO_ROOT, 'scripts', 'tollgate.js');
-
-/** The commands the workflow's jobs run, in order (scripts/workflows.test.ts holds the workflow to them). */
-export const PIPELINE_COMMANDS = {
-  prepare: (o: { env: string; build: string; suites?: string }) => ['prepare', '--env', o.env, '--build', o.build, ...(o.suites ? ['--suite', o.suites] : [])],
-  shard: (plan: string, i: number, n: number, workers?: string) => ['run', '--plan', plan, '--shard', `${i}/${n}`, ...(workers ? ['--workers', workers] : [])],
-  merge: (parts: string) => ['merge', parts],
-};
 
 /** Runs the CLI as its own process, its lines prefixed; resolves with its exit code. */
 function tollgate(args: string[], env: NodeJS.ProcessEnv, prefix: string): Promise<number> {
@@ -103,13 +97,13 @@ async function jobs(o: ReturnType<typeof options> & { work: string; t0: number; 
   const exits = await Promise.all(Array.from({ length: o.shards }, (_, k) => {
     const runs = join(work, `shard-${k + 1}`, 'runs');
     mkdirSync(runs, { recursive: true });
-    return tollgate(PIPELINE_COMMANDS.shard(plan, k + 1, o.shards, o.workers), { ...process.env, TOLLGATE_RUNS_DIR: runs }, `[shard ${k + 1}/${o.shards}] `);
+    return tollgate(PIPELINE_COMMANDS.shard(plan, `${k + 1}/${o.shards}`, o.workers), { ...process.env, TOLLGATE_RUNS_DIR: runs }, `[shard ${k + 1}/${o.shards}] `);
   }));
   console.log(`pipeline: ${o.shards} shard(s) in ${since(t)} (exit ${exits.join(', ')})`);
 
   // The merge job runs whatever the shards did: a missing part makes the run INCONCLUSIVE there.
   t = Date.now();
-  const code = await tollgate(PIPELINE_COMMANDS.merge(join('reports', runId, 'shards')), process.env, '[merge] ');
+  const code = await tollgate(PIPELINE_COMMANDS.merge(plan, join('reports', runId, 'shards')), process.env, '[merge] ');
   console.log(`pipeline: merge (${since(t)}, exit ${code})`);
   let report: { verdict?: string; counts?: { total: number } } = {};
   try {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PIPELINE_COMMANDS } from './ci/pipeline.ts';
 import { REPO_ROOT } from './stack/paths.ts';
 
 // The package's ESM build calls require() and fails under ESM; its CommonJS build works.
@@ -112,6 +113,45 @@ test('post-deploy-gate: triggers, event mapping and publishing regardless of the
   assert.ok(order.every((i) => i > 0) && order[0]! < order[1]! && order[1]! < order[2]!, `publishing order ${order}`);
   assert.equal(after.match(/if: \$\{\{ !cancelled\(\) \}\}/g)?.length, 3);
   assert.equal(after.match(/GATE_EXIT_CODE: \$\{\{ steps\.gate\.outputs\.exit-code \}\}/g)?.length, 2);
+});
+
+/** The text of one job of a workflow: from `  name:` to the next job. */
+function job(yaml: string, name: string): string {
+  const start = yaml.indexOf(`\n  ${name}:\n`);
+  assert.ok(start > 0, `job ${name}`);
+  const next = yaml.slice(start + 1).search(/\n {2}[\w-]+:\n/);
+  return next < 0 ? yaml.slice(start) : yaml.slice(start, start + 1 + next);
+}
+
+test('post-deploy-gate: prepare once, a matrix of shards, one merge; the commands are the local rehearsal\'s', () => {
+  const yaml = text('post-deploy-gate.yml');
+  const tollgate = (argv: string[]) => `run: npx tollgate ${argv.join(' ')}`;
+  const prepare = job(yaml, 'prepare');
+  const shard = job(yaml, 'shard');
+  const merge = job(yaml, 'merge');
+  const cleanup = job(yaml, 'cleanup');
+  // The same commands `npm run pipeline:local` runs (scripts/ci/pipeline.ts).
+  assert.ok(prepare.includes(tollgate(PIPELINE_COMMANDS.prepare({ env: '"$ENVIRONMENT"', build: '"$BUILD"' }))), 'prepare runs tollgate prepare');
+  assert.ok(shard.includes(tollgate(PIPELINE_COMMANDS.shard('plan/plan.json', '"$SHARD/$SHARDS"'))), 'each shard runs its part of the plan');
+  assert.ok(merge.includes(`record -- npx tollgate ${PIPELINE_COMMANDS.merge('plan/plan.json', 'parts').join(' ')}`), 'the merge gives the verdict, its exit code recorded');
+  // Seeding happens once: only prepare seeds, only merge (or cleanup, when cancelled) cleans.
+  assert.doesNotMatch(shard + merge, /tollgate prepare/);
+  assert.match(prepare, /shards: \$\{\{ steps\.matrix\.outputs\.shards \}\}/);
+  assert.match(prepare, /run: npx tsx scripts\/ci\/gate-step\.ts matrix "\$SHARDS"/);
+  assert.match(shard, /needs: prepare/);
+  assert.match(shard, /fail-fast: false/, 'one failing shard must not cancel the others');
+  assert.match(shard, /shard: \$\{\{ fromJSON\(needs\.prepare\.outputs\.shards\) \}\}/);
+  assert.match(shard, /name: tollgate-plan\n {10}path: plan/);
+  assert.match(shard, /if: \$\{\{ !cancelled\(\) \}\}\n {8}uses: actions\/upload-artifact@v4\n {8}with:\n {10}name: tollgate-part-\$\{\{ matrix\.shard \}\}/, 'a part is uploaded even when its tests failed');
+  assert.match(merge, /needs: \[prepare, shard\]/);
+  assert.match(merge, /if: \$\{\{ !cancelled\(\) && needs\.prepare\.result == 'success' \}\}/, 'the merge runs after failed shards too');
+  assert.match(merge, /pattern: tollgate-part-\*\n {10}path: parts/);
+  assert.match(cleanup, /if: \$\{\{ cancelled\(\) && needs\.prepare\.outputs\.run-id != '' \}\}/);
+  assert.match(cleanup, /run: npx tollgate seed clean --env "\$ENVIRONMENT" --run "\$RUN_ID"/);
+  // Shards open the sealed manifest: every job that reads the plan has the key.
+  for (const [name, body] of [['prepare', prepare], ['shard', shard], ['merge', merge]]) {
+    assert.match(body!, /TOLLGATE_MANIFEST_KEY: \$\{\{ secrets\.TOLLGATE_MANIFEST_KEY \}\}/, name);
+  }
 });
 
 test('promote: a choice of environment bound to the GitHub environment, inputs only through env', () => {

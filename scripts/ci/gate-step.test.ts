@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { exitCodeOf, main, meaning, missingVariables, parseExitCode, summaryText } from './gate-step.ts';
+import { exitCodeOf, main, MAX_SHARDS, meaning, missingVariables, parseExitCode, shardMatrix, summaryText } from './gate-step.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gate-step-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -115,4 +115,20 @@ test('bad usage exits 64', async () => {
   assert.equal(await main(['nope'], {}), 64);
   assert.equal(await main(['record', '--'], { GITHUB_OUTPUT: join(dir, 'x') }), 64);
   assert.equal(await main(['require-env'], {}), 64);
+});
+
+test('matrix: N shards as the jobs\' matrix, written as a step output; anything but 1..8 is refused', () => {
+  assert.deepEqual(shardMatrix('2'), [1, 2]);
+  assert.deepEqual(shardMatrix(' 1 '), [1]);
+  assert.deepEqual(shardMatrix(String(MAX_SHARDS)), Array.from({ length: MAX_SHARDS }, (_, i) => i + 1));
+  for (const bad of [undefined, '', '0', '9', '1.5', '-2', 'two', '2; rm -rf /']) assert.match(String(shardMatrix(bad)), /whole number from 1 to 8/, String(bad));
+  const output = join(dir, 'matrix-output');
+  writeFileSync(output, 'earlier=1\n');
+  const ok = cli(['matrix', '3'], { GITHUB_OUTPUT: output });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(readFileSync(output, 'utf8'), 'earlier=1\nshards=[1,2,3]\n');
+  const bad = cli(['matrix', '12'], { GITHUB_OUTPUT: output });
+  assert.equal(bad.code, 64);
+  assert.match(bad.stderr, /::error title=Tollgate::shards must be a whole number from 1 to 8, not "12"/);
+  assert.equal(readFileSync(output, 'utf8'), 'earlier=1\nshards=[1,2,3]\n', 'nothing written for a bad N');
 });

@@ -7,6 +7,8 @@
  *   exit                  end the job with the recorded code ($GATE_EXIT_CODE): 0 PROMOTE/WARN,
  *                         1 BLOCK, 2 INCONCLUSIVE, 64/78 bad usage/configuration
  *   require-env NAME…     fail with one line per missing variable (an unset secret is empty)
+ *   matrix N              write `shards=[1,…,N]` to $GITHUB_OUTPUT: the shard jobs' matrix
+ *                         (N from 1 to MAX_SHARDS)
  * Run with `npx tsx scripts/ci/gate-step.ts <command>`.
  */
 import { spawn } from 'node:child_process';
@@ -45,6 +47,17 @@ export function summaryText(file: string, exitCode: number | undefined): string 
   if (existsSync(file)) return readFileSync(file, 'utf8').replace(/\n*$/, '\n');
   const code = exitCode === undefined ? 'no exit code was recorded' : `exit code ${exitCode}, ${meaning(exitCode)}`;
   return `### Tollgate\n\nNo promotion report: the run stopped before publishing (${code}). See the gate step's log.\n`;
+}
+
+export const MAX_SHARDS = 8;
+
+/** The shard matrix for `N` runners, or a message saying why N is not one. */
+export function shardMatrix(value: string | undefined): number[] | string {
+  const n = Number(value?.trim());
+  if (!value?.trim() || !Number.isInteger(n) || n < 1 || n > MAX_SHARDS) {
+    return `shards must be a whole number from 1 to ${MAX_SHARDS}, not "${value ?? ''}"`;
+  }
+  return Array.from({ length: n }, (_, i) => i + 1);
 }
 
 /** Names in `names` whose variable is unset or empty (GitHub passes an unset secret as ''). */
@@ -103,13 +116,23 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
       }
       return missing.length ? 1 : 0;
     }
+    case 'matrix': {
+      const matrix = shardMatrix(rest[0]);
+      if (typeof matrix === 'string') {
+        console.error(`::error title=Tollgate::${matrix} (the workflow's shards input).`);
+        return 64;
+      }
+      appendFileSync(githubFile('GITHUB_OUTPUT', env), `shards=${JSON.stringify(matrix)}\n`);
+      console.log(`gate-step: ${matrix.length} shard(s): ${JSON.stringify(matrix)}`);
+      return 0;
+    }
     default:
       return usage(command === undefined ? 'no command given' : `unknown command "${command}"`);
   }
 }
 
 function usage(problem: string): number {
-  console.error(`gate-step: ${problem}. Usage: gate-step.ts record -- <command…> | summary [file] | exit | require-env NAME…`);
+  console.error(`gate-step: ${problem}. Usage: gate-step.ts record -- <command…> | summary [file] | exit | require-env NAME… | matrix N`);
   return 64;
 }
 
