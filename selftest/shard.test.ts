@@ -1,0 +1,144 @@
+/**
+ * Sharded runs against a real local stack: the same suites unsharded (`tollgate run`) and as 2
+ * shards in separate processes (`npm run pipeline:local`: prepare, two `run --plan --shard`
+ * processes that each open the manifest sealed in the plan, merge) give the same verdict,
+ * counts and test ids; seeding and cleanup happen once; a shard that never reports makes the
+ * run INCONCLUSIVE and its data is still cleaned up; bad input gets one message and its code.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { RunRecord } from '../gate/types.ts';
+import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { noStackTrace, stackDatabase, tollgate, workspace, type Run } from './helpers.ts';
+
+const BASE = Number(process.env.TOLLGATE_SHARD_SELFTEST_PORT_BASE ?? 20000);
+const BUILD = 'shard-good';
+
+interface Report { verdict: string; counts: RunRecord['counts']; bySuite: Record<string, RunRecord['counts']>; steps: { name: string; status: string }[]; reasons: { rule: string; message: string }[] }
+
+describe('sharded runs', { concurrency: false }, () => {
+  const { dir, env } = workspace('shard');
+  const runIds: string[] = [];
+  let db: pg.Client;
+
+  const runIdOf = (out: string) => {
+    const id = /tollgate (?:run|prepare) (tg_\d{14}_[a-z0-9]{6})/.exec(out)?.[1];
+    if (id) runIds.push(id);
+    return id;
+  };
+  const reportOf = (runId: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'report.json'), 'utf8')) as Report;
+  const resultsOf = (runId: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'results.json'), 'utf8')) as RunRecord['results'];
+  const rowsOf = async (runId: string) => Number((await db.query(
+    `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`, [runId])).rows[0].n);
+  const pipeline = (args: string[]) => new Promise<Run>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'pipeline-local.ts'), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+
+  before(async () => {
+    const r = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', BUILD, '--quiet'], env);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    ({ db } = await stackDatabase(env));
+  });
+  after(async () => {
+    await db?.end();
+    await tollgate(['stack', 'down', '--purge'], env);
+    rmSync(dir, { recursive: true, force: true });
+    for (const id of runIds) rmSync(join(REPO_ROOT, 'reports', id), { recursive: true, force: true });
+  });
+
+  test('unsharded and 2 shards in separate processes agree: verdict, counts, test ids; seeded once, cleaned once', async () => {
+    const single = await tollgate(['run', '--env', 'local', '--suite', 'smoke', '--build', BUILD], env, 240_000);
+    assert.equal(single.code, 0, single.stdout + single.stderr);
+    const singleId = runIdOf(single.stdout)!;
+
+    const piped = await pipeline(['--shards', '2', '--suite', 'smoke', '--build', BUILD, '--port-base', String(BASE)]);
+    assert.equal(piped.code, 0, piped.stdout + piped.stderr);
+    const shardedId = runIdOf(piped.stdout)!;
+    assert.ok(shardedId && shardedId !== singleId);
+    const last = piped.stdout.trimEnd().split('\n').pop()!;
+    const m = /^pipeline: (PROMOTE|WARN|BLOCK|INCONCLUSIVE), (\d+) shards, (\d+) tests, (\d+\.\d) s$/.exec(last);
+    assert.ok(m, `last line: ${last}`);
+
+    const [a, b] = [reportOf(singleId), reportOf(shardedId)];
+    assert.equal(b.verdict, 'PROMOTE');
+    assert.equal(b.verdict, a.verdict);
+    assert.deepEqual(b.counts, a.counts);
+    assert.deepEqual(b.bySuite, a.bySuite);
+    assert.deepEqual([m[1], Number(m[2]), Number(m[3])], [b.verdict, 2, b.counts.total], 'the last line tells the merged run');
+    const ids = (runId: string) => resultsOf(runId).map((r) => r.id).sort();
+    assert.ok(ids(singleId).length >= 20);
+    assert.deepEqual(ids(shardedId), ids(singleId), 'the same tests, each once');
+
+    // Each shard ran its own part of the tests (setup tests run in both), and each wrote one.
+    const shards = join(REPO_ROOT, 'reports', shardedId, 'shards');
+    assert.deepEqual(readdirSync(shards).sort(), ['1-of-2', '2-of-2']);
+    const partIds = ['1-of-2', '2-of-2'].map((p) => (JSON.parse(readFileSync(join(shards, p, 'results.json'), 'utf8')) as { results: RunRecord['results'] }).results
+      .filter((r) => r.suite !== 'setup').map((r) => r.id));
+    assert.ok(partIds.every((p) => p.length > 0), 'both shards ran tests');
+    assert.equal(partIds[0]!.filter((id) => partIds[1]!.includes(id)).length, 0, 'no test ran in both shards');
+    assert.ok(existsSync(join(shards, '1-of-2', 'blob-report')), 'blob report for merge-reports');
+    assert.ok(existsSync(join(REPO_ROOT, 'reports', shardedId, 'playwright-report', 'index.html')), 'merged Playwright report');
+    const junit = readFileSync(join(REPO_ROOT, 'reports', shardedId, 'junit.xml'), 'utf8');
+    assert.equal(junit.match(/<testcase /g)?.length, b.counts.total, 'JUnit after merging: one testcase per test');
+
+    // Seeded once (by prepare), cleaned once (by merge); the shards did neither.
+    assert.equal(piped.stdout.match(/✓ seed /g)?.length, 2, 'prepare seeds; merge repeats its step line');
+    assert.match(piped.stdout, /\[prepare\] {3}✓ seed /);
+    assert.doesNotMatch(piped.stdout, /\[shard \d\/2\] .*(?:✓ seed|cleanup)/);
+    assert.equal(b.steps.filter((s) => s.name === 'seed').length, 1);
+    assert.equal(b.steps.filter((s) => s.name === 'cleanup' && s.status === 'ok').length, 1);
+    assert.equal(await rowsOf(shardedId), 0, 'the merge cleaned the run\'s data');
+
+    // The plan travels between machines: it carries the manifest sealed, never a password in clear.
+    const plan = readFileSync(join(shards, '1-of-2', 'plan.json'), 'utf8');
+    assert.match(plan, /"sealedManifest": "[A-Za-z0-9+/=]{100,}"/);
+    const manifest = JSON.parse(readFileSync(join(env.TOLLGATE_RUNS_DIR!, shardedId, 'manifest.json'), 'utf8')) as { users: Record<string, { email: string; password: string }[]> };
+    const users = Object.values(manifest.users).flat();
+    assert.ok(users.length >= 3);
+    for (const u of users) assert.ok(!plan.includes(u.password) && !plan.includes(u.email), 'no user of the run in clear');
+  });
+
+  test('a shard that never reports: INCONCLUSIVE, and the run\'s data is still cleaned up', async () => {
+    const prepared = await tollgate(['prepare', '--env', 'local', '--suite', 'smoke', '--build', BUILD], env);
+    assert.equal(prepared.code, 0, prepared.stdout + prepared.stderr);
+    const runId = runIdOf(prepared.stdout)!;
+    const plan = join('reports', runId, 'plan.json');
+    assert.ok(await rowsOf(runId) > 0, 'prepare seeded');
+    const one = await tollgate(['run', '--plan', plan, '--shard', '1/2'], env, 240_000);
+    assert.equal(one.code, 0, one.stdout + one.stderr);
+    assert.match(one.stdout, /part 1\/2 of tg_\w+ written to reports\/tg_\w+\/shards\/1-of-2/);
+    assert.ok(await rowsOf(runId) > 0, 'a shard does not clean up');
+
+    const merged = await tollgate(['merge', join('reports', runId, 'shards')], env, 240_000);
+    assert.equal(merged.code, 2, merged.stdout + merged.stderr);
+    assert.match(merged.stdout, /\? INCONCLUSIVE/);
+    assert.match(reportOf(runId).reasons.map((r) => r.message).join('\n'), /shard\(s\) 2\/2 did not report/);
+    assert.equal(await rowsOf(runId), 0, 'cleaned up all the same');
+  });
+
+  test('bad input: one message, its exit code, no stack trace', async () => {
+    const cases: [string[], number, RegExp][] = [
+      [['run', '--env', 'local', '--shard', '1/2'], 64, /--shard needs a prepared run[\s\S]*tollgate prepare --env/],
+      [['run', '--plan', join(dir, 'nope.json'), '--shard', '1/2'], 64, /No run plan at .*nope\.json/],
+      [['run', '--plan', join(dir, 'nope.json'), '--suite', 'smoke'], 64, /--suite cannot be given to a shard: the plan fixed them/],
+      [['merge', join(dir, 'no-such-dir')], 64, /no-such-dir is not a directory/],
+      [['merge', dir], 64, /No shard's part \(part\.json\) under/],
+      [['prepare'], 64, /--env is required/],
+    ];
+    for (const [args, code, message] of cases) {
+      const r = await tollgate(args, env);
+      assert.equal(r.code, code, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message, args.join(' '));
+      noStackTrace(r);
+    }
+  });
+});
