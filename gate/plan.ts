@@ -113,7 +113,7 @@ export function sealManifest(manifest: Manifest, material: string): string {
 export function unsealManifest(sealed: string, runId: string, material: string): Manifest {
   const bytes = Buffer.from(sealed, 'base64');
   try {
-    const decipher = createDecipheriv('aes-256-gcm', keyFor(material, runId), bytes.subarray(0, 12));
+    const decipher = createDecipheriv('aes-256-gcm', keyFor(material, runId), bytes.subarray(0, 12), { authTagLength: 16 });
     decipher.setAuthTag(bytes.subarray(12, 28));
     const json = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
     return JSON.parse(json) as Manifest;

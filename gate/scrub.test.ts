@@ -165,3 +165,103 @@ test('scrubTraceZip refuses a file that is not a readable zip and leaves it in p
     e instanceof TollgateError && e.message.startsWith(`Cannot scrub ${path}: it is not a readable zip`) && /delete it/.test(e.hint ?? ''));
   assert.equal(readFileSync(path, 'utf8'), 'PK\u0003\u0004 truncated');
 });
+
+/** A trace as Playwright zips it, stored (level 0) so its secrets are readable in the raw bytes too. */
+const innerTrace = (secret: string) => zipSync({
+  'trace.trace': strToU8(`{"type":"before","method":"fill","params":{"selector":"#email","value":"qa@example.test"}}\n`),
+  'trace.network': strToU8(`{"type":"resource-snapshot","snapshot":{"request":{"url":"/login","postData":{"text":"email=qa&pw=${secret}"}}}}\n`),
+  'resources/page@1.jpeg': PNG_WITH_SECRET,
+}, { level: 0 });
+
+/** A Playwright blob report (report-<shard>.zip): its events, and the traces it carries as resources/<sha1>.zip. */
+const blobReport = (events: string, resources: Record<string, Uint8Array>) => zipSync({
+  'report.jsonl': strToU8(events),
+  ...Object.fromEntries(Object.entries(resources).map(([name, data]) => [`resources/${name}`, [data, { level: 0 }] as const])),
+}, { level: 0 });
+
+const blobEvents = (secret: string) => [
+  JSON.stringify({ method: 'onBegin', params: {} }),
+  JSON.stringify({ method: 'onTestEnd', params: { result: { errors: [{ message: `login failed for ${secret}` }], attachments: [{ name: 'trace', path: 'resources/abc.zip' }] } } }),
+].join('\n') + '\n';
+
+test('scrubTree scrubs the traces inside a blob report, which stay traces that open', async (t) => {
+  const dir = tempDir(t);
+  const blob = join(dir, 'blob-report', 'report-1.zip');
+  mkdirSync(join(dir, 'blob-report'));
+  writeFileSync(blob, blobReport(blobEvents(PASSWORD), { 'abc.zip': innerTrace(PASSWORD), 'shot.png': PNG_WITH_SECRET }));
+  assert.ok(readFileSync(blob).toString('latin1').includes(`pw=${PASSWORD}`), 'the inner trace holds the secret before scrubbing');
+
+  const r = createRedactor([PASSWORD]);
+  assert.deepEqual(await scrubTree(dir, r), { files: 1, changed: 1, traces: 0, removed: [] });
+  const outer = unzipSync(readFileSync(blob));
+  assert.deepEqual(Object.keys(outer).sort(), ['report.jsonl', 'resources/abc.zip', 'resources/shot.png']);
+  const events = Buffer.from(outer['report.jsonl']!).toString();
+  assert.ok(!events.includes(PASSWORD));
+  assert.equal(JSON.parse(events.split('\n')[1]!).params.result.errors[0].message, `login failed for ${MASK}`);
+  assert.deepEqual(Buffer.from(outer['resources/shot.png']!), PNG_WITH_SECRET, 'images are not touched');
+
+  const inner = unzipSync(outer['resources/abc.zip']!);
+  assert.deepEqual(Object.keys(inner).sort(), ['resources/page@1.jpeg', 'trace.network', 'trace.trace']);
+  assert.deepEqual(Buffer.from(inner['resources/page@1.jpeg']!), PNG_WITH_SECRET, 'nor are the trace\'s screenshots');
+  for (const [name, text] of entriesText(outer['resources/abc.zip']!).filter(([name]) => !name.endsWith('.jpeg'))) {
+    assert.ok(!text.includes(PASSWORD), `${name} of the inner trace still contains the secret`);
+    if (/\.(trace|network)$/.test(name)) for (const line of text.split('\n').filter(Boolean)) JSON.parse(line);
+  }
+  assert.equal(JSON.parse(Buffer.from(inner['trace.network']!).toString()).snapshot.request.postData.text, `email=qa&pw=${MASK}`);
+  assert.equal(Buffer.from(inner['trace.trace']!).toString(), `{"type":"before","method":"fill","params":{"selector":"#email","value":"qa@example.test"}}\n`);
+
+  assert.deepEqual(await scrubTree(dir, r), { files: 1, changed: 0, traces: 0, removed: [] }, 'a second pass finds nothing');
+});
+
+test('scrubTree with keepTraces false drops the traces inside a blob report but keeps the report and its other zips', async (t) => {
+  const dir = tempDir(t);
+  const blob = join(dir, 'report-1.zip');
+  const attachment = zipSync({ 'notes.txt': strToU8(`pw ${PASSWORD}`) }, { level: 0 }); // a zip a test attached: not a trace
+  writeFileSync(blob, blobReport(blobEvents(PASSWORD), { 'abc.zip': innerTrace(PASSWORD), 'def.zip': attachment }));
+
+  const result = await scrubTree(dir, createRedactor([PASSWORD]), { keepTraces: false });
+  assert.deepEqual(result, { files: 1, changed: 1, traces: 0, removed: [] });
+  const outer = unzipSync(readFileSync(blob));
+  assert.deepEqual(Object.keys(outer).sort(), ['report.jsonl', 'resources/def.zip']);
+  assert.ok(!Buffer.from(outer['report.jsonl']!).toString().includes(PASSWORD));
+  assert.equal(Buffer.from(unzipSync(outer['resources/def.zip']!)['notes.txt']!).toString(), `pw ${MASK}`);
+  assert.ok(!readFileSync(blob).toString('latin1').includes(PASSWORD));
+});
+
+test('with keepTraces false a blob report is rewritten to drop its traces even when nothing in it is secret', async (t) => {
+  const dir = tempDir(t);
+  const blob = join(dir, 'report-1.zip');
+  writeFileSync(blob, blobReport('{"method":"onBegin","params":{}}\n', { 'abc.zip': innerTrace('nothing-to-hide') }));
+  assert.deepEqual(await scrubTree(dir, createRedactor([PASSWORD]), { keepTraces: false }), { files: 1, changed: 1, traces: 0, removed: [] });
+  assert.deepEqual(Object.keys(unzipSync(readFileSync(blob))), ['report.jsonl']);
+});
+
+test('a blob report with nothing to redact is left byte for byte as it was', async (t) => {
+  const dir = tempDir(t);
+  const blob = join(dir, 'report-1.zip');
+  const bytes = blobReport('{"method":"onBegin","params":{}}\n', { 'abc.zip': innerTrace('nothing-to-hide') });
+  writeFileSync(blob, bytes);
+  assert.deepEqual(await scrubTree(dir, createRedactor([PASSWORD])), { files: 1, changed: 0, traces: 0, removed: [] });
+  assert.deepEqual(readFileSync(blob), Buffer.from(bytes));
+});
+
+test('a zip three deep (a trace\'s zipped resource inside a blob report) is scrubbed too', async (t) => {
+  const dir = tempDir(t);
+  const blob = join(dir, 'report-1.zip');
+  const download = zipSync({ 'export.csv': strToU8(`user,password\nqa,${PASSWORD}\n`) }, { level: 0 });
+  const trace = zipSync({ 'trace.trace': strToU8('{}\n'), 'resources/9f1c.zip': download }, { level: 0 });
+  writeFileSync(blob, blobReport('{}\n', { 'abc.zip': trace }));
+  assert.deepEqual(await scrubTree(dir, createRedactor([PASSWORD])), { files: 1, changed: 1, traces: 0, removed: [] });
+  const csv = unzipSync(unzipSync(unzipSync(readFileSync(blob))['resources/abc.zip']!)['resources/9f1c.zip']!)['export.csv']!;
+  assert.equal(Buffer.from(csv).toString(), `user,password\nqa,${MASK}\n`);
+});
+
+test('a zip nested deeper than the scrubber descends is not published with its secret', async (t) => {
+  const dir = tempDir(t);
+  const blob = join(dir, 'report-1.zip');
+  const deepest = zipSync({ 'secret.txt': strToU8(`pw ${PASSWORD}`) }, { level: 0 });
+  const nest = (name: string, data: Uint8Array) => zipSync({ [name]: data }, { level: 0 });
+  writeFileSync(blob, nest('a.zip', nest('b.zip', nest('c.zip', deepest))));
+  await scrubTree(dir, createRedactor([PASSWORD]));
+  assert.ok(!readFileSync(blob).toString('latin1').includes(PASSWORD), 'the secret is still readable in the published zip');
+});

@@ -15,6 +15,9 @@ import type { Redactor } from './redact.ts';
 const TEXT_EXT = new Set(['json', 'jsonl', 'ndjson', 'txt', 'md', 'html', 'htm', 'xml', 'svg', 'log', 'csv', 'yml', 'yaml', 'har', 'trace', 'network', 'stacks']);
 const BINARY_EXT = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'bmp', 'ico', 'webm', 'mp4', 'woff', 'woff2', 'ttf', 'otf', 'pdf', 'gz', 'br', 'zst', 'wasm']);
 
+/** Zips within zips scrubbed: a blob report (0) holds traces (1) that hold resources (2). */
+const MAX_ZIP_DEPTH = 3;
+
 const ext = (name: string) => extname(name).slice(1).toLowerCase();
 const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -54,15 +57,16 @@ async function writeAtomic(path: string, data: Uint8Array | string): Promise<voi
 /**
  * Redacts every text entry of a zip; undefined when nothing changed. Throws on a broken zip.
  * Zips inside it (the traces in a Playwright blob report) are scrubbed the same way, or left
- * out when they are traces we do not keep.
+ * out when they are traces we do not keep or nested deeper than MAX_ZIP_DEPTH.
  */
 function scrubZipBytes(bytes: Uint8Array, r: Redactor, keepTraces = true, depth = 0): Uint8Array | undefined {
   const entries = unzipSync(bytes);
   let changed = false;
   const out: Zippable = {};
   for (const [name, data] of Object.entries(entries)) {
-    if (depth < 2 && isZip(data)) {
-      if (!keepTraces && isTrace(data)) {
+    if (isZip(data)) {
+      // Deeper than any Playwright artifact nests (blob → trace → resource): not scrubbed, not published.
+      if (depth >= MAX_ZIP_DEPTH || (!keepTraces && isTrace(data))) {
         changed = true;
         continue;
       }

@@ -6,7 +6,7 @@
  * together, and a shard that never reported makes the run untestable rather than letting a
  * verdict rest on part of the tests.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { SchemaError, UsageError } from '../config/errors.ts';
@@ -36,7 +36,8 @@ export interface ShardPart {
 const partSchema = z.object({
   version: z.literal(1),
   runId: z.string().min(1),
-  shard: z.object({ current: z.number().int().min(1), total: z.number().int().min(1) }),
+  shard: z.object({ current: z.number().int().min(1), total: z.number().int().min(1) })
+    .refine((x) => x.current <= x.total, 'shard.current must not exceed shard.total'),
   startedAt: z.string(),
   durationMs: z.number().nonnegative(),
   exitCode: z.number().int(),
@@ -67,28 +68,47 @@ const shown = (p: string) => (relative(REPO_ROOT, p).startsWith('..') ? p : rela
 
 function readPart(dir: string): FoundPart {
   const file = join(dir, PART_FILE);
-  let part: ShardPart;
+  const refuse = (why: string) => new SchemaError(`${shown(file)} is not a shard's part (${why}).`, {
+    hint: 'Pass the directories `tollgate run --shard` wrote (reports/<run>/shards/<i>-of-<n>), or the CI artifacts that hold them.',
+  });
+  let raw: unknown;
   try {
-    part = partSchema.parse(JSON.parse(readFileSync(file, 'utf8'))) as ShardPart;
+    raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new SchemaError(`${shown(file)} is not a shard's part (${(e as Error).message.split('\n')[0]}).`, {
-      hint: 'Pass the directories `tollgate run --shard` wrote (reports/<run>/shards/<i>-of-<n>), or the CI artifacts that hold them.',
+    throw refuse((e as Error).message);
+  }
+  const parsed = partSchema.safeParse(raw);
+  if (!parsed.success) throw refuse(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
+  const part = parsed.data as ShardPart;
+  const resultsFile = join(dir, 'results.json');
+  if (!existsSync(resultsFile)) return { part, dir, results: [] };
+  let results: unknown;
+  try {
+    results = (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results?: unknown }).results;
+  } catch (e) {
+    results = e;
+  }
+  if (!Array.isArray(results)) {
+    throw new SchemaError(`${shown(resultsFile)} is not a shard's results${results instanceof Error ? ` (${results.message})` : ' (no "results" list)'}.`, {
+      hint: 'The shard was cut off while writing, or the artifact is damaged: run that shard again.',
     });
   }
-  const resultsFile = join(dir, 'results.json');
-  const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: TestResult[] }).results : [];
-  return { part, dir, results };
+  return { part, dir, results: results as TestResult[] };
 }
 
 /**
- * The parts under the given directories: each is a part, or holds parts one or two levels
- * down (a folder of downloaded CI artifacts). A directory that does not exist is a usage error.
+ * The parts under the given directories: each is a part, or holds parts up to three levels
+ * down (a folder of downloaded CI artifacts: parts/<artifact>/<i>-of-<n>). A directory that does
+ * not exist is a usage error; a part reached twice (overlapping arguments) counts once.
  */
 export function findParts(dirs: string[]): FoundPart[] {
   const found: FoundPart[] = [];
+  const seen = new Set<string>();
   const visit = (dir: string, depth: number) => {
     if (existsSync(join(dir, PART_FILE))) {
-      found.push(readPart(dir));
+      const real = realpathSync(dir);
+      if (!seen.has(real)) found.push(readPart(dir));
+      seen.add(real);
       return;
     }
     if (depth === 0) return;
@@ -136,10 +156,14 @@ export function checkParts(parts: FoundPart[], runId: string): { total: number; 
   return { total, missing };
 }
 
+/** How bad a result is: a setup test seen in several shards keeps its worst. */
+const severity = (r: TestResult) => (isFailure(r) ? 2 : r.outcome === 'flaky' ? 1 : 0);
+
 /**
  * The results of all parts as one run's. Setup tests (readiness, sign-in) run in every shard:
- * they count once, failed if they failed in any shard. Any other test belongs to one shard;
- * one reported twice is kept once and named in `duplicates`.
+ * they count once, with their worst result (failed, else flaky, else passed) whatever the
+ * shards' order. Any other test belongs to one shard; one reported twice is kept once and
+ * named in `duplicates`.
  */
 export function mergeResults(parts: FoundPart[]): { results: TestResult[]; duplicates: string[] } {
   const byId = new Map<string, TestResult>();
@@ -150,7 +174,7 @@ export function mergeResults(parts: FoundPart[]): { results: TestResult[]; dupli
       const before = byId.get(r.id);
       if (!before) byId.set(r.id, r);
       else if (r.suite !== 'setup') duplicates.push(r.id);
-      else if (isFailure(r) && !isFailure(before)) byId.set(r.id, r);
+      else if (severity(r) > severity(before)) byId.set(r.id, r);
     }
   }
   return { results: [...byId.values()], duplicates };
