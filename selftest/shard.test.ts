@@ -87,6 +87,9 @@ describe('sharded runs', { concurrency: false }, () => {
     assert.equal(partIds[0]!.filter((id) => partIds[1]!.includes(id)).length, 0, 'no test ran in both shards');
     assert.ok(existsSync(join(shards, '1-of-2', 'blob-report')), 'blob report for merge-reports');
     assert.ok(existsSync(join(REPO_ROOT, 'reports', shardedId, 'playwright-report', 'index.html')), 'merged Playwright report');
+    const html = readFileSync(join(REPO_ROOT, 'reports', shardedId, 'index.html'), 'utf8');
+    assert.match(html, />[^<]*2 shards/, 'the promotion report says the run was sharded');
+    assert.doesNotMatch(html, /shard 2 shards/);
     const junit = readFileSync(join(REPO_ROOT, 'reports', shardedId, 'junit.xml'), 'utf8');
     assert.equal(junit.match(/<testcase /g)?.length, b.counts.total, 'JUnit after merging: one testcase per test');
 

@@ -113,7 +113,8 @@ export function renderHtml(model: ReportModel): string {
     `took ${esc(duration(run.durationMs))}`,
     run.suites.length ? `suites ${esc(run.suites.join(', '))}` : '',
     run.seed !== undefined ? `seed ${esc(run.seed)}` : '',
-    run.shard ? `shard ${esc(run.shard)}` : '',
+    // A merged run says `2 shards`; a record from before merging, `shard 1/2`.
+    run.shard ? esc(/^\d+\/\d+$/.test(run.shard) ? `shard ${run.shard}` : run.shard) : '',
   ].filter(Boolean);
 
   const quarantined = model.quarantined.length

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { dirname, join, relative } from 'node:path';
 import { parseSuites, SUITE_CHOICES, type SuiteChoice } from '../../config/environment.ts';
 import { parseComponents, type Component } from '../../gate/changes.ts';
-import { UsageError } from '../../config/errors.ts';
+import { InterruptedError, UsageError } from '../../config/errors.ts';
 import { planFile } from '../../gate/plan.ts';
 import { checkBuildId } from '../../gate/promotion.ts';
 import { runGate, type RunOutcome } from '../../gate/run.ts';
@@ -126,6 +126,11 @@ export function registerPrepare(program: Command): void {
     .action(async (o: SelectionFlags) => {
       const { plan, file } = await prepareRun(selection(o));
       const shown = relative(REPO_ROOT, file);
+      if (plan.interrupted) {
+        process.stdout.write(`\nrun ${plan.runId} interrupted (${plan.interrupted}) while preparing; nothing of it is left in the database.\n`);
+        process.exitCode = new InterruptedError('').exitCode;
+        return;
+      }
       process.stdout.write(`\nrun ${plan.runId} prepared: run each shard with \`npx tollgate run --plan ${shown} --shard i/n\`, then \`npx tollgate merge ${relative(REPO_ROOT, join(dirname(file), 'shards'))}\`.\n`);
     });
 }
