@@ -2,8 +2,9 @@
  * Sharded runs against a real local stack: the same suites unsharded (`tollgate run`) and as 2
  * shards in separate processes (`npm run pipeline:local`: prepare, two `run --plan --shard`
  * processes that each open the manifest sealed in the plan, merge) give the same verdict,
- * counts and test ids; seeding and cleanup happen once; a shard that never reports makes the
- * run INCONCLUSIVE and its data is still cleaned up; bad input gets one message and its code.
+ * counts and test ids; seeding and cleanup happen once; a shard that never reports (or none
+ * does) makes the run INCONCLUSIVE and its data is still cleaned up; a differential plan
+ * carries what it skips; with a fault the pipeline BLOCKs; bad input gets one message and its code.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -143,5 +144,36 @@ describe('sharded runs', { concurrency: false }, () => {
       assert.match(r.stderr, message, args.join(' '));
       noStackTrace(r);
     }
+  });
+
+  test('a differential plan carries its skipped specs; a merge with no part at all records INCONCLUSIVE, says what was skipped and cleans up', async () => {
+    const prepared = await tollgate(['prepare', '--env', 'local', '--suite', 'smoke,regression', '--components', 'api', '--build', BUILD], env);
+    assert.equal(prepared.code, 0, prepared.stdout + prepared.stderr);
+    const runId = runIdOf(prepared.stdout)!;
+    const planFile = join(REPO_ROOT, 'reports', runId, 'plan.json');
+    const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { projects: string[]; skippedSpecs: string[] };
+    assert.ok(plan.projects.includes('regression'));
+    assert.deepEqual(plan.skippedSpecs, ['tests/regression/accessibility.spec.ts', 'tests/regression/pagination-web.spec.ts', 'tests/regression/web-health.spec.ts']);
+    assert.ok(await rowsOf(runId) > 0);
+
+    // The shards' artifacts never arrived: the folder is not even there.
+    const merged = await tollgate(['merge', '--plan', planFile, join(dir, 'parts')], env);
+    assert.equal(merged.code, 2, merged.stdout + merged.stderr);
+    const report = reportOf(runId) as Report & { notes: string[] };
+    assert.equal(report.verdict, 'INCONCLUSIVE');
+    assert.match(report.reasons.map((r) => r.message).join('\n'), /no shard reported/);
+    assert.ok(report.notes.some((n) => /^differential: api-only change .*skipping web regression specs accessibility\.spec\.ts, pagination-web\.spec\.ts, web-health\.spec\.ts/.test(n)), report.notes.join('\n'));
+    assert.ok(report.notes.some((n) => /No part in .*parts: not there/.test(n)));
+    assert.equal(await rowsOf(runId), 0, 'cleaned up');
+  });
+
+  test('pipeline:local with a fault: the merged verdict is BLOCK and the exit code 1', async () => {
+    const piped = await pipeline(['--shards', '2', '--suite', 'smoke', '--fault', 'revoked_reads_genuine', '--port-base', String(BASE)]);
+    const runId = runIdOf(piped.stdout)!;
+    assert.equal(piped.code, 1, piped.stdout + piped.stderr);
+    assert.match(piped.stdout.trimEnd().split('\n').pop()!, /^pipeline: BLOCK, 2 shards, \d+ tests, \d+\.\d s$/);
+    const failures = resultsOf(runId).filter((r) => r.status === 'failed');
+    assert.ok(failures.some((r) => r.project === 'smoke-api') && failures.some((r) => r.project === 'smoke-web'), 'failures of both lanes reach the verdict');
+    assert.equal(await rowsOf(runId), 0);
   });
 });
