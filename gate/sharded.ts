@@ -9,7 +9,7 @@
  */
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { loadEnvironment } from '../config/environment.ts';
 import { UsageError } from '../config/errors.ts';
@@ -23,6 +23,7 @@ import { countResults } from './results.ts';
 import { cleanupStep, finishRun, openSession, prepare, readHistory, readyAndSeed, runPlaywright, suiteSteps, untestedBecause, type RunOptions, type RunOutcome } from './run.ts';
 import { scrubTree } from './scrub.ts';
 import { checkParts, findParts, mergeResults, shardDir, writePart, type Shard, type ShardPart } from './shards.ts';
+import type { TestResult } from './types.ts';
 import { loadOwners } from './triage.ts';
 
 const rel = (p: string) => relative(REPO_ROOT, p);
@@ -103,12 +104,17 @@ export async function runShard(o: {
       exitCode = pw.exitCode;
       // What this machine uploads is scrubbed here; the merge scrubs again with what it knows.
       const scrubbed = await scrubTree(dir, s.redactor, { keepTraces: environment.keepTraces });
-      const removed = new Set(scrubbed.removed.map(rel));
-      const kept = pw.results.map((r) => ({ ...r, attachments: r.attachments.filter((a) => !a.path || !removed.has(a.path)) }));
-      const file = join(dir, 'results.json');
-      if (existsSync(file)) writeFileSync(file, `${JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), results: kept }, null, 2)}\n`);
+      if (scrubbed.removed.length) {
+        // The results name attachments the scrub deleted (traces not kept): they go from the list too.
+        const removed = new Set(scrubbed.removed.map(rel));
+        const file = join(dir, 'results.json');
+        const body = JSON.parse(readFileSync(file, 'utf8')) as { results: TestResult[] };
+        for (const r of body.results) r.attachments = r.attachments.filter((a) => !a.path || !removed.has(a.path));
+        writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
+      }
       const c = countResults(pw.results.filter((r) => r.suite !== 'setup'));
-      s.print(`  ✓ suites   ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s  shard ${name}: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped (Playwright exit ${exitCode})`);
+      const mark = c.failed || exitCode > 1 ? '✗' : '✓';
+      s.print(`  ${mark} suites   ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s  shard ${name}: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped (Playwright exit ${exitCode})`);
     }
     const part: ShardPart = {
       version: 1, runId: plan.runId, shard: o.shard, startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0,
@@ -119,7 +125,7 @@ export async function runShard(o: {
     return { part, dir, exitCode: s.interrupted ? 75 : 0 };
   } finally {
     // A manifest opened from the plan was only for this shard's tests: it does not stay behind.
-    if (opened) rmSync(opened, { force: true });
+    if (opened) rmSync(dirname(opened), { recursive: true, force: true });
     s.close();
   }
 }

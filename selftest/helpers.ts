@@ -1,7 +1,8 @@
 /** Running the real `tollgate` CLI from self-tests. */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -76,4 +77,24 @@ export async function createDatabase(env: NodeJS.ProcessEnv, name: string): Prom
   const u = new URL(state.databaseUrl);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+/**
+ * Every text in a tree, zip entries unpacked — also zips inside zips (the traces in a
+ * Playwright blob report) — as [where, text] pairs.
+ */
+export function* texts(path: string): Generator<[string, string]> {
+  if (statSync(path).isDirectory()) {
+    for (const e of readdirSync(path)) yield* texts(join(path, e));
+    return;
+  }
+  yield* entries(path, readFileSync(path));
+}
+
+function* entries(where: string, bytes: Uint8Array): Generator<[string, string]> {
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    for (const [name, data] of Object.entries(unzipSync(bytes))) yield* entries(`${where}!${name}`, data);
+  } else {
+    yield [where, Buffer.from(bytes).toString('latin1')];
+  }
 }

@@ -9,33 +9,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { unzipSync, strFromU8 } from 'fflate';
 import pg from 'pg';
 import type { Manifest } from '../seed/manifest.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
 import type { StackState } from '../scripts/stack/state.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
-import { stackState, tollgate, workspace, type Run } from './helpers.ts';
+import { stackState, texts, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SECRETS_SELFTEST_PORT_BASE ?? 19800);
 const ADMIN_PASSWORD = 'Adm1n-Selftest-Secret!42';
-
-/** Every text in a tree, with zip entries (traces, Allure attachments) unpacked. */
-function* texts(path: string): Generator<[string, string]> {
-  const st = statSync(path);
-  if (st.isDirectory()) {
-    for (const e of readdirSync(path)) yield* texts(join(path, e));
-    return;
-  }
-  const bytes = readFileSync(path);
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    for (const [name, data] of Object.entries(unzipSync(bytes))) yield [`${path}!${name}`, strFromU8(data, true)];
-  } else {
-    yield [path, bytes.toString('latin1')];
-  }
-}
 
 describe('secrets never published', { concurrency: false }, () => {
   const { dir, env: isolated } = workspace('secrets');

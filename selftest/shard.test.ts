@@ -4,7 +4,8 @@
  * processes that each open the manifest sealed in the plan, merge) give the same verdict,
  * counts and test ids; seeding and cleanup happen once; a shard that never reports (or none
  * does) makes the run INCONCLUSIVE and its data is still cleaned up; a differential plan
- * carries what it skips; with a fault the pipeline BLOCKs; bad input gets one message and its code.
+ * carries what it skips; with a fault the shards' parts hold no secret and the merge BLOCKs;
+ * bad input gets one message and its code.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { RunRecord } from '../gate/types.ts';
 import { REPO_ROOT } from '../scripts/stack/paths.ts';
-import { noStackTrace, stackDatabase, tollgate, workspace, type Run } from './helpers.ts';
+import { noStackTrace, stackDatabase, stackState, texts, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SHARD_SELFTEST_PORT_BASE ?? 20000);
 const BUILD = 'shard-good';
@@ -167,11 +168,41 @@ describe('sharded runs', { concurrency: false }, () => {
     assert.equal(await rowsOf(runId), 0, 'cleaned up');
   });
 
-  test('pipeline:local with a fault: the merged verdict is BLOCK and the exit code 1', async () => {
-    const piped = await pipeline(['--shards', '2', '--suite', 'smoke', '--fault', 'revoked_reads_genuine', '--port-base', String(BASE)]);
-    const runId = runIdOf(piped.stdout)!;
-    assert.equal(piped.code, 1, piped.stdout + piped.stderr);
-    assert.match(piped.stdout.trimEnd().split('\n').pop()!, /^pipeline: BLOCK, 2 shards, \d+ tests, \d+\.\d s$/);
+  test('with a fault, the shards\' parts hold no secret before the merge, and the merged verdict is BLOCK', async () => {
+    const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'shard-bad', '--faults', 'revoked_reads_genuine', '--quiet'], env);
+    assert.equal(up.code, 0, up.stdout + up.stderr);
+    const prepared = await tollgate(['prepare', '--env', 'local', '--suite', 'smoke', '--build', 'shard-bad'], env);
+    assert.equal(prepared.code, 0, prepared.stdout + prepared.stderr);
+    const runId = runIdOf(prepared.stdout)!;
+    const plan = join('reports', runId, 'plan.json');
+    // Shard 2 runs as on another machine: no manifest here, it opens the one sealed in the plan.
+    const [one, two] = await Promise.all([
+      tollgate(['run', '--plan', plan, '--shard', '1/2'], env, 240_000),
+      tollgate(['run', '--plan', plan, '--shard', '2/2'], { ...env, TOLLGATE_RUNS_DIR: join(dir, 'runner-2') }, 240_000),
+    ]);
+    assert.equal(one.code, 0, one.stdout + one.stderr);
+    assert.equal(two.code, 0, two.stdout + two.stderr);
+    assert.match(one.stdout + two.stdout, /✗ suites .* [1-9]\d* failed/, 'a shard with failures says so');
+    assert.ok(!existsSync(join(dir, 'runner-2', runId)), 'the opened manifest does not stay on the runner');
+
+    // What the shards would upload holds no secret: not the seeded users' passwords, the stack's
+    // admin password or its database password — the failures' traces included.
+    const manifest = JSON.parse(readFileSync(join(env.TOLLGATE_RUNS_DIR!, runId, 'manifest.json'), 'utf8')) as { users: Record<string, { password: string }[]> };
+    const { adminPassword } = JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR!, 'secrets.json'), 'utf8')) as { adminPassword: string };
+    const secrets = [...Object.values(manifest.users).flat().map((u) => u.password), adminPassword, new URL(stackState(env).databaseUrl).password];
+    assert.ok(secrets.every((x) => x.length >= 8));
+    let traces = 0;
+    const leaks: string[] = [];
+    for (const [where, body] of texts(join(REPO_ROOT, 'reports', runId, 'shards'))) {
+      if (where.endsWith('.trace')) traces++;
+      for (const secret of secrets) if (body.includes(secret)) leaks.push(where);
+    }
+    assert.ok(traces > 0, 'the failures left traces to search');
+    assert.deepEqual(leaks, []);
+
+    const merged = await tollgate(['merge', join('reports', runId, 'shards')], env, 240_000);
+    assert.equal(merged.code, 1, merged.stdout + merged.stderr);
+    assert.match(merged.stdout, /✗ BLOCK {2}local · build shard-bad/);
     const failures = resultsOf(runId).filter((r) => r.status === 'failed');
     assert.ok(failures.some((r) => r.project === 'smoke-api') && failures.some((r) => r.project === 'smoke-web'), 'failures of both lanes reach the verdict');
     assert.equal(await rowsOf(runId), 0);
