@@ -152,9 +152,16 @@ export class Session {
   }
 
   step(name: StepName, status: StepRecord['status'], durationMs: number, detail: string): void {
-    this.steps.push({ name, status, durationMs, detail: this.redactor.text(detail) });
-    const mark = { ok: '✓', failed: '✗', skipped: '-' }[status];
-    this.print(`  ${mark} ${name.padEnd(8)} ${seconds(durationMs).padStart(7)}  ${detail}`);
+    this.replay([{ name, status, durationMs, detail: this.redactor.text(detail) }]);
+  }
+
+  /** Steps done earlier (by `tollgate prepare`, on another machine): recorded and shown as they were. */
+  replay(steps: StepRecord[]): void {
+    for (const { name, status, durationMs, detail } of steps) {
+      this.steps.push({ name, status, durationMs, detail });
+      const mark = { ok: '✓', failed: '✗', skipped: '-' }[status];
+      this.print(`  ${mark} ${name.padEnd(8)} ${seconds(durationMs).padStart(7)}  ${detail}`);
+    }
   }
 
   close(): void {
@@ -245,12 +252,15 @@ export function untestedBecause(plan: Pick<RunPlan, 'notReady' | 'untestable' | 
   return undefined;
 }
 
-/** The verify and suites steps, from the results of one run or of all its shards. */
-export function suiteSteps(s: Session, results: TestResult[], projects: string[], durationMs: number, playwrightExit: number): void {
+/**
+ * The verify and suites steps, from the results of one run or of all its shards. `problem`: why
+ * the suites did not all run (a shard that never reported), said on the suites step.
+ */
+export function suiteSteps(s: Session, results: TestResult[], projects: string[], durationMs: number, playwrightExit: number, problem?: string): void {
   const verify = results.filter((r) => r.suite === 'verify');
   const rest = results.filter((r) => r.suite !== 'verify' && r.suite !== 'setup');
-  s.step('verify', verify.some(isFailure) ? 'failed' : 'ok', span(verify), summarize(verify));
-  s.step('suites', rest.some(isFailure) || playwrightExit > 1 ? 'failed' : 'ok', durationMs, `${projects.filter((p) => p !== 'verify').join(', ')}: ${summarize(rest)}`);
+  s.step('verify', verify.some(isFailure) ? 'failed' : verify.length || !problem ? 'ok' : 'skipped', span(verify), summarize(verify));
+  s.step('suites', rest.some(isFailure) || playwrightExit > 1 || problem ? 'failed' : 'ok', durationMs, `${projects.filter((p) => p !== 'verify').join(', ')}: ${summarize(rest)}${problem ? `; ${problem}` : ''}`);
 }
 
 /** cleanup: always, whatever happened before; a failure is said, never thrown. */

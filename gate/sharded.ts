@@ -175,13 +175,12 @@ export async function mergeRun(o: {
     owners: loadOwners(processEnv.TOLLGATE_OWNERS_FILE || undefined),
   };
   const s = openSession({ ...config, print: o.print }, 'finishing the cleanup, then recording the run as INCONCLUSIVE.');
-  s.steps.push(...plan.steps);
   s.notes.push(...plan.notes);
   if (absent.length) s.notes.push(`No part in ${absent.join(', ')}: not there (no shard uploaded one).`);
   const reportDir = reportDirOf(plan.runId);
   mkdirSync(reportDir, { recursive: true });
   s.print(`tollgate merge ${plan.runId} · ${environment.name} · build ${plan.build} · ${found.length} of ${total || '?'} shard(s)`);
-  for (const step of plan.steps) s.print(`  ${{ ok: '✓', failed: '✗', skipped: '-' }[step.status]} ${step.name.padEnd(8)} ${`${(step.durationMs / 1000).toFixed(1)} s`.padStart(7)}  ${step.detail}`);
+  s.replay(plan.steps);
   if (plan.seeded) {
     const key = manifestKeyMaterial(environment, processEnv);
     const manifest = existsSync(manifestPath(plan.runId, processEnv)) ? readManifest(plan.runId, processEnv)
@@ -210,8 +209,8 @@ export async function mergeRun(o: {
       else if (ranNothing.length) untestable = { step: 'suites', message: `shard(s) ${ranNothing.map((p) => `${p.part.shard.current}/${total}`).join(', ')} ran no test (Playwright exit ${ranNothing.map((p) => p.part.exitCode).join(', ')}); see their playwright.log` };
       else if (merged.duplicates.length) untestable = { step: 'suites', message: `${merged.duplicates.length} test(s) were reported by more than one shard (e.g. ${merged.duplicates[0]}): the shards did not run the same test list` };
       const worst = Math.max(0, ...parts.map((p) => p.part.exitCode));
-      suiteSteps(s, results, plan.projects, Math.max(0, ...parts.map((p) => p.part.durationMs)), worst);
-      mergeAllureResults(parts.map((p) => p.dir), join(reportDir, 'allure-results'));
+      suiteSteps(s, results, plan.projects, Math.max(0, ...parts.map((p) => p.part.durationMs)), worst, untestable?.message);
+      if (parts.length) mergeAllureResults(parts.map((p) => p.dir), join(reportDir, 'allure-results'));
     }
   } finally {
     await cleanupStep(s, environment, plan, !!(o.keepData || processEnv.TOLLGATE_KEEP_DATA === '1'));
