@@ -1,23 +1,18 @@
 /** The prepared run's plan: written atomically, read back strictly, and the manifest in it sealed. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import { ConfigError, SchemaError, UsageError } from '../config/errors.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import { manifestKeyMaterial, planFile, readPlan, sealManifest, unsealManifest, writePlan, type RunPlan } from './plan.ts';
+import { tempDir } from './testing.ts';
 
 const RUN = 'tg_20261122114113_di1cj3';
 const KEY = 'manifest-key-from-ci-5Jq8w';
 const DB_URL = 'postgresql://tollgate:db-pw-Vx81q@db.staging.example.com:5432/tollgate';
 
-const tempDir = (t: { after: (fn: () => void) => void }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-plan-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-};
 
 function samplePlan(over: Partial<RunPlan> = {}): RunPlan {
   return {

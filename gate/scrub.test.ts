@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { strToU8, unzipSync, zipSync } from 'fflate';
@@ -11,6 +10,7 @@ import { chromiumLaunchOptions } from '../config/browser.ts';
 import { TollgateError } from '../config/errors.ts';
 import { createRedactor, MASK } from './redact.ts';
 import { scrubFile, scrubTraceZip, scrubTree } from './scrub.ts';
+import { tempDir } from './testing.ts';
 
 const PASSWORD = 'p@ss:w/rd&x';
 const TOKEN = 'tg-api-token-7Hq2';
@@ -19,11 +19,6 @@ const COOKIE = 'client-cookie-93xk';
 const SERVER_TOKEN = 'server-issued-token-5tz';
 const SERVER_COOKIE = 'server-session-81mq';
 
-const tempDir = (t: { after: (fn: () => void) => void }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-scrub-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-};
 const entriesText = (zip: Uint8Array) => Object.entries(unzipSync(zip)).map(([name, data]) => [name, Buffer.from(data).toString('latin1')] as const);
 const PNG_WITH_SECRET = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), Buffer.from(PASSWORD)]);
 

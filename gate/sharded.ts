@@ -113,8 +113,7 @@ export async function runShard(o: {
         writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
       }
       const c = countResults(pw.results.filter((r) => r.suite !== 'setup'));
-      const mark = c.failed || exitCode > 1 ? '✗' : '✓';
-      s.print(`  ${mark} suites   ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s  shard ${name}: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped (Playwright exit ${exitCode})`);
+      s.step('suites', c.failed || exitCode > 1 ? 'failed' : 'ok', Date.now() - t0, `shard ${name}: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped (Playwright exit ${exitCode})`);
     }
     const part: ShardPart = {
       version: 1, runId: plan.runId, shard: o.shard, startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0,

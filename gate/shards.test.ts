@@ -1,21 +1,16 @@
 /** The parts of a sharded run: found on disk, checked to belong together, merged into one run's results. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SchemaError, UsageError } from '../config/errors.ts';
 import { checkParts, findParts, mergeResults, parseShard, PART_FILE, shardDir, shardName, writePart, type FoundPart, type ShardPart } from './shards.ts';
 import type { TestResult } from './types.ts';
+import { tempDir } from './testing.ts';
 
 const RUN = 'tg_20261122114113_di1cj3';
 const OTHER_RUN = 'tg_20261121090000_zz9zz9';
 
-const tempDir = (t: { after: (fn: () => void) => void }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'tollgate-shards-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-};
 
 function samplePart(current: number, total: number, over: Partial<ShardPart> = {}): ShardPart {
   return {

@@ -18,11 +18,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../config/errors.ts';
 import { reportError } from './cli.ts';
+import { shardMatrix } from './ci/gate-step.ts';
 import { PIPELINE_COMMANDS } from './ci/pipeline.ts';
 import { REPO_ROOT } from './stack/paths.ts';
 import { up } from './stack/stack.ts';
 
 const CLI = join(REPO_ROOT, 'scripts', 'tollgate.js');
+const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
 
 /** Runs the CLI as its own process, its lines prefixed; resolves with its exit code. */
 function tollgate(args: string[], env: NodeJS.ProcessEnv, prefix: string): Promise<number> {
@@ -49,8 +51,10 @@ function options() {
       build: { type: 'string' }, workers: { type: 'string' }, 'port-base': { type: 'string' },
     },
   });
-  const shards = Number(values.shards);
-  if (!Number.isInteger(shards) || shards < 1 || shards > 8) throw new UsageError(`--shards ${values.shards} is not a number of shards from 1 to 8.`, { hint: 'e.g. npm run pipeline:local -- --shards 2' });
+  // The same bounds as the workflow's matrix.
+  const matrix = shardMatrix(values.shards);
+  if (typeof matrix === 'string') throw new UsageError(`--${matrix}.`, { hint: 'e.g. npm run pipeline:local -- --shards 2' });
+  const shards = matrix.length;
   if (values.workers !== undefined && !/^[1-9]\d*$/.test(values.workers)) throw new UsageError(`--workers ${values.workers} is not a whole number ≥ 1.`);
   const portBase = values['port-base'] === undefined ? undefined : Number(values['port-base']);
   return { ...values, shards, portBase };
@@ -59,7 +63,6 @@ function options() {
 async function main(): Promise<number> {
   const o = options();
   const t0 = Date.now();
-  const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
   const build = o.build ?? (o.fault ? `pipeline-${o.fault.replace(/_/g, '-')}` : 'local');
 
   const t = Date.now();
@@ -78,7 +81,6 @@ async function main(): Promise<number> {
 
 async function jobs(o: ReturnType<typeof options> & { work: string; t0: number; build: string }): Promise<number> {
   const { work, t0, build } = o;
-  const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
   // The prepare job: its outputs (run id, plan) reach the other jobs through $GITHUB_OUTPUT.
   let t = Date.now();
   const outputs = join(work, 'github-output');

@@ -126,11 +126,7 @@ export function registerPrepare(program: Command): void {
     .action(async (o: SelectionFlags) => {
       const { plan, file } = await prepareRun(selection(o));
       const shown = relative(REPO_ROOT, file);
-      if (plan.interrupted) {
-        process.stdout.write(`\nrun ${plan.runId} interrupted (${plan.interrupted}) while preparing; nothing of it is left in the database.\n`);
-        process.exitCode = new InterruptedError('').exitCode;
-        return;
-      }
+      if (plan.interrupted) throw new InterruptedError(`run ${plan.runId} interrupted (${plan.interrupted}) while preparing; nothing of it is left in the database.`);
       process.stdout.write(`\nrun ${plan.runId} prepared: run each shard with \`npx tollgate run --plan ${shown} --shard i/n\`, then \`npx tollgate merge ${relative(REPO_ROOT, join(dirname(file), 'shards'))}\`.\n`);
     });
 }
