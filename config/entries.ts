@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from './paths.ts';
 
 export interface EntriesFile<T> {
   file: string;

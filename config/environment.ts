@@ -11,7 +11,8 @@ import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import type { Policy } from '../gate/types.ts';
-import { REPO_ROOT, stackDir } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from './paths.ts';
+import { localStack } from '../stack/state.ts';
 
 export const ENVIRONMENTS_DIR = join(REPO_ROOT, 'config', 'environments');
 
@@ -247,11 +248,5 @@ export function promotionOrder(dir = ENVIRONMENTS_DIR): string[] {
 }
 
 function localStackDatabaseUrl(env: NodeJS.ProcessEnv): string | undefined {
-  const file = join(stackDir(env), 'state.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { databaseUrl?: string }).databaseUrl;
-  } catch {
-    return undefined;
-  }
+  return localStack(env).state?.databaseUrl;
 }

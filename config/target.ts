@@ -4,11 +4,9 @@
  * URLs, the running reference stack. The harness only ever gets URLs and credentials from
  * here, exactly as for a remote deployment.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError } from './errors.ts';
 import { loadEnvironment, type Environment } from './environment.ts';
-import { stackDir } from '../scripts/stack/paths.ts';
+import { localStack } from '../stack/state.ts';
 
 export interface Target {
   environment: Environment;
@@ -34,15 +32,13 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): Target {
   if (environment.name !== 'local') {
     throw new ConfigError(`Environment "${environment.name}" has no WEB_URL.`, { hint: `Set WEB_URL in config/environments/${environment.name}.env or TOLLGATE_WEB_URL.` });
   }
-  const dir = stackDir(env);
-  if (!existsSync(join(dir, 'state.json'))) {
+  const { state, secrets } = localStack(env);
+  if (!state || !secrets) {
     throw new ConfigError('No target deployment: the local environment has no WEB_URL and no local stack is running.', {
       hint: 'Start the local stack with `npx tollgate stack up`, or choose another environment with TOLLGATE_ENV.',
     });
   }
-  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { urls: { web: string; api: string; readyz: string }; build: string };
   // The stack's own record of its admin: ADMIN_* only seed a new stack (see stack/state.ts).
-  const secrets = JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8')) as { adminEmail: string; adminPassword: string };
   return {
     environment,
     webURL: state.urls.web,

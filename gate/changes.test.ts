@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, UsageError } from '../config/errors.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { changedPaths, describeSelection, loadChangeMap, parseChangeMap, parseComponents, selectRuns, testListInvert, type ChangeMap } from './changes.ts';
 
 const API = ['tests/regression/permissions.spec.ts', 'tests/regression/pagination.spec.ts'];

@@ -14,7 +14,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { displayName } from '../config/entries.ts';
 import { ConfigError, UsageError } from '../config/errors.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 
 export const CHANGES_FILE = join(REPO_ROOT, 'config', 'changes.json');
 export const LAYERS = ['api', 'web'] as const;

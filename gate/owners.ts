@@ -8,7 +8,7 @@ import picomatch from 'picomatch';
 import { z } from 'zod';
 import { displayName, loadEntries } from '../config/entries.ts';
 import { ConfigError } from '../config/errors.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import type { Owner } from './types.ts';
 
 export const OWNERS_FILE = join(REPO_ROOT, 'config', 'owners.json');

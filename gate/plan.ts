@@ -13,8 +13,8 @@ import { z } from 'zod';
 import { SUITE_CHOICES, type Environment, type SuiteChoice } from '../config/environment.ts';
 import { ConfigError, SchemaError, UsageError } from '../config/errors.ts';
 import type { Manifest } from '../seed/manifest.ts';
-import { RUN_ID } from '../seed/runid.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { RUN_ID } from '../config/ids.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import type { StepRecord } from './types.ts';
 
 export const PLAN_VERSION = 1;

@@ -1,7 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../config/errors.ts';
-import { BUILD_ID, checkBuildId, decidePromotion, type PromotionInput } from './promotion.ts';
+import { BUILD_ID, checkBuildId } from '../config/ids.ts';
+import { decidePromotion, type PromotionInput } from './promotion.ts';
 import type { HistoryRun, Verdict } from './types.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');

@@ -5,20 +5,7 @@
  * there takes it back. A later INCONCLUSIVE does not: it says the environment could not be
  * tested, nothing about the build.
  */
-import { UsageError } from '../config/errors.ts';
 import type { HistoryRun, Policy, Verdict } from './types.ts';
-
-/** A git sha, a tag such as v1.2.3, a CI build number. */
-export const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-export function checkBuildId(build: string): string {
-  if (!BUILD_ID.test(build)) {
-    throw new UsageError(`"${build}" is not a build id.`, {
-      hint: 'Use the id the deployment reports: a git sha, a tag such as v1.2.3 or a CI build number (letters, digits, . _ -; at most 64).',
-    });
-  }
-  return build;
-}
 
 export interface PromotionInput {
   build: string;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import { loadEntries } from '../config/entries.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import type { QuarantineEntry } from './types.ts';
 
 export const QUARANTINE_FILE = join(REPO_ROOT, 'config', 'quarantine.json');

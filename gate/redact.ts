@@ -9,11 +9,9 @@
  * Every text rule replaces characters inside one JSON string and never a quote or a backslash,
  * so redacted JSON (and a trace's JSON lines) still parses.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import type { Environment } from '../config/environment.ts';
 import type { Manifest } from '../seed/manifest.ts';
-import { stackDir } from '../scripts/stack/paths.ts';
-import { readState, secretsFile } from '../scripts/stack/state.ts';
+import { localStack } from '../stack/state.ts';
 
 export const MASK = '[REDACTED]';
 
@@ -190,17 +188,10 @@ export function collectSecrets(opts: { env?: NodeJS.ProcessEnv; environment?: En
     add(e.slack.webhookUrl);
     add(e.slack.botToken);
   }
-  // The local stack's secrets live in its directory, not the environment (scripts/stack/state.ts).
-  const dir = stackDir(env);
-  addUrl(readState(dir)?.databaseUrl);
-  if (existsSync(secretsFile(dir))) {
-    try {
-      const s = JSON.parse(readFileSync(secretsFile(dir), 'utf8')) as Record<string, unknown>;
-      for (const key of ['adminPassword', 'secretKey', 'dbPassword']) if (typeof s[key] === 'string') add(s[key]);
-    } catch {
-      // unreadable secrets.json: the stack regenerates it, and nothing else can be learned from it
-    }
-  }
+  // The local stack's secrets live in its directory, not the environment (stack/state.ts).
+  const stack = localStack(env);
+  addUrl(stack.state?.databaseUrl);
+  for (const key of ['adminPassword', 'secretKey', 'dbPassword'] as const) add(stack.secrets?.[key]);
   opts.manifestPasswords?.forEach(add);
   opts.extra?.forEach(add);
   return [...found].sort();

@@ -4,7 +4,7 @@
  * Playwright's; the reporter that feeds it is reporters/results.reporter.ts.
  */
 import { relative, sep } from 'node:path';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import type { Attachment, Counts, SuiteName, TestOutcome, TestResult, TestStatus } from './types.ts';
 
 /** The parts of Playwright's TestCase and TestResult that normalization reads. */

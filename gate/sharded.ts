@@ -15,7 +15,7 @@ import { loadEnvironment } from '../config/environment.ts';
 import { UsageError } from '../config/errors.ts';
 import { resolveTarget } from '../config/target.ts';
 import { manifestPath, readManifest, writeManifest, type Manifest } from '../seed/manifest.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { loadQuarantine } from './quarantine.ts';
 import { manifestKeyMaterial, planFile, readPlan, sealManifest, unsealManifest, writePlan, type RunPlan } from './plan.ts';
 import { manifestPasswords } from './redact.ts';

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, renameSync, statSy
 import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { SchemaError, UsageError } from '../config/errors.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { isFailure } from './results.ts';
 import type { TestResult } from './types.ts';
 

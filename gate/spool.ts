@@ -6,7 +6,7 @@
  */
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { openStore, type HistoryOptions, type ResultsStore, type StoreOptions, type StoredRun } from './store.ts';
 import { isUnavailable } from './store/sql.ts';
 import type { RunRecord } from './types.ts';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../config/errors.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { CATEGORY_NAMES, historyFile, LABEL, UNTRIAGED } from './allure.ts';
 import { allureConfig, buildAllureReport, environmentOf, HISTORY_KEEP, latestRun, pruneHistory, reportName } from './allure-report.ts';
 import { externalLoads } from './allure-offline.ts';

@@ -18,8 +18,8 @@ import { DEFAULT_POLICY } from '../config/environment.ts';
 import { loadQuarantine, quarantineIndex } from '../gate/quarantine.ts';
 import { triage as triageResults } from '../gate/triage.ts';
 import type { TestResult, Triage, TriageCategory } from '../gate/types.ts';
-import { RUN_ID } from '../seed/runid.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { RUN_ID } from '../config/ids.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { allureCategories, executorInfo, historyDir, historyFile, idOf, LABEL, refOf } from './allure.ts';
 import { externalLoads, stripAnalytics } from './allure-offline.ts';
 

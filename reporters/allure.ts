@@ -18,7 +18,7 @@ import { suiteOf, testId } from '../gate/results.ts';
 import { RULES } from '../gate/triage-rules.ts';
 import type { SuiteName, TriageCategory } from '../gate/types.ts';
 import { manifestPath, readManifest } from '../seed/manifest.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 
 /** Where a run's Allure results go: TOLLGATE_ALLURE_RESULTS (tollgate run: reports/<run>/allure-results). */
 export const allureResultsDir = (env: NodeJS.ProcessEnv = process.env) => resolve(REPO_ROOT, env.TOLLGATE_ALLURE_RESULTS || 'allure-results');

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { consoleLines, firstLine, fromPlaywright, renderHtml, toReadiness, toSummary, type DemoRun } from './demo-readiness.ts';
 
 const now = new Date('2026-11-22T08:00:00Z');

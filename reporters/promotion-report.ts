@@ -7,7 +7,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { RunRecord } from '../gate/types.ts';
 import { SchemaError } from '../config/errors.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { buildReportModel, type ReportContext, type ReportModel } from './promotion-report/model.ts';
 import { renderHtml } from './promotion-report/html.ts';
 import { renderMarkdown } from './promotion-report/markdown.ts';

@@ -8,7 +8,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FullResult, Reporter, Suite } from '@playwright/test/reporter';
 import { normalize, type PlaywrightCase } from '../gate/results.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 
 export const resultsFile = (env: NodeJS.ProcessEnv = process.env) =>
   resolve(REPO_ROOT, env.TOLLGATE_RESULTS_FILE || join('reports', 'playwright', 'normalized.json'));

@@ -19,10 +19,10 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import type { TriageCategory } from '../gate/types.ts';
-import { newRunId } from '../seed/runid.ts';
-import { REPO_ROOT } from './stack/paths.ts';
-import { down, up } from './stack/stack.ts';
-import type { StackState } from './stack/state.ts';
+import { newRunId } from '../config/ids.ts';
+import { REPO_ROOT } from '../config/paths.ts';
+import { down, up } from '../stack/stack.ts';
+import type { StackState } from '../stack/state.ts';
 
 /** One stored fixture: a real failure and the category a human gives it. */
 export interface CapturedFailure {

@@ -7,8 +7,8 @@ import { relative } from 'node:path';
 import { reportError } from './cli.ts';
 import { renderSummary } from './commands/run.ts';
 import { renderUp } from './commands/stack.ts';
-import { REPO_ROOT } from './stack/paths.ts';
-import { up } from './stack/stack.ts';
+import { REPO_ROOT } from '../config/paths.ts';
+import { up } from '../stack/stack.ts';
 import { runGate } from '../gate/run.ts';
 
 async function main(): Promise<number> {

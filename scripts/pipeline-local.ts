@@ -20,8 +20,8 @@ import { UsageError } from '../config/errors.ts';
 import { reportError } from './cli.ts';
 import { shardMatrix } from './ci/gate-step.ts';
 import { PIPELINE_COMMANDS } from './ci/pipeline.ts';
-import { REPO_ROOT } from './stack/paths.ts';
-import { up } from './stack/stack.ts';
+import { REPO_ROOT } from '../config/paths.ts';
+import { up } from '../stack/stack.ts';
 
 const CLI = join(REPO_ROOT, 'scripts', 'tollgate.js');
 const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;

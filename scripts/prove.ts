@@ -14,8 +14,9 @@ import { parseArgs } from 'node:util';
 import { parseSuites } from '../config/environment.ts';
 import { runGate } from '../gate/run.ts';
 import { reportError } from './cli.ts';
-import { knownFaults, REPO_ROOT } from './stack/paths.ts';
-import { up } from './stack/stack.ts';
+import { knownFaults } from '../stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
+import { up } from '../stack/stack.ts';
 
 interface Row { name: string; verdict: string; reason: string; seconds: number; ok: boolean }
 

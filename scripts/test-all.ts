@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { join, relative } from 'node:path';
 import { resolveChromium } from '../config/browser.ts';
 import { resolveTarget } from '../config/target.ts';
-import { PYTHON, REFERENCE_APP, REPO_ROOT } from './stack/paths.ts';
+import { PYTHON, REFERENCE_APP } from '../stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 
 interface Counts { passed: number; failed: number; skipped: number }
 interface Group { name: string; run: () => Promise<Counts> }

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PIPELINE_COMMANDS } from './ci/pipeline.ts';
-import { REPO_ROOT } from './stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 
 // The package's ESM build calls require() and fails under ESM; its CommonJS build works.
 const require = createRequire(import.meta.url);

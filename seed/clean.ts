@@ -5,7 +5,7 @@
  * them). Nothing else is touched. Running it twice is harmless.
  */
 import type pg from 'pg';
-import { checkRunId, runStartedAt } from './runid.ts';
+import { checkRunId, runStartedAt } from '../config/ids.ts';
 
 export type CleanCounts = Record<'audit_log' | 'verifications' | 'tag_links' | 'tags' | 'assets' | 'users', number>;
 

@@ -3,7 +3,8 @@
  * story in front of a customer. Asset i of a demo run is DEMO_ASSETS[i] (the rest is filler);
  * tag i is DEMO_TAGS[i]. Stable across runs and seeds, so a demo script can rely on it.
  */
-import type { Role, TagStatus } from './plan.ts';
+import type { Role } from '../config/ids.ts';
+import type { TagStatus } from './status.ts';
 
 export interface DemoAsset { name: string; manufacturer: string; sku: string; lot: string; location: string; category: string; story: string }
 export interface DemoTag { asset: number; status: TagStatus; reason?: string; story: string }

@@ -6,7 +6,9 @@
  */
 import { Random, hex64 } from './random.ts';
 import { codeFor, BATCH_SIZE, batchPrefix } from './tagcode.ts';
-import { tagStatus, hasHistory, type Plan, type Role, type TagStatus } from './plan.ts';
+import { tagStatus, type Plan } from './plan.ts';
+import { hasHistory, type TagStatus } from './status.ts';
+import { type Role } from '../config/ids.ts';
 import type { Pools } from './pools.ts';
 import { DEMO_ASSETS, DEMO_TAGS, DEMO_USERS } from './demo-story.ts';
 

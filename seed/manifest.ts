@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { DEMO_ASSETS, DEMO_TAGS } from './demo-story.ts';
 import { emailFor, Shape, userRoles } from './generate.ts';
 import type { LoadResult } from './load.ts';

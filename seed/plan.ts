@@ -1,10 +1,11 @@
 /** Profiles: how many rows of each kind a run writes. Pure arithmetic, no randomness. */
 import { UsageError } from '../config/errors.ts';
+import type { Role } from '../config/ids.ts';
 import { DEMO_TAGS } from './demo-story.ts';
+import { hasHistory, statusOf, type TagStatus } from './status.ts';
 
 export const PROFILES = ['smoke', 'regression', 'demo', 'volume'] as const;
 export type Profile = (typeof PROFILES)[number];
-export type Role = 'admin' | 'operator' | 'viewer';
 
 export interface Plan {
   profile: Profile;
@@ -16,14 +17,6 @@ export interface Plan {
   verifications: number;
   total: number;
 }
-
-/** Ten tags in a row have this status mix: 7 active, 2 unassigned, 1 revoked. */
-const STATUS_PATTERN = ['active', 'active', 'unassigned', 'active', 'active', 'revoked', 'active', 'active', 'unassigned', 'active'] as const;
-export type TagStatus = (typeof STATUS_PATTERN)[number];
-
-export const statusOf = (i: number, rotation: number): TagStatus => STATUS_PATTERN[(i + rotation) % 10]!;
-/** Every 20th linked tag also has an earlier, closed link to another asset. */
-export const hasHistory = (i: number) => i % 20 === 3;
 
 /** The status of tag i in a run of `profile`: the demo storyline overrides the pattern. */
 export const tagStatus = (profile: string, i: number, rotation: number): TagStatus =>

@@ -10,7 +10,7 @@ import { loadRun } from './load.ts';
 import { buildManifest, fillFromDatabase, writeManifest, type Manifest } from './manifest.ts';
 import { makePlan } from './plan.ts';
 import { rotationFor } from './generate.ts';
-import { checkRunId, newRunId } from './runid.ts';
+import { checkRunId, newRunId } from '../config/ids.ts';
 
 export interface SeedOptions {
   environment: Environment;

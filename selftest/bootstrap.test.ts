@@ -9,8 +9,8 @@ import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
-import { findRunuser } from '../scripts/stack/postgres.ts';
+import { REPO_ROOT } from '../config/paths.ts';
+import { findRunuser } from '../stack/postgres.ts';
 
 const SCRIPT = join(REPO_ROOT, 'scripts', 'bootstrap.sh');
 const PACKAGES = ['chromium', 'chromium-driver', 'nginx', 'postgresql', 'python3-flask', 'python3-psycopg2', 'python3-pytest', 'gunicorn'];

@@ -9,7 +9,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadChangeMap } from '../gate/changes.ts';
 import type { TestResult } from '../gate/types.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { tollgate, workspace } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_CHANGES_SELFTEST_PORT_BASE ?? 19900);

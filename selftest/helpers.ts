@@ -6,8 +6,8 @@ import { unzipSync } from 'fflate';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { StackState } from '../scripts/stack/state.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import type { StackState } from '../stack/state.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 
 export const CLI = join(REPO_ROOT, 'scripts', 'tollgate.js');
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from '@playwright/test';
 import { chromiumLaunchOptions } from '../config/browser.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { writePromotionReport } from '../reporters/promotion-report.ts';
 import { sampleContext, sampleRecord } from '../reporters/promotion-report/sample.ts';
 

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { RunRecord } from '../gate/types.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { noStackTrace, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_RUN_SELFTEST_PORT_BASE ?? 19600);

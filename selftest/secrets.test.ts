@@ -13,8 +13,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Manifest } from '../seed/manifest.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
-import type { StackState } from '../scripts/stack/state.ts';
+import { REPO_ROOT } from '../config/paths.ts';
+import type { StackState } from '../stack/state.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
 import { stackState, texts, tollgate, workspace, type Run } from './helpers.ts';
 

@@ -10,7 +10,7 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import type { StackState } from '../scripts/stack/state.ts';
+import type { StackState } from '../stack/state.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import { createDatabase, noStackTrace, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
 

@@ -12,8 +12,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { resolveChromedriver } from '../config/browser.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
-import { readState, type StackState } from '../scripts/stack/state.ts';
+import { REPO_ROOT } from '../config/paths.ts';
+import { readState, type StackState } from '../stack/state.ts';
 import { tollgate, workspace } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SELENIUM_SELFTEST_PORT_BASE ?? 19100);

@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { RunRecord } from '../gate/types.ts';
-import { REPO_ROOT } from '../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 import { noStackTrace, stackDatabase, stackState, texts, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SHARD_SELFTEST_PORT_BASE ?? 20000);

@@ -10,8 +10,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { isAlive, portIsFree } from '../scripts/stack/processes.ts';
-import type { StackState } from '../scripts/stack/state.ts';
+import { isAlive, portIsFree } from '../stack/processes.ts';
+import type { StackState } from '../stack/state.ts';
 import { noStackTrace, tollgate } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SELFTEST_PORT_BASE ?? 18280);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { StackState } from '../scripts/stack/state.ts';
+import type { StackState } from '../stack/state.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import { tollgate, workspace } from './helpers.ts';
 import { runPlaywright, type TestOutcome } from './playwright-run.ts';

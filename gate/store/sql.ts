@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { AuthError, ConfigError, InterruptedError, TollgateError, UnreachableError } from '../../config/errors.ts';
-import { REPO_ROOT } from '../../scripts/stack/paths.ts';
+import { REPO_ROOT } from '../../config/paths.ts';
 import { redactUrl } from '../../seed/db.ts';
 
 export interface Sql {

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../stack/paths.ts';
-import { up } from '../stack/stack.ts';
+import { REPO_ROOT } from '../../config/paths.ts';
+import { up } from '../../stack/stack.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 

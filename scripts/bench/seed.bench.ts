@@ -13,9 +13,10 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { TABLES } from '../../seed/generate.ts';
-import { PYTHON, REFERENCE_APP, REPO_ROOT } from '../stack/paths.ts';
-import { ensureCluster, findPgBin, startCluster } from '../stack/postgres.ts';
-import { stopPid } from '../stack/processes.ts';
+import { PYTHON, REFERENCE_APP } from '../../stack/paths.ts';
+import { REPO_ROOT } from '../../config/paths.ts';
+import { ensureCluster, findPgBin, startCluster } from '../../stack/postgres.ts';
+import { stopPid } from '../../stack/processes.ts';
 
 const ROWS = Number(process.env.TOLLGATE_BENCH_ROWS ?? 1_000_000);
 const PORT = Number(process.env.TOLLGATE_BENCH_SEED_PORT ?? 18682);

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../stack/paths.ts';
+import { REPO_ROOT } from '../../config/paths.ts';
 
 const WORKERS = 2;
 const WANTED = ['ready', 'seed', 'auth', 'verify', 'smoke-api', 'smoke-web', 'smoke-selenium'];

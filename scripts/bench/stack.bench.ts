@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../stack/paths.ts';
-import { ensureWebBuild } from '../stack/web.ts';
+import { REPO_ROOT } from '../../config/paths.ts';
+import { ensureWebBuild } from '../../stack/web.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-stack-'));
 const base = process.env.TOLLGATE_BENCH_PORT_BASE ?? '18380';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../stack/paths.ts';
+import { REPO_ROOT } from '../../config/paths.ts';
 import { loadOwners, signatureOf, triage } from '../../gate/triage.ts';
 import type { HistoryRun, TestResult, TestStatus } from '../../gate/types.ts';
 

@@ -16,7 +16,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REPO_ROOT } from '../stack/paths.ts';
+import { REPO_ROOT } from '../../config/paths.ts';
 
 export const SUMMARY_FILE = join(REPO_ROOT, 'reports', 'latest', 'summary.md');
 

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { loadEnvironment } from '../../config/environment.ts';
 import { UsageError } from '../../config/errors.ts';
-import { checkBuildId, when } from '../../gate/promotion.ts';
+import { checkBuildId } from '../../config/ids.ts';
+import { when } from '../../gate/promotion.ts';
 import { openStore, type StoredRun } from '../../gate/store.ts';
 
 const limit = (value: string): number => {

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { loadEnvironment, previousEnvironment, promotionOrder } from '../../config/environment.ts';
 import { UsageError } from '../../config/errors.ts';
-import { checkBuildId, decidePromotion, when } from '../../gate/promotion.ts';
+import { checkBuildId } from '../../config/ids.ts';
+import { decidePromotion, when } from '../../gate/promotion.ts';
 import { openStore } from '../../gate/store.ts';
 import type { PromotionRecord } from '../../gate/types.ts';
 

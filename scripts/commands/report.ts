@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../config/errors.ts';
-import { checkRunId } from '../../seed/runid.ts';
+import { checkRunId } from '../../config/ids.ts';
 import { buildAllureReport, environmentOf, latestRun, reportsRoot } from '../../reporters/allure-report.ts';
 import { serveReport } from '../../reporters/allure-offline.ts';
 

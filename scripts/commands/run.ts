@@ -6,12 +6,12 @@ import { parseSuites, SUITE_CHOICES, type SuiteChoice } from '../../config/envir
 import { parseComponents, type Component } from '../../gate/changes.ts';
 import { InterruptedError, UsageError } from '../../config/errors.ts';
 import { planFile } from '../../gate/plan.ts';
-import { checkBuildId } from '../../gate/promotion.ts';
+import { checkBuildId } from '../../config/ids.ts';
 import { runGate, type RunOutcome } from '../../gate/run.ts';
 import { mergeRun, prepareRun, runShard } from '../../gate/sharded.ts';
 import { parseShard } from '../../gate/shards.ts';
-import { checkRunId } from '../../seed/runid.ts';
-import { REPO_ROOT } from '../stack/paths.ts';
+import { checkRunId } from '../../config/ids.ts';
+import { REPO_ROOT } from '../../config/paths.ts';
 
 const positive = (name: string) => (value: string): number => {
   if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`${name} must be a whole number ≥ 1.`);

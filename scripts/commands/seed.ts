@@ -8,7 +8,7 @@ import { classify, connect, redactUrl } from '../../seed/db.ts';
 import { progressReporter } from '../../seed/progress.ts';
 import { seed } from '../../seed/seed.ts';
 import { relative } from 'node:path';
-import { REPO_ROOT } from '../stack/paths.ts';
+import { REPO_ROOT } from '../../config/paths.ts';
 
 const integer = (name: string, min: number) => (value: string): number => {
   if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}.`);

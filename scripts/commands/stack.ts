@@ -1,7 +1,7 @@
 /** `tollgate stack up | down | status`: the local reference stack. Parsing and rendering only. */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { down, status, up, type UpResult } from '../stack/stack.ts';
+import { down, status, up, type UpResult } from '../../stack/stack.ts';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 

@@ -6,7 +6,7 @@
 import type { Method } from 'axios';
 import type { ApiClient, Asset, Tag } from '../../fixtures/api-client.ts';
 import { expect, test } from '../../fixtures/index.ts';
-import type { Role } from '../../fixtures/run.ts';
+import type { Role } from '../../config/ids.ts';
 import { assetBody, fingerprint, linkedPair, marked, newAsset, newTag, token, unusedCode, userBody } from './support/data.ts';
 
 type Caller = 'anonymous' | Role;

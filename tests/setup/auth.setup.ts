@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { expect, test as setup } from '../../fixtures/index.ts';
-import { authFile, ROLES } from '../../fixtures/run.ts';
+import { authFile } from '../../fixtures/run.ts';
+import { ROLES } from '../../config/ids.ts';
 import type { StorageState } from '../../fixtures/ui/ui.ts';
 
 for (const role of ROLES) {

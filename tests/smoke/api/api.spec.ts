@@ -1,7 +1,8 @@
 /** The critical API journeys, through the typed client, on this run's seeded data. */
 import { randomBytes } from 'node:crypto';
 import { expect, test } from '../../../fixtures/index.ts';
-import { RECORDS, ROLES } from '../../../fixtures/run.ts';
+import { RECORDS } from '../../../fixtures/run.ts';
+import { ROLES } from '../../../config/ids.ts';
 
 test.describe('API journeys', { tag: '@smoke' }, () => {
   for (const role of ROLES) {

@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { DependencyError, StackError } from '../../config/errors.ts';
-import { REPO_ROOT, WEB_DIST, WEB_SRC } from './paths.ts';
+import { DependencyError, StackError } from '../config/errors.ts';
+import { REPO_ROOT } from '../config/paths.ts';
+import { WEB_DIST, WEB_SRC } from './paths.ts';
 import { lastLines } from './postgres.ts';
 import { isAlive, spawnDetached, waitForHttp } from './processes.ts';
 

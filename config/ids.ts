@@ -1,6 +1,9 @@
-/** Run ids: `tg_<UTC yyyymmddhhmmss>_<6 random [a-z0-9]>`, lower-case so they fit in e-mail addresses. */
+/**
+ * The ids Tollgate hands around: run ids (`tg_<UTC yyyymmddhhmmss>_<6 random [a-z0-9]>`,
+ * lower-case so they fit in e-mail addresses), build ids, and the product's user roles.
+ */
 import { randomBytes } from 'node:crypto';
-import { UsageError } from '../config/errors.ts';
+import { UsageError } from './errors.ts';
 
 export const RUN_ID = /^tg_(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_[a-z0-9]{6}$/;
 
@@ -23,3 +26,19 @@ export function checkRunId(runId: string): string {
   }
   return runId;
 }
+
+/** A git sha, a tag such as v1.2.3, a CI build number. */
+export const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function checkBuildId(build: string): string {
+  if (!BUILD_ID.test(build)) {
+    throw new UsageError(`"${build}" is not a build id.`, {
+      hint: 'Use the id the deployment reports: a git sha, a tag such as v1.2.3 or a CI build number (letters, digits, . _ -; at most 64).',
+    });
+  }
+  return build;
+}
+
+/** The product's roles, least privileged last. */
+export type Role = 'admin' | 'operator' | 'viewer';
+export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer'];

@@ -1,7 +1,7 @@
 /** Deploy the reference API: run its migrations, then gunicorn with 2 workers on 127.0.0.1. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DependencyError, StackError } from '../../config/errors.ts';
+import { DependencyError, StackError } from '../config/errors.ts';
 import { PYTHON, REFERENCE_APP } from './paths.ts';
 import { lastLines } from './postgres.ts';
 import { isAlive, spawnDetached, waitForHttp } from './processes.ts';

@@ -1,8 +1,23 @@
-/** The stack's state.json and secrets.json: small, private (0600) files under the stack dir. */
+/**
+ * The stack's state.json and secrets.json: small, private (0600) files under the stack dir.
+ * This is the stack's one public reader: the target resolver and the redactor learn about a
+ * running local stack through `localStack`, never by reading its files themselves.
+ */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { StackPorts } from './paths.ts';
+import { join, resolve } from 'node:path';
+import { REPO_ROOT } from '../config/paths.ts';
+
+/** The stack directory: TOLLGATE_STACK_DIR, or .tollgate/stack in the repository. */
+export function stackDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.TOLLGATE_STACK_DIR || join(REPO_ROOT, '.tollgate', 'stack'));
+}
+
+export interface StackPorts {
+  web: number;
+  api: number;
+  db: number;
+}
 
 export interface StackState {
   version: 1;
@@ -24,6 +39,19 @@ export interface StackSecrets {
   adminPassword: string;
   secretKey: string;
   dbPassword: string;
+}
+
+/** What a running local stack tells others: its state and secrets, each undefined when absent or unreadable. */
+export function localStack(env: NodeJS.ProcessEnv = process.env): { dir: string; state?: StackState; secrets?: StackSecrets } {
+  const dir = stackDir(env);
+  const state = readState(dir);
+  let secrets: StackSecrets | undefined;
+  try {
+    secrets = existsSync(secretsFile(dir)) ? (JSON.parse(readFileSync(secretsFile(dir), 'utf8')) as StackSecrets) : undefined;
+  } catch {
+    secrets = undefined; // unreadable secrets.json: the stack regenerates it, and nothing can be learned from it
+  }
+  return { dir, ...(state ? { state } : {}), ...(secrets ? { secrets } : {}) };
 }
 
 export const stateFile = (dir: string) => join(dir, 'state.json');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UsageError } from '../../config/errors.ts';
+import { UsageError } from '../config/errors.ts';
 import { knownFaults } from './paths.ts';
 import { validateUpOptions } from './stack.ts';
 

@@ -4,7 +4,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, wr
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { DependencyError, StackError } from '../../config/errors.ts';
+import { DependencyError, StackError } from '../config/errors.ts';
 
 const run = promisify(execFile);
 const isRoot = () => process.getuid?.() === 0;

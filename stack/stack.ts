@@ -5,13 +5,13 @@
  */
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PortInUseError, StackError, TollgateError, UsageError } from '../../config/errors.ts';
-import { BUILD_ID } from '../../gate/promotion.ts';
+import { PortInUseError, StackError, TollgateError, UsageError } from '../config/errors.ts';
+import { BUILD_ID } from '../config/ids.ts';
 import { checkPython, migrate, startApi, waitForApi, type ApiDeployment } from './api.ts';
-import { DEFAULT_PORT_BASE, knownFaults, portsFrom, stackDir, type StackPorts } from './paths.ts';
+import { DEFAULT_PORT_BASE, knownFaults, portsFrom } from './paths.ts';
 import { ensureCluster, ensureDatabase, findPgBin, startCluster } from './postgres.ts';
 import { isAlive, portIsFree, probe, stopPid, waitForHttp } from './processes.ts';
-import { loadSecrets, readState, removeState, writeState, type StackState } from './state.ts';
+import { loadSecrets, readState, removeState, stackDir, writeState, type StackPorts, type StackState } from './state.ts';
 import { deployWeb, ensureWebBuild, findNginx, startNginx, waitForWeb } from './web.ts';
 
 export interface UpOptions {
