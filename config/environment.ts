@@ -10,7 +10,6 @@ import { join, relative } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import type { Policy } from '../gate/types.ts';
 import { REPO_ROOT } from './paths.ts';
 import { localStack } from '../stack/state.ts';
 
@@ -47,6 +46,23 @@ export interface Environment {
   keepTraces: boolean;
   /** RESULTS_DATABASE_URL (secret): the results store; undefined = the embedded store. */
   resultsDatabaseUrl: string | undefined;
+}
+
+/** The gate's rules for one environment (defaults: DEFAULT_POLICY below; overrides in its .env file). */
+export interface Policy {
+  /** Regression pass rate required, 0–1, not counting quarantined tests. */
+  minPassRate: number;
+  /** Fewer executed tests than this is never a PROMOTE. */
+  minTests: number;
+  /** What a test that passed only on retry gives. */
+  onRetryPass: 'warn' | 'block';
+  /** Promotion *into* this environment accepts WARN evidence from the one before it. */
+  acceptWarn: boolean;
+  /** Evidence older than this does not allow a promotion into this environment. */
+  promotionMaxAgeDays: number;
+  /** A test is flaky when its status flipped in at least `flakyFlips` of the last `flakyWindow` runs. */
+  flakyFlips: number;
+  flakyWindow: number;
 }
 
 export const SUITE_CHOICES = ['smoke', 'regression', 'demo'] as const;

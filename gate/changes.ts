@@ -8,11 +8,11 @@
  * does not classify runs whenever regression runs at all.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { displayName } from '../config/entries.ts';
+import { displayName, readJson } from '../lib/json-file.ts';
 import { ConfigError, UsageError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 
@@ -83,12 +83,7 @@ export function parseChangeMap(raw: unknown, name: string, exists: (file: string
 
 export function loadChangeMap(file = CHANGES_FILE): ChangeMap {
   const name = displayName(file);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${name} cannot be read as JSON: ${(e as Error).message}.`, { hint: `Fix ${name}: ${EXAMPLE}.` });
-  }
+  const raw = readJson(file, (why) => new ConfigError(`${name} cannot be read as JSON: ${why}.`, { hint: `Fix ${name}: ${EXAMPLE}.` }));
   return parseChangeMap(raw, name);
 }
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { displayName, loadEntries } from '../config/entries.ts';
+import { displayName, loadEntries } from '../lib/json-file.ts';
 import { ConfigError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import type { Owner } from './types.ts';

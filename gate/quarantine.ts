@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { z } from 'zod';
-import { loadEntries } from '../config/entries.ts';
+import { loadEntries } from '../lib/json-file.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import type { QuarantineEntry } from './types.ts';
 

@@ -7,6 +7,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { NotReadyError } from '../config/errors.ts';
 import type { Target } from '../config/target.ts';
+import { describeFetchError } from '../lib/http.ts';
 import { connect } from '../seed/db.ts';
 
 export interface Probe {
@@ -71,8 +72,7 @@ export function httpProbe(name: string, url: string): Probe {
         res = await fetch(url, { signal, redirect: 'manual' });
       } catch (e) {
         if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') throw e;
-        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-        throw new Error(cause?.code ?? cause?.message ?? (e as Error).message);
+        throw new Error(describeFetchError(e));
       }
       const body = await res.text();
       if (res.status !== 200) {

@@ -177,22 +177,8 @@ export interface PromotionRecord {
   reasons: string[];
 }
 
-/** The gate's rules for one environment (defaults in gate/policy.ts, overrides in its .env file). */
-export interface Policy {
-  /** Regression pass rate required, 0–1, not counting quarantined tests. */
-  minPassRate: number;
-  /** Fewer executed tests than this is never a PROMOTE. */
-  minTests: number;
-  /** What a test that passed only on retry gives. */
-  onRetryPass: 'warn' | 'block';
-  /** Promotion *into* this environment accepts WARN evidence from the one before it. */
-  acceptWarn: boolean;
-  /** Evidence older than this does not allow a promotion into this environment. */
-  promotionMaxAgeDays: number;
-  /** A test is flaky when its status flipped in at least `flakyFlips` of the last `flakyWindow` runs. */
-  flakyFlips: number;
-  flakyWindow: number;
-}
+/** The gate's rules for one environment: configuration, so defined with it. */
+export type { Policy } from '../config/environment.ts';
 
 /** An entry of config/quarantine.json, validated. */
 export interface QuarantineEntry {

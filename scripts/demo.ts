@@ -9,7 +9,7 @@ import { renderSummary } from './commands/run.ts';
 import { renderUp } from './commands/stack.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { up } from '../stack/stack.ts';
-import { runGate } from '../gate/run.ts';
+import { runGate } from '../pipeline/run.ts';
 
 async function main(): Promise<number> {
   console.log('demo: starting the local reference stack…');

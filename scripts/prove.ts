@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseSuites } from '../config/environment.ts';
-import { runGate } from '../gate/run.ts';
+import { runGate } from '../pipeline/run.ts';
 import { reportError } from './cli.ts';
 import { knownFaults } from '../stack/paths.ts';
 import { REPO_ROOT } from '../config/paths.ts';

@@ -5,20 +5,10 @@
  * are classified into errors that say what is wrong and how to fix it.
  */
 import { execFile } from 'node:child_process';
-import pg from 'pg';
-import { AuthError, ConfigError, InterruptedError, TollgateError, UnreachableError } from '../config/errors.ts';
+import type pg from 'pg';
+import { ConfigError } from '../config/errors.ts';
 import { databaseUrlProblem, type Environment } from '../config/environment.ts';
-
-/** The URL without its password, safe to print. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
+import { classifyPgError, connectPg, type PgSubject } from '../lib/pg.ts';
 
 function passwordFromCommand(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,6 +29,18 @@ function passwordFromCommand(command: string): Promise<string> {
 
 export interface Target { env: Environment; applicationName: string }
 
+/** How errors about an environment's database name it. */
+function subject(env: Environment): PgSubject {
+  return {
+    url: env.databaseUrl,
+    label: 'database',
+    variable: env.databaseUrlVar,
+    alsoCheck: env.databasePasswordCommand ? 'DATABASE_PASSWORD_COMMAND' : undefined,
+    unreachableHint: 'Is the database running and reachable from here (firewall, VPN, port)?',
+    interruptedHint: 'Nothing of this run was written. Run the command again.',
+  };
+}
+
 export async function connect({ env, applicationName }: Target): Promise<pg.Client> {
   const url = env.databaseUrl;
   if (!url) {
@@ -51,62 +53,8 @@ export async function connect({ env, applicationName }: Target): Promise<pg.Clie
   const problem = databaseUrlProblem(url);
   if (problem) throw new ConfigError(`${env.databaseUrlVar} ${problem}.`, { hint: 'Expected postgresql://user:password@host:5432/database.' });
   const command = env.databasePasswordCommand;
-  const client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: 10_000 });
-  // Set after construction: pg merges the parsed URL over its config, which would drop it.
-  if (command) (client as { password?: unknown }).password = () => passwordFromCommand(command);
-  // A connection that dies while idle must not crash the process; the next query reports it.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (e) {
-    await client.end().catch(() => {});
-    throw classify(e, env);
-  }
-  return client;
+  return connectPg(subject(env), { application_name: applicationName, ...(command ? { password: () => passwordFromCommand(command) } : {}) });
 }
 
 /** Map a connection or query failure to a user-facing error (never containing the password). */
-export function classify(e: unknown, env: Environment): Error {
-  if (e instanceof TollgateError) return e;
-  const err = e as { code?: string; message?: string };
-  const u = safeUrl(env.databaseUrl);
-  const where = u ? `${u.hostname}:${u.port || 5432}` : 'the database';
-  switch (err.code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new UnreachableError(`Cannot resolve the database host "${u?.hostname}" (${env.databaseUrlVar}).`, { hint: 'Check the host name in the URL and your DNS/VPN.' });
-    case 'ECONNREFUSED':
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new UnreachableError(`Cannot reach the database at ${where} (${err.code}).`, { hint: 'Is the database running and reachable from here (firewall, VPN, port)?' });
-    case '28P01':
-    case '28000':
-      return new AuthError(`The database at ${where} refused the credentials of user "${u?.username ? decodeURIComponent(u.username) : '?'}".`, {
-        hint: `Check the user and password in ${env.databaseUrlVar}${env.databasePasswordCommand ? ' and DATABASE_PASSWORD_COMMAND' : ''}.`,
-      });
-    case '3D000':
-      return new ConfigError(`The database "${u?.pathname.slice(1)}" does not exist at ${where}.`, { hint: `Check the database name in ${env.databaseUrlVar}.` });
-    case '57P01':
-    case '57P02':
-    case '57P03':
-      return new InterruptedError('The database terminated the connection (an administrator or a restart); the transaction was rolled back.', {
-        hint: 'Nothing of this run was written. Run the command again.',
-      });
-  }
-  if (/timeout/i.test(err.message ?? '')) {
-    return new UnreachableError(`Timed out connecting to the database at ${where}.`, { hint: 'Is the database reachable from here (firewall, VPN, port)?' });
-  }
-  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /Connection terminated/i.test(err.message ?? '')) {
-    return new InterruptedError('The database closed the connection mid-operation; the transaction was rolled back.', { hint: 'Nothing of this run was written. Run the command again.' });
-  }
-  return e instanceof Error ? e : new Error(String(e));
-}
-
-function safeUrl(url: string | undefined): URL | undefined {
-  try {
-    return url ? new URL(url) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const classify = (e: unknown, env: Environment): Error => classifyPgError(e, subject(env));

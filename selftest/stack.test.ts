@@ -10,7 +10,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { isAlive, portIsFree } from '../stack/processes.ts';
+import { isAlive } from '../lib/process.ts';
+import { portIsFree } from '../stack/processes.ts';
 import type { StackState } from '../stack/state.ts';
 import { noStackTrace, tollgate } from './helpers.ts';
 

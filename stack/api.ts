@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { DependencyError, StackError } from '../config/errors.ts';
 import { PYTHON, REFERENCE_APP } from './paths.ts';
 import { lastLines } from './postgres.ts';
-import { isAlive, spawnDetached, waitForHttp } from './processes.ts';
+import { isAlive } from '../lib/process.ts';
+import { spawnDetached, waitForHttp } from './processes.ts';
 
 const run = promisify(execFile);
 

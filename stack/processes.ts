@@ -1,24 +1,10 @@
-/** Start, watch and stop the stack's processes by PID; probe ports and HTTP endpoints. */
+/** Start, watch and stop the stack's processes by PID; probe ports; wait for HTTP endpoints. */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-
-export function isAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A process that exited but was not yet reaped by its (adoptive) parent still answers
-  // kill(pid, 0); it is gone for our purposes: it holds no port and does no work.
-  try {
-    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true; // no /proc (not Linux): trust kill(0)
-  }
-}
+import { describeFetchError, probe, type HttpProbe } from '../lib/http.ts';
+import { isAlive } from '../lib/process.ts';
 
 /**
  * Start a long-running server detached in its own process group, its output appended to
@@ -68,16 +54,6 @@ export function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-export interface HttpProbe {
-  status: number;
-  body: string;
-}
-
-export async function probe(url: string, timeoutMs = 2_000): Promise<HttpProbe> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-  return { status: res.status, body: await res.text() };
-}
-
 /**
  * Poll `url` until `accept` says yes or `timeoutMs` passes. Gives up early when `alive()`
  * says the server process died, so a crash is reported at once rather than after the wait.
@@ -101,9 +77,4 @@ export async function waitForHttp(
     await sleep(50);
   }
   throw new Error(`${url} did not answer in ${Math.round(options.timeoutMs / 1000)} s (last: ${last})`);
-}
-
-export function describeFetchError(e: unknown): string {
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (e as Error).message;
 }

@@ -10,7 +10,9 @@ import { BUILD_ID } from '../config/ids.ts';
 import { checkPython, migrate, startApi, waitForApi, type ApiDeployment } from './api.ts';
 import { DEFAULT_PORT_BASE, knownFaults, portsFrom } from './paths.ts';
 import { ensureCluster, ensureDatabase, findPgBin, startCluster } from './postgres.ts';
-import { isAlive, portIsFree, probe, stopPid, waitForHttp } from './processes.ts';
+import { isAlive } from '../lib/process.ts';
+import { portIsFree, stopPid, waitForHttp } from './processes.ts';
+import { probe } from '../lib/http.ts';
 import { loadSecrets, readState, removeState, stackDir, writeState, type StackPorts, type StackState } from './state.ts';
 import { deployWeb, ensureWebBuild, findNginx, startNginx, waitForWeb } from './web.ts';
 

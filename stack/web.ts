@@ -8,7 +8,8 @@ import { DependencyError, StackError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { WEB_DIST, WEB_SRC } from './paths.ts';
 import { lastLines } from './postgres.ts';
-import { isAlive, spawnDetached, waitForHttp } from './processes.ts';
+import { isAlive } from '../lib/process.ts';
+import { spawnDetached, waitForHttp } from './processes.ts';
 
 const run = promisify(execFile);
 const STAMP = '.tollgate-source-stamp';

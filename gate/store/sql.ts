@@ -7,10 +7,10 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { AuthError, ConfigError, InterruptedError, TollgateError, UnreachableError } from '../../config/errors.ts';
+import { AuthError, ConfigError, InterruptedError, UnreachableError } from '../../config/errors.ts';
 import { REPO_ROOT } from '../../config/paths.ts';
-import { redactUrl } from '../../seed/db.ts';
+import { isAlive } from '../../lib/process.ts';
+import { classifyPgError, connectPg, redactUrl, type PgSubject } from '../../lib/pg.ts';
 
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -28,16 +28,18 @@ export function resultsDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.TOLLGATE_RESULTS_DIR || join(REPO_ROOT, '.tollgate', 'results'));
 }
 
+const storeSubject = (url: string): PgSubject => ({
+  url,
+  label: 'results database',
+  variable: 'RESULTS_DATABASE_URL',
+  unreachableHint: 'Is it running and reachable from here (firewall, VPN, port)? Runs are spooled to .tollgate/spool/ meanwhile.',
+  missingDatabaseHint: 'Create it, or fix the database name in RESULTS_DATABASE_URL.',
+  privilegeHint: 'The user in RESULTS_DATABASE_URL needs to create the schema "tollgate" (or own it).',
+  interruptedHint: 'Nothing was half-written. Try again.',
+});
+
 export async function openPg(url: string): Promise<Sql> {
-  const client = new pg.Client({ connectionString: url, application_name: 'tollgate-results', connectionTimeoutMillis: 10_000 });
-  // A connection that dies while idle must not crash the process; the next query reports it.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (e) {
-    await client.end().catch(() => {});
-    throw classifyStoreError(e, url);
-  }
+  const client = await connectPg(storeSubject(url), { application_name: 'tollgate-results' });
   const where = redactUrl(url);
   const query = async <T>(text: string, params?: unknown[]): Promise<T[]> => {
     try {
@@ -129,7 +131,7 @@ export async function lock(file: string, what: string, waitMs = 30_000): Promise
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const owner = ownerOf(file);
-    if (owner === undefined || !alive(owner)) {
+    if (owner === undefined || !isAlive(owner)) {
       // Stale (or torn mid-write): remove it and race for it again; `wx` decides who wins.
       // A torn file is only taken over after a moment, so its writer can finish first.
       // Re-read just before removing, to narrow the window in which two processes both
@@ -160,56 +162,8 @@ async function isStillTorn(file: string): Promise<boolean> {
   return ownerOf(file) === undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
-
 /** Map a connection or query failure to a user-facing error; the message never holds the password. */
-export function classifyStoreError(e: unknown, url: string): Error {
-  if (e instanceof TollgateError) return e;
-  const err = e as { code?: string; message?: string };
-  let u: URL | undefined;
-  try {
-    u = new URL(url);
-  } catch {
-    u = undefined;
-  }
-  const where = u ? `${u.hostname}:${u.port || 5432}` : 'the results database';
-  const hint = 'Is it running and reachable from here (firewall, VPN, port)? Runs are spooled to .tollgate/spool/ meanwhile.';
-  switch (err.code) {
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new UnreachableError(`Cannot resolve the results database host "${u?.hostname}" (RESULTS_DATABASE_URL).`, { hint: 'Check the host name in RESULTS_DATABASE_URL and your DNS/VPN.' });
-    case 'ECONNREFUSED':
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return new UnreachableError(`Cannot reach the results database at ${where} (${err.code}).`, { hint });
-    case '28P01':
-    case '28000':
-      return new AuthError(`The results database at ${where} refused the credentials of user "${u?.username ? decodeURIComponent(u.username) : '?'}".`, {
-        hint: 'Check the user and password in RESULTS_DATABASE_URL.',
-      });
-    case '3D000':
-      return new ConfigError(`The results database "${u?.pathname.slice(1)}" does not exist at ${where}.`, { hint: 'Create it, or fix the database name in RESULTS_DATABASE_URL.' });
-    case '42501':
-      return new ConfigError(`The results database at ${where} refused: ${err.message}.`, { hint: 'The user in RESULTS_DATABASE_URL needs to create the schema "tollgate" (or own it).' });
-    case '57P01':
-    case '57P02':
-    case '57P03':
-      return new InterruptedError('The results database terminated the connection; the transaction was rolled back.', { hint: 'Nothing was half-written. Try again.' });
-  }
-  if (/timeout/i.test(err.message ?? '')) return new UnreachableError(`Timed out connecting to the results database at ${where}.`, { hint });
-  if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /Connection terminated/i.test(err.message ?? '')) {
-    return new InterruptedError('The results database closed the connection mid-operation; the transaction was rolled back.', { hint: 'Nothing was half-written. Try again.' });
-  }
-  return e instanceof Error ? e : new Error(String(e));
-}
+export const classifyStoreError = (e: unknown, url: string): Error => classifyPgError(e, storeSubject(url));
 
 /** Errors that mean "the store is not there right now" (retry later), as opposed to bad data. */
 export function isUnavailable(e: unknown): boolean {

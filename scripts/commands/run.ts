@@ -1,15 +1,18 @@
-/** `tollgate run`: flags → the gate (gate/run.ts) → a one-screen summary and the verdict's exit code. */
+/** `tollgate run`, `prepare` and `merge`: flags → the pipeline (pipeline/) → a one-screen summary and the verdict's exit code. */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { dirname, join, relative } from 'node:path';
 import { parseSuites, SUITE_CHOICES, type SuiteChoice } from '../../config/environment.ts';
 import { parseComponents, type Component } from '../../gate/changes.ts';
 import { InterruptedError, UsageError } from '../../config/errors.ts';
-import { planFile } from '../../gate/plan.ts';
+import { planFile } from '../../pipeline/plan.ts';
 import { checkBuildId } from '../../config/ids.ts';
-import { runGate, type RunOutcome } from '../../gate/run.ts';
-import { mergeRun, prepareRun, runShard } from '../../gate/sharded.ts';
-import { parseShard } from '../../gate/shards.ts';
+import { appendFileSync } from 'node:fs';
+import { mergeRun } from '../../pipeline/merge.ts';
+import { prepareRun } from '../../pipeline/prepare.ts';
+import { runGate, type RunOutcome } from '../../pipeline/run.ts';
+import { runShard } from '../../pipeline/shard.ts';
+import { parseShard } from '../../pipeline/parts.ts';
 import { checkRunId } from '../../config/ids.ts';
 import { REPO_ROOT } from '../../config/paths.ts';
 
@@ -126,6 +129,8 @@ export function registerPrepare(program: Command): void {
     .action(async (o: SelectionFlags) => {
       const { plan, file } = await prepareRun(selection(o));
       const shown = relative(REPO_ROOT, file);
+      // In GitHub Actions, the next jobs find the run and its plan in the step's outputs.
+      if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `run-id=${plan.runId}\nplan=${shown}\n`);
       if (plan.interrupted) throw new InterruptedError(`run ${plan.runId} interrupted (${plan.interrupted}) while preparing; nothing of it is left in the database.`);
       process.stdout.write(`\nrun ${plan.runId} prepared: run each shard with \`npx tollgate run --plan ${shown} --shard i/n\`, then \`npx tollgate merge ${relative(REPO_ROOT, join(dirname(file), 'shards'))}\`.\n`);
     });

@@ -7,7 +7,7 @@
  * environment's database URL with its password), so the artifact alone reveals nothing.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { z } from 'zod';
 import { SUITE_CHOICES, type Environment, type SuiteChoice } from '../config/environment.ts';
@@ -15,7 +15,8 @@ import { ConfigError, SchemaError, UsageError } from '../config/errors.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import { RUN_ID } from '../config/ids.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import type { StepRecord } from './types.ts';
+import type { StepRecord } from '../gate/types.ts';
+import { parseWith, readJson } from '../lib/json-file.ts';
 
 export const PLAN_VERSION = 1;
 
@@ -71,20 +72,10 @@ export function readPlan(file: string): RunPlan {
       hint: 'Prepare the run first (`npx tollgate prepare --env <name>` writes reports/<run>/plan.json), or pass the plan file a CI artifact brought with --plan.',
     });
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new SchemaError(`${shown} is not JSON (${(e as Error).message}).`, { hint: 'Use the plan.json `tollgate prepare` wrote; it may have been cut off in transfer.' });
-  }
-  const parsed = planSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ');
-    throw new SchemaError(`${shown} is not a Tollgate run plan (${problems}).`, {
-      hint: 'Use the plan.json written by `tollgate prepare` of the same Tollgate version.',
-    });
-  }
-  return parsed.data as RunPlan;
+  const raw = readJson(file, (why) => new SchemaError(`${shown} is not JSON (${why}).`, { hint: 'Use the plan.json `tollgate prepare` wrote; it may have been cut off in transfer.' }));
+  return parseWith(planSchema, raw, (problems) => new SchemaError(`${shown} is not a Tollgate run plan (${problems}).`, {
+    hint: 'Use the plan.json written by `tollgate prepare` of the same Tollgate version.',
+  })) as RunPlan;
 }
 
 /** The secret the manifest is sealed under: TOLLGATE_MANIFEST_KEY, else the database URL if it carries a password. */

@@ -11,8 +11,9 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { SchemaError, UsageError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { isFailure } from './results.ts';
-import type { TestResult } from './types.ts';
+import { isFailure } from '../gate/results.ts';
+import type { TestResult } from '../gate/types.ts';
+import { parseWith, readJson } from '../lib/json-file.ts';
 
 export const PART_FILE = 'part.json';
 
@@ -71,15 +72,7 @@ function readPart(dir: string): FoundPart {
   const refuse = (why: string) => new SchemaError(`${shown(file)} is not a shard's part (${why}).`, {
     hint: 'Pass the directories `tollgate run --shard` wrote (reports/<run>/shards/<i>-of-<n>), or the CI artifacts that hold them.',
   });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw refuse((e as Error).message);
-  }
-  const parsed = partSchema.safeParse(raw);
-  if (!parsed.success) throw refuse(parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
-  const part = parsed.data as ShardPart;
+  const part = parseWith(partSchema, readJson(file, refuse), refuse, 3) as ShardPart;
   const resultsFile = join(dir, 'results.json');
   if (!existsSync(resultsFile)) return { part, dir, results: [] };
   let results: unknown;

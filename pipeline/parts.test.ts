@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SchemaError, UsageError } from '../config/errors.ts';
-import { checkParts, findParts, mergeResults, parseShard, PART_FILE, shardDir, shardName, writePart, type FoundPart, type ShardPart } from './shards.ts';
-import type { TestResult } from './types.ts';
-import { tempDir } from './testing.ts';
+import { checkParts, findParts, mergeResults, parseShard, PART_FILE, shardDir, shardName, writePart, type FoundPart, type ShardPart } from './parts.ts';
+import type { TestResult } from '../gate/types.ts';
+import { tempDir } from '../gate/testing.ts';
 
 const RUN = 'tg_20261122114113_di1cj3';
 const OTHER_RUN = 'tg_20261121090000_zz9zz9';

@@ -1,13 +1,14 @@
 /**
- * Small JSON config files holding one list of entries (`{"quarantine": […]}`,
- * `{"owners": […]}`): read, validate each entry with its schema, and report every bad entry
- * with its number and field in one ConfigError.
+ * JSON files Tollgate reads (config lists, run plans, shard parts): parsed and validated with a
+ * zod schema, every problem named with its path, raised as the caller's own error class. Small
+ * config files holding one list of entries (`{"quarantine": […]}`, `{"owners": […]}`) report
+ * every bad entry with its number and field in one ConfigError.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from './errors.ts';
-import { REPO_ROOT } from './paths.ts';
+import { ConfigError } from '../config/errors.ts';
+import { REPO_ROOT } from '../config/paths.ts';
 
 export interface EntriesFile<T> {
   file: string;
@@ -29,12 +30,7 @@ export const displayName = (file: string) => {
 export function loadEntries<T>(o: EntriesFile<T>): T[] {
   const name = displayName(o.file);
   const fix = { hint: `Fix ${name}: ${o.example}.` };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(o.file, 'utf8'));
-  } catch (e) {
-    throw new ConfigError(`${name} is not valid JSON: ${(e as Error).message}.`, fix);
-  }
+  const raw = readJson(o.file, (why) => new ConfigError(`${name} is not valid JSON: ${why}.`, fix));
   const top = z.object({ [o.key]: z.array(z.unknown()) }).strict().safeParse(raw);
   if (!top.success) throw new ConfigError(`${name} must be an object with one key, "${o.key}", holding a list of entries.`, fix);
   const problems: string[] = [];
@@ -47,4 +43,20 @@ export function loadEntries<T>(o: EntriesFile<T>): T[] {
   });
   if (problems.length) throw new ConfigError(`${name} has invalid entries:\n  - ${problems.join('\n  - ')}`, fix);
   return entries;
+}
+
+/** The file's JSON, or `fail(why)` thrown when it cannot be read or parsed. */
+export function readJson(file: string, fail: (why: string) => Error): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw fail((e as Error).message);
+  }
+}
+
+/** `raw` checked against `schema`; `fail` gets the first problems as `path: message; …`. */
+export function parseWith<T>(schema: z.ZodType<T>, raw: unknown, fail: (problems: string) => Error, maxProblems = 5): T {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw fail(parsed.error.issues.slice(0, maxProblems).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
 }

@@ -1,0 +1,68 @@
+/**
+ * Steps 7 and 8, triage and gate: every failure classified (with history), then the verdict from
+ * the results, the triage and the environment's policy. Returns the run's record: everything the
+ * store keeps and the reports render, redacted.
+ */
+import { join, relative } from 'node:path';
+import { REPO_ROOT } from '../config/paths.ts';
+import { decide } from '../gate/policy.ts';
+import { quarantineIndex } from '../gate/quarantine.ts';
+import { countBy, countResults, isFailure } from '../gate/results.ts';
+import { triage as triageResults } from '../gate/triage.ts';
+import type { RunRecord, TestResult } from '../gate/types.ts';
+import { detectCi } from '../lib/ci.ts';
+import type { GateConfig } from './config.ts';
+import type { History } from './history.ts';
+import type { RunPlan } from './plan.ts';
+import type { Untestable } from './rules.ts';
+import type { Session } from './session.ts';
+
+export interface DecideInput {
+  plan: RunPlan;
+  results: TestResult[];
+  untestable?: Untestable;
+  interrupted?: string;
+  history: History;
+  reportDir: string;
+  /** When the run started (ms): the record's duration runs from it. */
+  t0: number;
+  /** A sharded run: how many shards ran it. */
+  shards?: number;
+}
+
+export function decideStep(s: Session, config: GateConfig, a: DecideInput): RunRecord {
+  const { environment, target, processEnv } = config;
+  const { plan, results, reportDir } = a;
+  const { runId, build } = plan;
+  let t = Date.now();
+  const quarantine = quarantineIndex(config.quarantine, new Date());
+  // Setup tests count only when they failed (a broken sign-in matters; a passed one is plumbing).
+  const counted = results.filter((r) => r.suite !== 'setup' || isFailure(r));
+  const triage = triageResults(counted, a.history.history, {
+    runId, build, at: new Date().toISOString(), quarantined: (id) => quarantine.active(id), owners: config.owners, policy: environment.policy,
+  });
+  s.step('triage', 'ok', Date.now() - t, triage.groups.length ? `${triage.failures.length} failure(s) in ${triage.groups.length} group(s): ${[...new Set(triage.groups.map((g) => g.category))].join(', ')}` : 'no failures');
+
+  t = Date.now();
+  const decision = decide({
+    results, triage, policy: environment.policy, quarantine,
+    notReady: plan.notReady, interrupted: plan.interrupted ?? a.interrupted, untestable: plan.untestable ?? a.untestable,
+  });
+  s.step('gate', 'ok', Date.now() - t, `${decision.verdict}: ${decision.reasons[0]?.message ?? ''}`);
+
+  const quarantined = new Set(triage.failures.filter((f) => f.category === 'known-issue').map((f) => f.testId));
+  const ci = detectCi(processEnv);
+  return s.redactor.json({
+    runId, environment: environment.name, build, suites: plan.suites, seed: plan.seed,
+    ...(a.shards ? { shard: `${a.shards} shards` } : {}),
+    startedAt: plan.startedAt, finishedAt: new Date().toISOString(), durationMs: Date.now() - a.t0,
+    steps: s.steps, verdict: decision.verdict, reasons: decision.reasons,
+    counts: countResults(counted, quarantined),
+    countsBySuite: countBy(counted, (r) => r.suite, quarantined),
+    countsByProject: countBy(counted, (r) => r.project, quarantined),
+    results, triage,
+    target: { webURL: target.webURL, apiURL: target.apiURL },
+    ...(ci ? { ci: { provider: ci.provider, ...(ci.runUrl ? { runUrl: ci.runUrl } : {}), ...(ci.actor ? { actor: ci.actor } : {}) } } : {}),
+    reports: { dir: relative(REPO_ROOT, reportDir), allure: relative(REPO_ROOT, join(reportDir, 'allure-report')) },
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * `tollgate prepare`: the start of a sharded run — config → ready → seed, once for all shards —
+ * and the plan that says what they run (reports/<run>/plan.json). Interrupted after seeding, it
+ * cleans up at once: no merge will come for a run that never started.
+ */
+import { relative } from 'node:path';
+import { REPO_ROOT } from '../config/paths.ts';
+import { cleanupStep } from './cleanup.ts';
+import { loadRunConfig, type RunOptions } from './config.ts';
+import { manifestKeyMaterial, planFile, sealManifest, writePlan, type RunPlan } from './plan.ts';
+import { untestedBecause } from './rules.ts';
+import { reportDirOf } from './run.ts';
+import { openSession } from './session.ts';
+import { startRun } from './start.ts';
+
+export interface PrepareOutcome {
+  plan: RunPlan;
+  file: string;
+}
+
+export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutput'>): Promise<PrepareOutcome> {
+  const started = new Date();
+  const config = loadRunConfig(o);
+  const { processEnv, environment, runId } = config;
+  const s = openSession({ ...config, print: o.print }, 'stopping, then cleaning up what was seeded.');
+  try {
+    s.print(`tollgate prepare ${runId} · ${environment.name} · build ${config.build ?? '(as deployed)'} · suites ${config.suites.join(',')}`);
+    const { plan, manifest } = await startRun(s, config, { seed: o.seed, owner: 'pipeline', started });
+    if (s.interrupted && plan.seeded) {
+      await cleanupStep(s, environment, plan, false);
+      Object.assign(plan, { seeded: false, projects: [], interrupted: s.interrupted, steps: [...s.steps] });
+    }
+    if (manifest && plan.seeded) {
+      const key = manifestKeyMaterial(environment, processEnv);
+      if (key) plan.sealedManifest = sealManifest(manifest, key);
+      else {
+        const note = `The plan carries no manifest: neither TOLLGATE_MANIFEST_KEY nor a password in ${environment.databaseUrlVar} to seal it with. Shards must run on this machine.`;
+        s.print(`  note: ${note}`);
+        plan.notes.push(note);
+      }
+    }
+    const file = writePlan(plan, planFile(reportDirOf(runId)));
+    const why = untestedBecause(plan);
+    s.print(`  plan ${relative(REPO_ROOT, file)}: ${why ? `nothing to test (${why}); \`tollgate merge\` records it as INCONCLUSIVE` : `projects ${plan.projects.join(', ')}`}`);
+    return { plan, file };
+  } finally {
+    s.close();
+  }
+}

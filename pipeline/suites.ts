@@ -1,0 +1,88 @@
+/**
+ * Steps 4 and 5, verify + suites: the plan's Playwright projects in one invocation (or one shard
+ * of them). The child learns about the run through the run contract (config/run-contract.ts)
+ * and writes its normalized results, Allure results, test-results and log into `reportDir`.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../config/paths.ts';
+import { contractEnv } from '../config/run-contract.ts';
+import { testListInvert } from '../gate/changes.ts';
+import { countResults, isFailure } from '../gate/results.ts';
+import type { TestResult } from '../gate/types.ts';
+import { runNode } from '../lib/spawn.ts';
+import type { Shard } from './parts.ts';
+import type { RunPlan } from './plan.ts';
+import type { Session } from './session.ts';
+
+export const PLAYWRIGHT_CLI = join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
+
+export interface PlaywrightRun {
+  results: TestResult[];
+  exitCode: number;
+  log: string;
+}
+
+export async function runPlaywright(a: {
+  s: Session; plan: RunPlan; processEnv: NodeJS.ProcessEnv; reportDir: string;
+  workers?: number; shard?: Shard;
+  /** Also write a Playwright blob report here (a shard's, for `playwright merge-reports`). */
+  blobDir?: string;
+  playwrightOutput?: 'inherit' | 'quiet';
+}): Promise<PlaywrightRun> {
+  const { plan, reportDir } = a;
+  const resultsFile = join(reportDir, 'results.json');
+  const log = join(reportDir, 'playwright.log');
+  mkdirSync(reportDir, { recursive: true });
+  rmSync(resultsFile, { force: true });
+  const args = [PLAYWRIGHT_CLI, 'test', ...plan.projects.flatMap((p) => ['--project', p]), '--output', join(reportDir, 'test-results')];
+  if (a.workers) args.push('--workers', String(a.workers));
+  if (a.shard) args.push('--shard', `${a.shard.current}/${a.shard.total}`);
+  if (plan.skippedSpecs.length) {
+    // Playwright --test-list-invert: the regression specs a differential run skips.
+    const skipList = join(reportDir, 'skipped-specs.txt');
+    writeFileSync(skipList, testListInvert(plan.skippedSpecs));
+    args.push('--test-list-invert', skipList);
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...a.processEnv,
+    ...contractEnv({
+      env: plan.environment, runId: plan.runId, resultsFile, jsonReport: join(reportDir, 'playwright.json'),
+      allureResults: join(reportDir, 'allure-results'), quietReporter: true, blobDir: a.blobDir,
+      expectedBuild: plan.expectedBuild, seeded: plan.seeded,
+    }),
+  };
+  const run = await runNode(args, {
+    cwd: REPO_ROOT, env,
+    onStart: (child) => (a.s.child = child),
+    onOutput: a.playwrightOutput === 'inherit' ? (chunk) => process.stdout.write(a.s.redactor.text(chunk).replace(/^/gm, '    ')) : undefined,
+  });
+  a.s.child = undefined;
+  writeFileSync(log, run.output);
+  const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: TestResult[] }).results : [];
+  return { results, exitCode: run.code, log };
+}
+
+/**
+ * The verify and suites step lines, from the results of one run or of all its shards. `problem`:
+ * why the suites did not all run (a shard that never reported), said on the suites step.
+ */
+export function suiteSteps(s: Session, results: TestResult[], projects: string[], durationMs: number, playwrightExit: number, problem?: string): void {
+  const verify = results.filter((r) => r.suite === 'verify');
+  const rest = results.filter((r) => r.suite !== 'verify' && r.suite !== 'setup');
+  s.step('verify', verify.some(isFailure) ? 'failed' : verify.length || !problem ? 'ok' : 'skipped', span(verify), summarize(verify));
+  s.step('suites', rest.some(isFailure) || playwrightExit > 1 || problem ? 'failed' : 'ok', durationMs, `${projects.filter((p) => p !== 'verify').join(', ')}: ${summarize(rest)}${problem ? `; ${problem}` : ''}`);
+}
+
+function span(results: TestResult[]): number {
+  if (!results.length) return 0;
+  const start = Math.min(...results.map((r) => Date.parse(r.startedAt)));
+  const end = Math.max(...results.map((r) => Date.parse(r.startedAt) + r.durationMs));
+  return end - start;
+}
+
+export function summarize(results: TestResult[]): string {
+  const c = countResults(results);
+  const parts = [`${c.passed} passed`, c.failed && `${c.failed} failed`, c.flaky && `${c.flaky} flaky`, c.skipped && `${c.skipped} skipped`].filter(Boolean);
+  return results.length ? parts.join(', ') : 'no tests';
+}
