@@ -1,10 +1,12 @@
 import { defineConfig, devices, type Project } from '@playwright/test';
 import { chromiumLaunchOptions } from './config/browser.ts';
+import { readContract } from './config/run-contract.ts';
 import { resolveTarget } from './config/target.ts';
 import { ensureAuthDir, ensureRunId } from './fixtures/run.ts';
 import { allureReporterOptions } from './reporters/allure.ts';
 
 const ci = !!process.env.CI;
+const run = readContract();
 // SELENIUM_REMOTE_URL is for the Selenium lane only. Playwright would also send its own browser
 // launches there, so it is handed to the lane under another name before any worker starts.
 if (process.env.SELENIUM_REMOTE_URL) {
@@ -35,20 +37,20 @@ export default defineConfig({
   forbidOnly: ci,
   // One retry in CI makes flaky tests visible as flaky; locally a failure is a failure.
   retries: ci ? 1 : 0,
-  workers: Number(process.env.TOLLGATE_WORKERS) || 2,
+  workers: run.workers || 2,
   timeout: 30_000,
   expect: { timeout: 5_000 },
   outputDir: 'test-results',
   grepInvert: target.environment.readOnly ? READ_ONLY_EXCLUDED : undefined,
   reporter: [
-    [process.env.TOLLGATE_QUIET_REPORTER ? 'dot' : 'list'],
-    ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME || 'reports/playwright/results.json' }],
+    [run.quietReporter ? 'dot' : 'list'],
+    ['json', { outputFile: run.jsonReport || 'reports/playwright/results.json' }],
     ['./reporters/results.reporter.ts'],
     ['./reporters/demo-readiness.reporter.ts'],
-    // Results in TOLLGATE_ALLURE_RESULTS (tollgate run: reports/<run>/allure-results); `tollgate report` builds the report.
+    // Results in the contract's allureResults (tollgate run: reports/<run>/allure-results); `tollgate report` builds the report.
     ['allure-playwright', allureReporterOptions({ target, runId })],
     // A shard of `tollgate run --shard` also writes a blob report for `playwright merge-reports`.
-    ...(process.env.TOLLGATE_BLOB_DIR ? [['blob', { outputDir: process.env.TOLLGATE_BLOB_DIR }] as const] : []),
+    ...(run.blobDir ? [['blob', { outputDir: run.blobDir }] as const] : []),
   ],
   use: {
     baseURL: target.webURL,

@@ -6,6 +6,7 @@
  */
 import { ConfigError } from './errors.ts';
 import { loadEnvironment, type Environment } from './environment.ts';
+import { readContract } from './run-contract.ts';
 import { localStack } from '../stack/state.ts';
 
 export interface Target {
@@ -23,11 +24,12 @@ export interface Target {
 const strip = (u: string) => u.replace(/\/+$/, '');
 
 export function resolveTarget(env: NodeJS.ProcessEnv = process.env): Target {
-  const environment = loadEnvironment(env.TOLLGATE_ENV || 'local', { env });
+  const run = readContract(env);
+  const environment = loadEnvironment(run.env || 'local', { env });
   if (environment.webURL) {
     const webURL = strip(environment.webURL);
     const apiURL = strip(environment.apiURL ?? `${webURL}/api`);
-    return { environment, webURL, apiURL, readyzURL: new URL('/readyz', apiURL).toString(), expectedBuild: env.EXPECTED_BUILD || undefined, stackAdmin: undefined };
+    return { environment, webURL, apiURL, readyzURL: new URL('/readyz', apiURL).toString(), expectedBuild: run.expectedBuild, stackAdmin: undefined };
   }
   if (environment.name !== 'local') {
     throw new ConfigError(`Environment "${environment.name}" has no WEB_URL.`, { hint: `Set WEB_URL in config/environments/${environment.name}.env or TOLLGATE_WEB_URL.` });
@@ -44,7 +46,7 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): Target {
     webURL: state.urls.web,
     apiURL: state.urls.api,
     readyzURL: state.urls.readyz,
-    expectedBuild: env.EXPECTED_BUILD || state.build,
+    expectedBuild: run.expectedBuild || state.build,
     stackAdmin: { email: secrets.adminEmail, password: secrets.adminPassword },
   };
 }

@@ -6,6 +6,7 @@
 import { isFailure } from './results.ts';
 import type { QuarantineIndex } from './quarantine.ts';
 import type { Decision, Policy, Reason, TestResult, Triage, Verdict } from './types.ts';
+import { plural } from '../lib/text.ts';
 
 export interface GateInput {
   results: TestResult[];
@@ -22,7 +23,6 @@ export interface GateInput {
 
 const SEVERITY: Verdict[] = ['BLOCK', 'INCONCLUSIVE', 'WARN', 'PROMOTE'];
 const CRITICAL = new Set(['setup', 'verify', 'smoke']);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const list = (ids: string[], max = 3) => ids.slice(0, max).join('; ') + (ids.length > max ? `; …and ${ids.length - max} more` : '');
 
 export function decide(input: GateInput): Decision {
@@ -55,7 +55,7 @@ export function decide(input: GateInput): Decision {
   } else if (counted.length) {
     const deployment = counted.filter((r) => category.get(r.id) === 'deployment');
     if (deployment.length) {
-      reasons.push({ rule: 'deployment', verdict: 'BLOCK', message: `The deployment is not the one expected: ${list(deployment.map((r) => `${r.id}: ${firstLine(r)}`), 2)}.`, tests: deployment.map((r) => r.id) });
+      reasons.push({ rule: 'deployment', verdict: 'BLOCK', message: `The deployment is not the one expected: ${list(deployment.map((r) => `${r.id}: ${headline(r)}`), 2)}.`, tests: deployment.map((r) => r.id) });
     }
     const critical = counted.filter((r) => CRITICAL.has(r.suite) && category.get(r.id) !== 'deployment');
     if (critical.length) {
@@ -98,7 +98,7 @@ export function decide(input: GateInput): Decision {
 
 const pct = (x: number) => `${(Math.floor(x * 1000) / 10).toString()}%`;
 /** The error's first line, with Playwright's Expected/Received values when it has them. */
-function firstLine(r: TestResult): string {
+function headline(r: TestResult): string {
   const lines = (r.error?.message ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
   const value = (label: string) => lines.find((l) => l.startsWith(`${label}:`))?.slice(label.length + 1).trim();
   const [expected, received] = [value('Expected'), value('Received')];

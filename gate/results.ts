@@ -5,6 +5,7 @@
  */
 import { relative, sep } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
+import { stripAnsi } from '../lib/text.ts';
 import type { Attachment, Counts, SuiteName, TestOutcome, TestResult, TestStatus } from './types.ts';
 
 /** The parts of Playwright's TestCase and TestResult that normalization reads. */
@@ -57,8 +58,6 @@ export function suiteOf(project: string): SuiteName {
 }
 
 const posix = (p: string) => p.split(sep).join('/');
-/** Strips Playwright's colouring so messages are readable in reports and stable for signatures. */
-export const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 /** `<project> › <file under tests/> › <describe…> › <title>`: stable across runs and machines. */
 export function testId(project: string, file: string, titlePath: string[]): string {

@@ -3,9 +3,8 @@
  * another run, on other data, on another port. Triage groups failures by it, and history
  * matches it to find when a failure was first seen.
  */
+import { stripAnsi } from '../lib/text.ts';
 
-// Playwright colours its messages; the reporter keeps the codes.
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 /** Where the identifying part of a Playwright message ends. */
 const END = /^(Call log:|\s*at \S.*:\d+:\d+\)?$)/;
 /** Strict-mode element lists (`1) <input …> aka getByLabel(…)`): which elements, not why. */
@@ -48,7 +47,7 @@ function normalizeLine(line: string): string {
 /** The identifying lines of a message: up to the call log or stack, without element lists. */
 function headLines(message: string): string[] {
   const lines: string[] = [];
-  const all = message.replace(ANSI, '').split(/\r?\n/);
+  const all = stripAnsi(message).split(/\r?\n/);
   for (let i = 0; i < all.length && lines.length < MAX_LINES; i++) {
     const raw = all[i]!;
     if (END.test(raw)) {
@@ -79,7 +78,7 @@ const SECRETS: [RegExp, string][] = [
 
 /** A short, readable, redacted example of a message: colours removed, first lines. */
 export function exampleOf(message: string, maxLines = 6): string {
-  let s = message.replace(ANSI, '').split(/\r?\n/).filter((l) => l.trim()).slice(0, maxLines).join('\n');
+  let s = stripAnsi(message).split(/\r?\n/).filter((l) => l.trim()).slice(0, maxLines).join('\n');
   for (const [re, to] of SECRETS) s = s.replace(re, to);
   return s;
 }

@@ -7,6 +7,7 @@
 import { ownerIndex, type OwnerRule } from './owners.ts';
 import { exampleOf, signatureOf } from './signature.ts';
 import { RULES, type RuleInput, type TriageRule } from './triage-rules.ts';
+import { stripAnsi } from '../lib/text.ts';
 import type { ClassifiedFailure, FailureGroup, HistoryRun, Novelty, Policy, QuarantineEntry, TestResult, TestStatus, Triage } from './types.ts';
 
 export { loadOwners, OWNERS_FILE, type OwnerRule } from './owners.ts';
@@ -24,7 +25,6 @@ export interface TriageContext {
   policy: Pick<Policy, 'flakyFlips' | 'flakyWindow'>;
 }
 
-const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 const FAILED = new Set<TestStatus>(['failed', 'timedOut']);
 
 /** Failed or timed out after retries, or passed only on a retry. */
@@ -99,7 +99,7 @@ export function triage(results: TestResult[], history: HistoryRun[], ctx: Triage
     let signature = signatures.get(raw);
     if (signature === undefined) signatures.set(raw, (signature = signatureOf(raw)));
     const flips = countFlips([result.status, ...window.map((run) => run.results[result.id]?.status)]);
-    const rule = classify({ result, message: raw.replace(ANSI, ''), quarantine: ctx.quarantined(result.id), flips, policy: ctx.policy });
+    const rule = classify({ result, message: stripAnsi(raw), quarantine: ctx.quarantined(result.id), flips, policy: ctx.policy });
     const novelty = rule.category === 'product' ? noveltyOf(result.id, history) : undefined;
     failures.push({ testId: result.id, category: rule.category, rule: rule.name, signature, ...(novelty ? { novelty } : {}) });
 

@@ -19,9 +19,11 @@ import { RULES } from '../gate/triage-rules.ts';
 import type { SuiteName, TriageCategory } from '../gate/types.ts';
 import { manifestPath, readManifest } from '../seed/manifest.ts';
 import { REPO_ROOT } from '../config/paths.ts';
+import { readContract } from '../config/run-contract.ts';
+import { detectCi } from '../lib/ci.ts';
 
 /** Where a run's Allure results go: TOLLGATE_ALLURE_RESULTS (tollgate run: reports/<run>/allure-results). */
-export const allureResultsDir = (env: NodeJS.ProcessEnv = process.env) => resolve(REPO_ROOT, env.TOLLGATE_ALLURE_RESULTS || 'allure-results');
+export const allureResultsDir = (env: NodeJS.ProcessEnv = process.env) => resolve(REPO_ROOT, readContract(env).allureResults || 'allure-results');
 
 /** Labels Tollgate adds; `triage` is written by the report build from the run's triage. */
 export const LABEL = { triage: 'triage', quarantine: 'quarantine', testId: '_tollgate_id' } as const;
@@ -212,14 +214,10 @@ export interface ExecutorInfo { name: string; type: string; url?: string; buildN
 
 export function executorInfo(env: NodeJS.ProcessEnv, o: { runId: string; reportName?: string }): ExecutorInfo {
   const base = { reportName: o.reportName };
-  if (env.GITHUB_ACTIONS === 'true') {
-    const repo = `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY ?? ''}`;
-    return { ...base, name: 'GitHub Actions', type: 'github', url: repo, buildName: `${env.GITHUB_WORKFLOW ?? 'workflow'} #${env.GITHUB_RUN_NUMBER ?? env.GITHUB_RUN_ID ?? '?'}`, buildUrl: env.GITHUB_RUN_ID ? `${repo}/actions/runs/${env.GITHUB_RUN_ID}` : undefined };
-  }
-  if (env.JENKINS_URL) return { ...base, name: 'Jenkins', type: 'jenkins', url: env.JENKINS_URL, buildName: `${env.JOB_NAME ?? 'job'} #${env.BUILD_NUMBER ?? '?'}`, buildUrl: env.BUILD_URL };
-  if (env.GITLAB_CI) return { ...base, name: 'GitLab CI', type: 'gitlab', url: env.CI_PROJECT_URL, buildName: `${env.CI_PROJECT_PATH ?? 'pipeline'} #${env.CI_PIPELINE_IID ?? env.CI_PIPELINE_ID ?? '?'}`, buildUrl: env.CI_JOB_URL ?? env.CI_PIPELINE_URL };
-  if (env.CI) return { ...base, name: 'CI', type: 'ci', buildName: o.runId };
-  return { ...base, name: 'local', type: 'local', buildName: `${o.runId} on ${hostname()}` };
+  const ci = detectCi(env);
+  if (!ci) return { ...base, name: 'local', type: 'local', buildName: `${o.runId} on ${hostname()}` };
+  if (ci.type === 'ci' || ci.type === 'codebuild') return { ...base, name: ci.provider, type: 'ci', buildName: o.runId };
+  return { ...base, name: ci.provider, type: ci.type, url: ci.url, buildName: ci.buildName, buildUrl: ci.runUrl };
 }
 
 // ---- the reporter's options -----------------------------------------------------------------

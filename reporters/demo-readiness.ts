@@ -4,6 +4,7 @@
  * summary. The reporter class (demo-readiness.reporter.ts) only collects and writes.
  */
 import type { TestCase, TestResult, TestStep } from '@playwright/test/reporter';
+import { firstLine as firstLineOf, stripAnsi } from '../lib/text.ts';
 
 export const DEMO_TAG = '@demo';
 /** Annotation the demo spec adds per planned step, so steps that never started still count. */
@@ -46,8 +47,7 @@ export interface Readiness {
   generatedAt: string;
 }
 
-const ANSI = /\u001b\[[0-9;]*m/g;
-export const clean = (message: string) => message.replace(ANSI, '').trim();
+export const clean = (message: string) => stripAnsi(message).trim();
 
 /**
  * The first meaningful line of an error message, without a generic "Error: " prefix. For an
@@ -55,7 +55,7 @@ export const clean = (message: string) => message.replace(ANSI, '').trim();
  */
 export function firstLine(message: string): string {
   const text = clean(message);
-  const line = (text.split('\n').find((l) => l.trim() !== '') ?? '').trim().replace(/^Error:\s*/, '');
+  const line = firstLineOf(text, { dropErrorPrefix: true });
   const waited = /Timeout \d+ms exceeded/.test(line) ? /^\s*- waiting for (.+)$/m.exec(text)?.[1] : undefined;
   return waited ? `${line} (waiting for ${waited.trim()})` : line;
 }

@@ -10,19 +10,19 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isFailure } from '../gate/results.ts';
 import type { RunRecord, TestResult, TriageCategory } from '../gate/types.ts';
+import { firstLine as firstLineOf, stripAnsi } from '../lib/text.ts';
 
 export const JUNIT_FILE = 'junit.xml';
 /** Consumers show the failure message attribute on one line; the full text is the element's body. */
 export const MAX_MESSAGE = 500;
 
-// CSI (colours, cursor), OSC (terminal hyperlinks) and two-character escapes.
-const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_])/g;
 // Not allowed anywhere in XML 1.0, not even as a character reference.
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text that is safe to put in XML: ANSI codes and characters XML 1.0 forbids removed. */
-export const clean = (s: string) => s.replace(ANSI, '').replace(INVALID_XML, '');
+export const clean = (s: string) => stripAnsi(s).replace(INVALID_XML, '');
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#13;' };
 const text = (s: string) => clean(s).replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!);
@@ -32,13 +32,9 @@ const attrs = (o: Record<string, string | number | undefined>) =>
   Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${attr(v!)}"`).join('');
 
 const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
-const isFailure = (r: TestResult) => r.status === 'failed' || r.status === 'timedOut';
 
 /** The first non-empty line, cleaned and cut to `max` characters. */
-export function firstLine(message: string, max = MAX_MESSAGE): string {
-  const line = (clean(message).split(/\r?\n|\r/).find((l) => l.trim() !== '') ?? '').trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
+export const firstLine = (message: string, max = MAX_MESSAGE): string => firstLineOf(clean(message), { max });
 
 /** `<project>.<spec file under tests/ without its .spec.ts, slashes as dots>`. */
 export function classnameOf(r: Pick<TestResult, 'project' | 'file'>): string {

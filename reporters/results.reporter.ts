@@ -1,5 +1,5 @@
 /**
- * Writes this run's normalized results (gate/results.ts) to TOLLGATE_RESULTS_FILE, default
+ * Writes this run's normalized results (gate/results.ts) to the run contract's resultsFile, default
  * reports/playwright/normalized.json, for the steps after the suites: triage, gate, record,
  * publish. Written once at the end, to a temporary file renamed into place, so a reader never
  * sees half a file.
@@ -9,9 +9,10 @@ import { dirname, join, resolve } from 'node:path';
 import type { FullResult, Reporter, Suite } from '@playwright/test/reporter';
 import { normalize, type PlaywrightCase } from '../gate/results.ts';
 import { REPO_ROOT } from '../config/paths.ts';
+import { readContract } from '../config/run-contract.ts';
 
 export const resultsFile = (env: NodeJS.ProcessEnv = process.env) =>
-  resolve(REPO_ROOT, env.TOLLGATE_RESULTS_FILE || join('reports', 'playwright', 'normalized.json'));
+  resolve(REPO_ROOT, readContract(env).resultsFile || join('reports', 'playwright', 'normalized.json'));
 
 export default class ResultsReporter implements Reporter {
   private suite?: Suite;
@@ -29,7 +30,7 @@ export default class ResultsReporter implements Reporter {
     const file = resultsFile();
     mkdirSync(dirname(file), { recursive: true });
     const body = {
-      runId: process.env.TOLLGATE_RUN_ID,
+      runId: readContract().runId,
       status: result.status,
       startedAt: result.startTime.toISOString(),
       durationMs: result.duration,

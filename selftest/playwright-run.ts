@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
+import { stripAnsi } from '../lib/text.ts';
 
 export interface TestOutcome {
   project: string;
@@ -23,7 +24,7 @@ export function flatten(report: { suites: JsonSuite[] }): TestOutcome[] {
     for (const spec of s.specs ?? []) {
       for (const t of spec.tests) {
         const error = t.results.map((r) => r.error?.message ?? '').filter(Boolean).join('\n');
-        out.push({ project: t.projectName, title: spec.title, tags: spec.tags, status: t.status, error: error.replace(/\u001b\[[0-9;]*m/g, '') });
+        out.push({ project: t.projectName, title: spec.title, tags: spec.tags, status: t.status, error: stripAnsi(error) });
       }
     }
     for (const child of s.suites ?? []) walk(child);

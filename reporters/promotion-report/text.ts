@@ -4,22 +4,18 @@
  * megabytes of stack. Every renderer goes through these helpers, never through raw strings.
  */
 import { posix } from 'node:path';
+import { clip, firstLine as firstLineOf, stripAnsi } from '../../lib/text.ts';
 
-/** CSI sequences (colours, cursor moves) and OSC sequences (hyperlinks, titles). */
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-_]/g;
+export { duration, shortBuild } from '../../lib/text.ts';
+
 /** Control characters other than tab and newline: invisible, and some break XML-ish parsers. */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
-export const clean = (text: string): string => text.replace(ANSI, '').replace(/\r\n?/g, '\n').replace(CONTROL, '');
+export const clean = (text: string): string => stripAnsi(text).replace(/\r\n?/g, '\n').replace(CONTROL, '');
 
-/** At most `max` characters, with an ellipsis when cut. */
-export const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** The first meaningful line of an error, without a generic "Error: " prefix. */
-export function firstLine(message: string, max = 240): string {
-  const line = clean(message).split('\n').find((l) => l.trim() !== '') ?? '';
-  return clip(line.trim().replace(/^Error:\s*/, ''), max);
-}
+export const firstLine = (message: string, max = 240): string => firstLineOf(clean(message), { max, dropErrorPrefix: true });
 
 /** The start of an error for a list: its first non-empty lines (the "Expected/Received" pair is what says most). */
 export function errorSummary(message: string, lines = 3, max = 300): string {
@@ -54,16 +50,6 @@ export function cap<T>(items: T[], max: number): { shown: T[]; more: number } {
   return { shown: items.slice(0, max), more: Math.max(0, items.length - max) };
 }
 
-export function duration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
-}
-
 /** `2026-11-22 07:03 UTC`; the input as given when it is not a date. */
 export function when(iso: string | undefined): string {
   if (!iso) return '–';
@@ -78,8 +64,6 @@ export function percent(rate: number | null): string {
   return `${Number.isInteger(r) ? r : r.toFixed(1)}%`;
 }
 
-/** Builds are usually SHAs: show them short, keep anything else as is. */
-export const shortBuild = (build: string): string => (/^[0-9a-f]{12,40}$/i.test(build) ? build.slice(0, 10) : build);
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
 export const isWebUrl = (url: string): boolean => /^https?:\/\//i.test(url);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
 import type { SlackMessage, SlackPart } from './message.ts';
+import { clip } from '../../lib/text.ts';
 
 export interface SlackDestination {
   /** Secret. */
@@ -82,7 +83,6 @@ function retryAfterMs(header: string | null, cap: number): number | undefined {
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), cap) : undefined;
 }
 
-const clip = (text: string, max = 500) => (text.length <= max ? text : `${text.slice(0, max)}…`);
 
 interface Request {
   url: string;
@@ -121,7 +121,7 @@ async function send(req: Request, opts: Required<Omit<PostOptions, 'log'>> & { l
     const wait = retryAfterMs(res.headers.get('retry-after'), opts.maxRetryAfterMs);
     if (res.status === 429) throw new AttemptError(`rate limited (HTTP 429${wait !== undefined ? `, Retry-After ${res.headers.get('retry-after')}` : ''})`, wait);
     if (res.status >= 500) throw new AttemptError(`HTTP ${res.status} ${clip(text.trim(), 200)}`.trim());
-    if (res.status < 200 || res.status >= 300) throw rejected(`HTTP ${res.status} ${clip(text.trim())}`);
+    if (res.status < 200 || res.status >= 300) throw rejected(`HTTP ${res.status} ${clip(text.trim(), 500)}`);
     if (!req.api) return undefined; // a webhook answers 200 "ok"
     let json: Record<string, unknown>;
     try {

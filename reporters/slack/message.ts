@@ -5,6 +5,7 @@
  * (pointing at the promotion report, which has them all, when its URL is known).
  */
 import type { FailureGroup, RunRecord, TriageCategory, Verdict } from '../../gate/types.ts';
+import { duration, plural, shortBuild } from '../../lib/text.ts';
 import { LIMITS, absoluteUrl, clipMrkdwn, clipPlain, codeSafe, enforceLimits, escapeMrkdwn, link, redactStrings, textLength } from './mrkdwn.ts';
 
 /** Absolute URLs when known (e.g. CI artifact links); anything else is left out of the message. */
@@ -50,17 +51,8 @@ export function rankGroups(groups: FailureGroup[]): FailureGroup[] {
   return [...groups].sort((a, b) => CATEGORY_RANK[a.category] - CATEGORY_RANK[b.category] || novelty(a) - novelty(b) || b.count - a.count);
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
-}
+export const formatDuration = (ms: number): string => duration(ms, 'short');
 
-/** A full commit sha is noise in a header; the short form is what people paste. */
-const shortBuild = (build: string) => (/^[0-9a-f]{40}$/i.test(build) ? build.slice(0, 7) : build);
 
 /** The test's own title (the last segment of `<project> › <file> › <title path>`). */
 const testTitle = (testId: string) => testId.split(' › ').at(-1) ?? testId;
@@ -72,7 +64,6 @@ function allureTestUrl(allureUrl: string, title: string): string {
   return url.href.replace(/\|/g, '%7C');
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function section(text: string): Block {
   return { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(text, LIMITS.sectionText) } };

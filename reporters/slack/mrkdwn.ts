@@ -2,6 +2,7 @@
  * Slack's text rules in one place: mrkdwn escaping, links, Block Kit's size limits, and the
  * redaction pass over a finished payload. Pure string functions.
  */
+import { clip } from '../../lib/text.ts';
 
 /** Block Kit limits (api.slack.com/reference/block-kit): exceeding any one rejects the message. */
 export const LIMITS = {
@@ -58,7 +59,7 @@ export function clipMrkdwn(text: string, max: number): string {
 }
 
 /** Plain text (headers): no markup to protect, just the length. */
-export const clipPlain = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+export const clipPlain = clip;
 
 /** Keys whose values are Block Kit vocabulary, not content: the redactor has nothing to find there. */
 const STRUCTURAL = new Set(['type', 'style', 'action_id', 'block_id']);

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../config/paths.ts';
+import { stripAnsi } from '../../lib/text.ts';
 
 const WORKERS = 2;
 const WANTED = ['ready', 'seed', 'auth', 'verify', 'smoke-api', 'smoke-web', 'smoke-selenium'];
@@ -39,7 +40,7 @@ function flatten(suites: JsonSuite[]): Ran[] {
       for (const t of spec.tests) {
         for (const r of t.results) {
           const start = Date.parse(r.startTime);
-          out.push({ project: t.projectName, title: `${spec.file} › ${spec.title}`, status: r.status, start, end: start + r.duration, error: (r.error?.message ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n')[0]! });
+          out.push({ project: t.projectName, title: `${spec.file} › ${spec.title}`, status: r.status, start, end: start + r.duration, error: stripAnsi(r.error?.message ?? '').split('\n')[0]! });
         }
       }
     }

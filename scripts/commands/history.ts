@@ -6,18 +6,13 @@ import { UsageError } from '../../config/errors.ts';
 import { checkBuildId } from '../../config/ids.ts';
 import { when } from '../../gate/promotion.ts';
 import { openStore, type StoredRun } from '../../gate/store.ts';
+import { clip, duration } from '../../lib/text.ts';
 
 const limit = (value: string): number => {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 1000) throw new InvalidArgumentError('--limit must be an integer from 1 to 1000.');
   return Number(value);
 };
 
-function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-}
-
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** One line per run, columns aligned; the first reason is the most severe. */
 export function historyTable(runs: StoredRun[]): string {
@@ -25,7 +20,7 @@ export function historyTable(runs: StoredRun[]): string {
     ['STARTED', 'RUN', 'ENV', 'BUILD', 'VERDICT', 'PASS/FAIL/FLAKY', 'DURATION', 'FIRST REASON'],
     ...runs.map((r) => [
       when(r.startedAt), r.runId, r.environment, r.build, r.verdict,
-      `${r.counts.passed}/${r.counts.failed}/${r.counts.flaky}`, duration(r.durationMs),
+      `${r.counts.passed}/${r.counts.failed}/${r.counts.flaky}`, duration(r.durationMs, 'short'),
       clip(r.reasons[0]?.message.split('\n')[0] ?? '', 80),
     ]),
   ];

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { down, status, up, type UpResult } from '../../stack/stack.ts';
+import { seconds } from '../../lib/text.ts';
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function parsePortBase(value: string): number {
   const n = Number(value);

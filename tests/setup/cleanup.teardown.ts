@@ -1,6 +1,7 @@
 /** Delete exactly this run's rows (also those the suites created, marked with the run id). */
 import { rmdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { readContract } from '../../config/run-contract.ts';
 import { test as teardown } from '../../fixtures/index.ts';
 import { authFile } from '../../fixtures/run.ts';
 import { cleanRun } from '../../seed/clean.ts';
@@ -14,8 +15,9 @@ teardown('clean up this run\'s data', async ({ target, runId }) => {
     // another shard of the run on this machine still has its sessions there
   }
   teardown.skip(target.environment.readOnly, 'READ_ONLY environment: nothing was written');
-  teardown.skip(process.env.TOLLGATE_SEEDED === '1', 'tollgate run seeded this data and cleans it after the suites');
-  if (process.env.TOLLGATE_KEEP_DATA === '1') teardown.skip(true, `TOLLGATE_KEEP_DATA=1: run ${runId} kept for inspection`);
+  const run = readContract();
+  teardown.skip(!!run.seeded, 'tollgate run seeded this data and cleans it after the suites');
+  if (run.keepData) teardown.skip(true, `TOLLGATE_KEEP_DATA=1: run ${runId} kept for inspection`);
   const client = await connect({ env: target.environment, applicationName: `tollgate-clean ${runId}` });
   try {
     const counts = await cleanRun(client, runId);

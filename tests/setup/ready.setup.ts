@@ -3,11 +3,12 @@
  * with backoff until the environment's READY_TIMEOUT. If it passes, this one setup test fails
  * naming what was not ready, and every suite depending on it is skipped.
  */
+import { readContract } from '../../config/run-contract.ts';
 import { test as setup } from '../../fixtures/index.ts';
 import { targetProbes, waitUntilReady } from '../../gate/readiness.ts';
 
 setup('the environment is ready', async ({ target }) => {
-  const timeout = Number(process.env.TOLLGATE_READY_TIMEOUT) * 1000 || target.environment.readyTimeoutMs;
+  const timeout = (readContract().readyTimeoutS ?? 0) * 1000 || target.environment.readyTimeoutMs;
   setup.setTimeout(timeout + 15_000);
   const results = await waitUntilReady(targetProbes(target), timeout);
   await setup.info().attach('readiness', { body: JSON.stringify(results, null, 2), contentType: 'application/json' });

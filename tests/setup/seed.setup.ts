@@ -1,15 +1,17 @@
 /** This run's data, seeded once before the suites; cleaned by cleanup.teardown.ts after them. */
+import { readContract } from '../../config/run-contract.ts';
 import { test as setup } from '../../fixtures/index.ts';
 import { seed } from '../../seed/seed.ts';
 
 setup('seed this run\'s data', async ({ target, runId }) => {
   setup.skip(target.environment.readOnly, `READ_ONLY environment "${target.environment.name}": nothing is seeded; read-only checks use its canary records`);
-  setup.skip(process.env.TOLLGATE_SEEDED === '1', `seeded by tollgate run before the suites (run ${runId})`);
+  const run = readContract();
+  setup.skip(!!run.seeded, `seeded by tollgate run before the suites (run ${runId})`);
   setup.setTimeout(120_000);
   const result = await seed({
     environment: target.environment,
-    profile: process.env.TOLLGATE_SEED_PROFILE || 'regression',
-    seed: process.env.TOLLGATE_SEED ? Number(process.env.TOLLGATE_SEED) : undefined,
+    profile: run.seedProfile || 'regression',
+    seed: run.seed,
     runId,
   });
   const { users, ...shareable } = result.manifest; // passwords stay in the private manifest
