@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { UsageError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { CATEGORY_NAMES, historyFile, LABEL, UNTRIAGED } from './allure.ts';
+import { triageWithoutHistory } from '../gate/triage-file.ts';
 import { allureConfig, buildAllureReport, environmentOf, HISTORY_KEEP, latestRun, pruneHistory, reportName } from './allure-report.ts';
 import { externalLoads } from './allure-offline.ts';
 
@@ -65,7 +66,8 @@ describe('buildAllureReport with the Allure 3 CLI', { concurrency: false }, () =
   after(() => rmSync(root, { recursive: true, force: true }));
 
   test('the report: triage categories from the run\'s results, history, executor, nothing loaded from the network', async () => {
-    const built = await buildAllureReport({ runId: RUN, environment: 'staging', reportsDir: reports, historyDir: history, env: {} });
+    const triage = triageWithoutHistory(join(reports, RUN), {});
+    const built = await buildAllureReport({ runId: RUN, environment: 'staging', triage, reportsDir: reports, historyDir: history, env: {} });
     assert.equal(built.dir, join(reports, RUN, 'allure-report'));
     assert.equal(built.singleFile, undefined);
     assert.equal(built.results, 3);

@@ -14,10 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { TollgateError, UsageError } from '../config/errors.ts';
-import { DEFAULT_POLICY } from '../config/environment.ts';
-import { loadQuarantine, quarantineIndex } from '../gate/quarantine.ts';
-import { triage as triageResults } from '../gate/triage.ts';
-import type { TestResult, Triage, TriageCategory } from '../gate/types.ts';
+import type { Triage, TriageCategory } from '../gate/types.ts';
 import { RUN_ID } from '../config/ids.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { allureCategories, executorInfo, historyDir, historyFile, idOf, LABEL, refOf } from './allure.ts';
@@ -27,7 +24,7 @@ export interface BuildOptions {
   runId: string;
   environment: string;
   singleFile?: boolean;
-  /** The run's triage (tollgate run passes it); else labels already in the results, else triage without history. */
+  /** The run's triage: each failure's category becomes its `triage` label. Undefined: labels already in the results stay. */
   triage?: Triage;
   /** Where reports/<run>/ live; default the repository's reports/. */
   reportsDir?: string;
@@ -59,7 +56,7 @@ export async function buildAllureReport(o: BuildOptions): Promise<BuiltReport> {
     });
   }
   const name = reportName(o.environment, o.runId);
-  labelTriage(results, resultFiles, o.triage ?? (hasTriageLabels(results, resultFiles) ? undefined : triageWithoutHistory(runDir, o.env ?? process.env)));
+  labelTriage(results, resultFiles, o.triage);
   // Where the tests ran: written once, so rebuilding a CI run's results elsewhere keeps its CI link.
   const executor = join(results, 'executor.json');
   if (!existsSync(executor)) writeFileSync(executor, JSON.stringify(executorInfo(o.env ?? process.env, { runId: o.runId, reportName: name }), null, 2));
@@ -149,26 +146,11 @@ function readResult(dir: string, file: string): StoredResult | undefined {
   }
 }
 
-function hasTriageLabels(dir: string, files: string[]): boolean {
+/** Whether an earlier build already labelled the results with a triage. */
+export function hasTriageLabels(runDir: string): boolean {
+  const dir = join(runDir, 'allure-results');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('-result.json')) : [];
   return files.some((f) => readResult(dir, f)?.labels.some((l) => l.name === LABEL.triage));
-}
-
-/** Triage of a run nobody triaged (e.g. plain Playwright with TOLLGATE_RUN_ID): no history, so no flips. */
-function triageWithoutHistory(runDir: string, env: NodeJS.ProcessEnv): Triage | undefined {
-  const file = join(runDir, 'results.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as TestResult[] | { results: TestResult[] };
-    let quarantined: (id: string) => ReturnType<ReturnType<typeof quarantineIndex>['active']> = () => undefined;
-    try {
-      quarantined = quarantineIndex(loadQuarantine(env.TOLLGATE_QUARANTINE_FILE || undefined), new Date()).active;
-    } catch {
-      // An invalid quarantine file: `tollgate run` reports it; the report goes without.
-    }
-    return triageResults(Array.isArray(raw) ? raw : raw.results, [], { runId: '', build: '', at: new Date().toISOString(), quarantined, owners: [], policy: DEFAULT_POLICY });
-  } catch {
-    return undefined;
-  }
 }
 
 /** Puts each failure's triage category in a `triage` label (replacing earlier ones). */

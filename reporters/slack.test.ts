@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FailureGroup, RunRecord, Verdict } from '../gate/types.ts';
 import { textLength } from './slack/mrkdwn.ts';
-import { buildSlackMessage, formatDuration, saveSlackPayload, shouldPost, type Block, type SlackPart } from './slack.ts';
+import { buildSlackMessage, formatDuration, postToSlack, saveSlackPayload, shouldPost, type Block, type SlackAnswer, type SlackPart, type SlackSender } from './slack.ts';
 
 const none = (s: string) => s;
 
@@ -198,4 +198,33 @@ test('saveSlackPayload writes slack.json, world-readable, with the message', () 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('delivery goes through the injected sender: 429 waits Retry-After and retries, 400 is not retried, and no secret reaches the log', async () => {
+  const message = buildSlackMessage(record(), {}, none);
+  const calls: { url: string; body: string }[] = [];
+  const answers: SlackAnswer[] = [
+    { status: 429, text: 'rate_limited', retryAfter: '0' },
+    { status: 200, text: 'ok', retryAfter: null },
+  ];
+  const send: SlackSender = async (url, init) => {
+    calls.push({ url, body: init.body });
+    return answers.shift()!;
+  };
+  const lines: string[] = [];
+  const webhookUrl = 'https://hooks.example.test/services/T000/B000/very-secret-path';
+  const ok = await postToSlack(message, { webhookUrl }, { send, log: (l) => lines.push(l), minBackoffMs: 1, maxBackoffMs: 1 });
+  assert.equal(ok.delivered, true);
+  assert.equal(ok.attempts, 2);
+  assert.equal(calls.length, 2);
+  assert.equal(calls[0]!.url, webhookUrl);
+  assert.deepEqual(JSON.parse(calls[0]!.body).blocks, message.blocks);
+  assert.match(lines.join('\n'), /rate limited \(HTTP 429, Retry-After 0\)/);
+  assert.doesNotMatch(lines.join('\n'), /very-secret-path/);
+
+  let count = 0;
+  const bad = await postToSlack(message, { webhookUrl }, { send: async () => (count++, { status: 400, text: 'invalid_blocks', retryAfter: null }), log: () => {}, minBackoffMs: 1 });
+  assert.equal(bad.delivered, false);
+  assert.equal(count, 1, 'a 400 is Slack rejecting the request: never sent again');
+  assert.match(bad.error!, /HTTP 400 invalid_blocks/);
 });

@@ -21,7 +21,24 @@ export interface SlackDestination {
   apiBase?: string;
 }
 
+/** What a sender returns for one POST: Slack's status, body and Retry-After header. */
+export interface SlackAnswer {
+  status: number;
+  text: string;
+  retryAfter: string | null;
+}
+
+/** One HTTP POST of a JSON body. The real one is `fetchSender`; tests pass an in-memory one. */
+export type SlackSender = (url: string, init: { headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<SlackAnswer>;
+
+export const fetchSender: SlackSender = async (url, init) => {
+  const res = await fetch(url, { method: 'POST', ...init });
+  return { status: res.status, text: await res.text(), retryAfter: res.headers.get('retry-after') };
+};
+
 export interface PostOptions {
+  /** How to send (default: fetchSender). */
+  send?: SlackSender;
   /** Per attempt, including reading the answer. */
   timeoutMs?: number;
   retries?: number;
@@ -47,7 +64,7 @@ export interface PostResult extends Delivery {
   thread?: Delivery;
 }
 
-const DEFAULTS = { timeoutMs: 10_000, retries: 4, maxRetryAfterMs: 30_000, minBackoffMs: 1000, maxBackoffMs: 15_000, apiBase: 'https://slack.com/api' };
+const DEFAULTS = { send: fetchSender, timeoutMs: 10_000, retries: 4, maxRetryAfterMs: 30_000, minBackoffMs: 1000, maxBackoffMs: 15_000, apiBase: 'https://slack.com/api' };
 
 /** One failed attempt; `retryAfterMs` when Slack said how long to wait. */
 class AttemptError extends Error {
@@ -105,11 +122,9 @@ async function send(req: Request, opts: Required<Omit<PostOptions, 'log'>> & { l
     attempts++;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), opts.timeoutMs);
-    let text: string;
-    let res: Response;
+    let res: SlackAnswer;
     try {
-      res = await fetch(req.url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8', ...req.headers }, body: JSON.stringify(req.body), signal: abort.signal });
-      text = await res.text();
+      res = await opts.send(req.url, { headers: { 'content-type': 'application/json; charset=utf-8', ...req.headers }, body: JSON.stringify(req.body), signal: abort.signal });
     } catch (e) {
       if (abort.signal.aborted) throw new AttemptError(`no answer within ${opts.timeoutMs} ms`);
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
@@ -118,8 +133,9 @@ async function send(req: Request, opts: Required<Omit<PostOptions, 'log'>> & { l
       clearTimeout(timer);
     }
     status = res.status;
-    const wait = retryAfterMs(res.headers.get('retry-after'), opts.maxRetryAfterMs);
-    if (res.status === 429) throw new AttemptError(`rate limited (HTTP 429${wait !== undefined ? `, Retry-After ${res.headers.get('retry-after')}` : ''})`, wait);
+    const text = res.text;
+    const wait = retryAfterMs(res.retryAfter, opts.maxRetryAfterMs);
+    if (res.status === 429) throw new AttemptError(`rate limited (HTTP 429${wait !== undefined ? `, Retry-After ${res.retryAfter}` : ''})`, wait);
     if (res.status >= 500) throw new AttemptError(`HTTP ${res.status} ${clip(text.trim(), 200)}`.trim());
     if (res.status < 200 || res.status >= 300) throw rejected(`HTTP ${res.status} ${clip(text.trim(), 500)}`);
     if (!req.api) return undefined; // a webhook answers 200 "ok"

@@ -1,10 +1,11 @@
 /** `tollgate report [--run ID | --latest] [--open] [--single-file]`: a run's Allure report, built offline. */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../../config/errors.ts';
 import { checkRunId } from '../../config/ids.ts';
-import { buildAllureReport, environmentOf, latestRun, reportsRoot } from '../../reporters/allure-report.ts';
+import { triageWithoutHistory } from '../../gate/triage-file.ts';
+import { buildAllureReport, environmentOf, hasTriageLabels, latestRun, reportsRoot } from '../../reporters/allure-report.ts';
 import { serveReport } from '../../reporters/allure-offline.ts';
 
 const port = (value: string): number => {
@@ -31,7 +32,9 @@ export function registerReport(program: Command): void {
         throw new UsageError(`No run under ${shown(reportsRoot())} has Allure results.`, { hint: 'Run the suites first: `tollgate run --env local` writes reports/<run>/allure-results.' });
       }
       const environment = o.env ?? environmentOf(runId) ?? 'local';
-      const built = await buildAllureReport({ runId, environment, singleFile: o.singleFile });
+      // The run's own triage labels stay (tollgate run's, with history); a run nobody triaged is triaged now.
+      const triage = hasTriageLabels(join(reportsRoot(), runId)) ? undefined : triageWithoutHistory(join(reportsRoot(), runId));
+      const built = await buildAllureReport({ runId, environment, singleFile: o.singleFile, triage });
       process.stdout.write(`report: ${runId} (${environment}), ${built.results} results in ${(built.ms / 1000).toFixed(1)} s\n`);
       process.stdout.write(`report: ${shown(built.dir)}/index.html (serve it: \`tollgate report --run ${runId} --open\`)\n`);
       if (built.singleFile) process.stdout.write(`report: ${shown(built.singleFile)} (one file: open it directly, attach or mail it)\n`);
