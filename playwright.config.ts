@@ -3,7 +3,7 @@ import { chromiumLaunchOptions } from './config/browser.ts';
 import { readContract } from './config/run-contract.ts';
 import { resolveTarget } from './config/target.ts';
 import { ensureAuthDir, ensureRunId } from './fixtures/run.ts';
-import { allureReporterOptions } from './reporters/allure.ts';
+import { allureReporterOptions } from './reporters/allure/setup.ts';
 
 const ci = !!process.env.CI;
 const run = readContract();

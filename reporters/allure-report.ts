@@ -17,7 +17,9 @@ import { TollgateError, UsageError } from '../config/errors.ts';
 import type { Triage, TriageCategory } from '../gate/types.ts';
 import { RUN_ID } from '../config/ids.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { allureCategories, executorInfo, historyDir, historyFile, idOf, LABEL, refOf } from './allure.ts';
+import { allureCategories } from './allure/categories.ts';
+import { executorInfo, historyDir, historyFile } from './allure/setup.ts';
+import { idOf, LABEL, refOf } from './allure/labels.ts';
 import { externalLoads, stripAnalytics } from './allure-offline.ts';
 
 export interface BuildOptions {

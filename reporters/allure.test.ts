@@ -11,9 +11,9 @@ import { testId } from '../gate/results.ts';
 import { classify } from '../gate/triage.ts';
 import { RULES } from '../gate/triage-rules.ts';
 import type { TestResult, TriageCategory } from '../gate/types.ts';
-import {
-  allure2Categories, allureCategories, CATEGORY_NAMES, UNTRIAGED, enrichResult, environmentInfo, executorInfo, featureOf, idOf, LABEL, refOf,
-} from './allure.ts';
+import { allure2Categories, allureCategories, CATEGORY_NAMES, UNTRIAGED } from './allure/categories.ts';
+import { enrichResult, featureOf, idOf, LABEL, refOf } from './allure/labels.ts';
+import { environmentInfo, executorInfo } from './allure/setup.ts';
 
 /** Which category Allure 3's own matcher puts a result in, given our categories. */
 function allureCategoryOf(d: { status: string; message?: string; labels?: { name: string; value: string }[] }): TriageCategory | 'untriaged' | undefined {

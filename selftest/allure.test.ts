@@ -16,7 +16,8 @@ import type { Manifest } from '../seed/manifest.ts';
 import { newRunId } from '../config/ids.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { externalLoads, serveReport } from '../reporters/allure-offline.ts';
-import { CATEGORY_NAMES, LABEL } from '../reporters/allure.ts';
+import { CATEGORY_NAMES } from '../reporters/allure/categories.ts';
+import { LABEL } from '../reporters/allure/labels.ts';
 import { noStackTrace, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_ALLURE_SELFTEST_PORT_BASE ?? 19700);
