@@ -4,17 +4,16 @@ import { DEFAULT_POLICY } from '../config/environment.ts';
 import { decide, type GateInput } from './policy.ts';
 import { quarantineIndex } from './quarantine.ts';
 import type { QuarantineEntry, SuiteName, TestResult, TriageCategory } from './types.ts';
+import { aResult } from '../testing/builders.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 let n = 0;
 function result(suite: SuiteName, status: TestResult['status'] = 'passed', extra: Partial<TestResult> = {}): TestResult {
   const id = extra.id ?? `${suite} › ${suite}/t.spec.ts › test ${++n}`;
-  return {
-    id, project: suite, suite, file: `tests/${suite}/t.spec.ts`, line: 1, titlePath: [id], tags: [], status,
-    outcome: status === 'passed' ? 'expected' : status === 'skipped' ? 'skipped' : 'unexpected',
-    retries: 0, durationMs: 10, startedAt: NOW.toISOString(), attachments: [],
+  return aResult({
+    id, project: suite, suite, file: `tests/${suite}/t.spec.ts`, line: 1, titlePath: [id], status, durationMs: 10, startedAt: NOW.toISOString(),
     error: status === 'failed' ? { message: 'expect(received).toBe(expected)' } : undefined, ...extra,
-  };
+  });
 }
 function input(results: TestResult[], categories: Record<string, TriageCategory> = {}, more: Partial<GateInput> = {}, entries: QuarantineEntry[] = []): GateInput {
   return {

@@ -10,7 +10,7 @@ import { chromiumLaunchOptions } from '../config/browser.ts';
 import { TollgateError } from '../config/errors.ts';
 import { createRedactor, MASK } from './redact.ts';
 import { scrubFile, scrubTraceZip, scrubTree } from './scrub.ts';
-import { tempDir } from './testing.ts';
+import { tempDir } from '../testing/temp.ts';
 
 const PASSWORD = 'p@ss:w/rd&x';
 const TOKEN = 'tg-api-token-7Hq2';

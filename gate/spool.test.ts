@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { UnreachableError } from '../config/errors.ts';
 import { flushSpool, historyOrEmpty, recordOrSpool, spool, spooled } from './spool.ts';
 import { openStore, type ResultsStore } from './store.ts';
-import { sampleRun } from './store/sample.ts';
+import { sampleRun } from '../testing/sample-run.ts';
 import type { RunRecord } from './types.ts';
 
 /** A port nothing listens on: connecting is refused at once. */

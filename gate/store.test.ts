@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnreachableError } from '../config/errors.ts';
 import { openStore, type ResultsStore } from './store.ts';
-import { sampleResult, sampleRun } from './store/sample.ts';
+import { sampleResult, sampleRun } from '../testing/sample-run.ts';
 import { lock } from './store/sql.ts';
 
 describe('results store (embedded)', { concurrency: false }, () => {

@@ -7,6 +7,7 @@ import { ConfigError } from '../config/errors.ts';
 import { classify, countFlips, loadOwners, RULES, signatureOf, triage, type TriageContext } from './triage.ts';
 import { rulesMarkdown } from './triage-rules.ts';
 import type { HistoryRun, QuarantineEntry, SuiteName, TestResult, TestStatus, TriageCategory } from './types.ts';
+import { aHistoryRun, aResult } from '../testing/builders.ts';
 
 interface Fixture {
   fault: string; test: string; project: string; file: string; titlePath: string[];
@@ -18,35 +19,25 @@ const find = (fault: string, title: RegExp = /./) => fixtures.find((f) => f.faul
 const SUITES: Record<string, SuiteName> = { ready: 'setup', seed: 'setup', auth: 'setup', cleanup: 'setup', verify: 'verify', regression: 'regression', demo: 'demo' };
 
 function resultOf(f: Fixture, over: Partial<TestResult> = {}): TestResult {
-  return {
-    id: f.test, project: f.project, suite: SUITES[f.project] ?? 'smoke', file: f.file, line: 1, titlePath: f.titlePath, tags: [],
-    status: f.status, outcome: 'unexpected', retries: 0, durationMs: 1200, startedAt: '2026-11-22T09:00:00.000Z',
-    error: { message: f.message, ...(f.stack ? { stack: f.stack } : {}) }, attachments: [], ...over,
-  };
+  return aResult({
+    id: f.test, project: f.project, suite: SUITES[f.project] ?? 'smoke', file: f.file, line: 1, titlePath: f.titlePath,
+    status: f.status, outcome: 'unexpected', durationMs: 1200, error: { message: f.message, ...(f.stack ? { stack: f.stack } : {}) }, ...over,
+  });
 }
 
 /** A plain result for the history-driven cases. */
 function result(id: string, status: TestStatus, message = 'Error: expect(received).toBe(expected)\n\nExpected: 3\nReceived: 0', over: Partial<TestResult> = {}): TestResult {
-  return {
-    id, project: 'smoke-api', suite: 'smoke', file: 'tests/smoke/api/api.spec.ts', line: 10, titlePath: [id], tags: [], status,
-    outcome: status === 'passed' ? 'expected' : 'unexpected', retries: 0, durationMs: 10, startedAt: '2026-11-22T09:00:00.000Z',
-    ...(status === 'passed' ? {} : { error: { message } }), attachments: [], ...over,
-  };
+  return aResult({ id, file: 'tests/smoke/api/api.spec.ts', titlePath: [id], status, outcome: status === 'passed' ? 'expected' : 'unexpected', message, ...over });
 }
 
 let n = 0;
 /** A past run; each one made is older than the one before (history is newest first). */
 function run(results: Record<string, TestStatus | [TestStatus, string]>, over: Partial<HistoryRun> = {}): HistoryRun {
   n++;
-  return {
-    runId: `tg_20261121${String(n % 60).padStart(2, '0')}0000_run${String(n).padStart(3, '0')}`, environment: 'staging', build: `b${n}`, verdict: 'PROMOTE',
-    startedAt: new Date(Date.UTC(2026, 10, 21) - n * 3_600_000).toISOString(), durationMs: 1, counts: { total: 0, passed: 0, failed: 0, flaky: 0, skipped: 0, quarantined: 0 },
-    results: Object.fromEntries(Object.entries(results).map(([id, v]) => {
-      const [status, signature] = Array.isArray(v) ? v : [v, undefined];
-      return [id, { status, outcome: status === 'passed' ? 'expected' : 'unexpected', ...(signature ? { signature } : {}) }];
-    })),
-    ...over,
-  };
+  return aHistoryRun(results, {
+    runId: `tg_20261121${String(n % 60).padStart(2, '0')}0000_run${String(n).padStart(3, '0')}`, build: `b${n}`,
+    startedAt: new Date(Date.UTC(2026, 10, 21) - n * 3_600_000).toISOString(), durationMs: 1, ...over,
+  });
 }
 
 const ctx = (over: Partial<TriageContext> = {}): TriageContext => ({

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { SchemaError, UsageError } from '../config/errors.ts';
 import { checkParts, findParts, mergeResults, parseShard, PART_FILE, shardDir, shardName, writePart, type FoundPart, type ShardPart } from './parts.ts';
 import type { TestResult } from '../gate/types.ts';
-import { tempDir } from '../gate/testing.ts';
+import { tempDir } from '../testing/temp.ts';
+import { aResult } from '../testing/builders.ts';
 
 const RUN = 'tg_20261122114113_di1cj3';
 const OTHER_RUN = 'tg_20261121090000_zz9zz9';
@@ -23,10 +24,7 @@ function samplePart(current: number, total: number, over: Partial<ShardPart> = {
 function result(project: string, title: string, over: Partial<TestResult> = {}): TestResult {
   const suite = /^(ready|seed|auth|cleanup)$/.test(project) ? 'setup' : project.startsWith('smoke') ? 'smoke' : 'regression';
   const file = `tests/${suite}/${title.replace(/\W+/g, '-')}.spec.ts`;
-  return {
-    id: `${project} › ${file.replace(/^tests\//, '')} › ${title}`, project, suite, file, line: 3, titlePath: [title], tags: [],
-    status: 'passed', outcome: 'expected', retries: 0, durationMs: 200, startedAt: '2026-11-22T11:45:01.000Z', attachments: [], ...over,
-  };
+  return aResult({ project, suite, file, line: 3, titlePath: [title], durationMs: 200, startedAt: '2026-11-22T11:45:01.000Z', ...over });
 }
 const failed = (r: TestResult, message: string): TestResult => ({ ...r, status: 'failed', outcome: 'unexpected', error: { message } });
 

@@ -7,7 +7,7 @@ import type { Environment } from '../config/environment.ts';
 import { ConfigError, SchemaError, UsageError } from '../config/errors.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import { manifestKeyMaterial, planFile, readPlan, sealManifest, unsealManifest, writePlan, type RunPlan } from './plan.ts';
-import { tempDir } from '../gate/testing.ts';
+import { tempDir } from '../testing/temp.ts';
 
 const RUN = 'tg_20261122114113_di1cj3';
 const KEY = 'manifest-key-from-ci-5Jq8w';

@@ -7,27 +7,23 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { chromiumLaunchOptions } from '../config/browser.ts';
 import type { ClassifiedFailure, Reason, RunRecord, TestResult, TriageCategory } from '../gate/types.ts';
 import { classnameOf, firstLine, renderJUnit, writeJUnit } from './junit.ts';
+import { aResult, aRun, ZERO_COUNTS } from '../testing/builders.ts';
 
 function result(project: string, file: string, line: number, titlePath: string[], over: Partial<TestResult> = {}): TestResult {
   const suite = /^(auth|seed)$/.test(project) ? 'setup' : project.startsWith('regression') ? 'regression' : 'smoke';
-  return {
-    id: [project, file.replace(/^tests\//, ''), ...titlePath].join(' › '),
-    project, suite, file, line, titlePath, tags: [], status: 'passed', outcome: 'expected',
-    retries: 0, durationMs: 1234, startedAt: '2026-11-22T07:15:01.000Z', attachments: [], ...over,
-  };
+  return aResult({ project, suite, file, line, titlePath, durationMs: 1234, ...over });
 }
 
 const failed = (message: string, stack?: string): Partial<TestResult> => ({ status: 'failed', outcome: 'unexpected', error: { message, ...(stack ? { stack } : {}) } });
 const triaged = (r: TestResult, category: TriageCategory): ClassifiedFailure => ({ testId: r.id, category, rule: 'test', signature: 'sig' });
 
 function run(results: TestResult[], failures: ClassifiedFailure[] = [], reasons: Reason[] = []): RunRecord {
-  const counts = { total: results.length, passed: 0, failed: 0, flaky: 0, skipped: 0, quarantined: 0 };
-  return {
-    runId: 'tg_20261122T071500Z_abc123', environment: 'staging', build: '3f2c1a9', suites: ['smoke', 'regression'], seed: 4242,
+  return aRun({
+    runId: 'tg_20261122T071500Z_abc123', suites: ['smoke', 'regression'], seed: 4242,
     startedAt: '2026-11-22T07:15:00.000Z', finishedAt: '2026-11-22T07:16:30.000Z', durationMs: 90_500,
-    steps: [], verdict: 'WARN', reasons, counts, countsBySuite: {}, countsByProject: {}, results,
-    triage: { failures, groups: [] }, target: { webURL: 'http://127.0.0.1:8080', apiURL: 'http://127.0.0.1:8080/api' },
-  };
+    verdict: 'WARN', reasons, counts: { ...ZERO_COUNTS, total: results.length }, results, triage: { failures, groups: [] },
+    target: { webURL: 'http://127.0.0.1:8080', apiURL: 'http://127.0.0.1:8080/api' },
+  });
 }
 
 // A run with every kind of result: two real failures, one quarantined, a flaky pass, setup noise.

@@ -8,6 +8,7 @@ import { SchemaError } from '../config/errors.ts';
 import {
   MARKDOWN_LIMIT, buildReportModel, renderHtml, renderJson, renderMarkdown, writePromotionReport, type ReportContext,
 } from './promotion-report.ts';
+import { aResult, aRun } from '../testing/builders.ts';
 
 // ---- a small factory: plain literals, only what each test cares about is spelled out ----
 
@@ -15,23 +16,15 @@ const id = (name: string) => `smoke-api › smoke/api/verify.spec.ts › ${name}
 const ZERO: Counts = { total: 0, passed: 0, failed: 0, flaky: 0, skipped: 0, quarantined: 0 };
 
 function result(name: string, status: TestStatus = 'passed', extra: Partial<TestResult> = {}): TestResult {
-  const failed = status === 'failed' || status === 'timedOut';
-  return {
-    id: id(name), project: 'smoke-api', suite: 'smoke', file: 'tests/smoke/api/verify.spec.ts', line: 10, titlePath: ['verify API', name],
-    tags: ['@smoke'], status, outcome: failed ? 'unexpected' : status === 'passed' ? 'expected' : 'skipped', retries: 0, durationMs: 120,
-    startedAt: '2026-11-22T07:01:00.000Z', attachments: [], ...(failed ? { error: { message: `Error: ${name} broke` } } : {}), ...extra,
-  };
+  return aResult({ id: id(name), titlePath: ['verify API', name], tags: ['@smoke'], status, startedAt: '2026-11-22T07:01:00.000Z', ...(status === 'failed' || status === 'timedOut' ? { message: `Error: ${name} broke` } : {}), ...extra });
 }
 
 function record(results: TestResult[], extra: Partial<RunRecord> = {}): RunRecord {
-  return {
-    runId: 'tg_20261122070000_abcdef', environment: 'staging', build: '3f2c1a9', suites: ['smoke'],
-    startedAt: '2026-11-22T07:00:00.000Z', finishedAt: '2026-11-22T07:04:00.000Z', durationMs: 240_000,
+  return aRun({
     steps: [{ name: 'suites', status: 'ok', durationMs: 200_000, detail: 'ran the suites' }],
-    verdict: 'PROMOTE', reasons: [], counts: { ...ZERO, total: results.length }, countsBySuite: {}, countsByProject: {},
-    results, triage: { failures: [], groups: [] }, target: { webURL: 'http://127.0.0.1:18080', apiURL: 'http://127.0.0.1:18081' },
+    counts: { ...ZERO, total: results.length }, results, target: { webURL: 'http://127.0.0.1:18080', apiURL: 'http://127.0.0.1:18081' },
     ...extra,
-  };
+  });
 }
 
 function history(runId: string, statuses: Record<string, TestStatus>, extra: Partial<HistoryRun> = {}): HistoryRun {

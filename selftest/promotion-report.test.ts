@@ -14,7 +14,7 @@ import { chromium, type Browser } from '@playwright/test';
 import { chromiumLaunchOptions } from '../config/browser.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { writePromotionReport } from '../reporters/promotion-report.ts';
-import { sampleContext, sampleRecord } from '../reporters/promotion-report/sample.ts';
+import { sampleContext, sampleRecord } from '../testing/report-sample.ts';
 
 const SHOTS = join(REPO_ROOT, 'reports', 'selftest');
 const LAPTOP = { width: 1440, height: 900 };

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { AuthError } from '../config/errors.ts';
 import { recordOrSpool } from '../gate/spool.ts';
 import { openStore, type ResultsStore } from '../gate/store.ts';
-import { sampleRun } from '../gate/store/sample.ts';
+import { sampleRun } from '../testing/sample-run.ts';
 import { createDatabase, noStackTrace, tollgate, workspace } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_STORE_SELFTEST_PORT_BASE ?? 19500);

@@ -1,14 +1,9 @@
 /** Plain run records for the store's and the spool's tests (unit and self-tests). */
-import type { Counts, RunRecord, TestResult } from '../types.ts';
+import type { Counts, RunRecord, TestResult } from '../gate/types.ts';
+import { aResult } from './builders.ts';
 
-export function sampleResult(title: string, over: Partial<TestResult> = {}): TestResult {
-  return {
-    id: `smoke-api › smoke/api/verify.spec.ts › verify API › ${title}`,
-    project: 'smoke-api', suite: 'smoke', file: 'tests/smoke/api/verify.spec.ts', line: 12,
-    titlePath: ['verify API', title], tags: ['@smoke'], status: 'passed', outcome: 'expected',
-    retries: 0, durationMs: 120, startedAt: '2026-11-22T07:15:01.000Z', attachments: [], ...over,
-  };
-}
+export const sampleResult = (title: string, over: Partial<TestResult> = {}): TestResult =>
+  aResult({ titlePath: ['verify API', title], line: 12, tags: ['@smoke'], status: 'passed', outcome: 'expected', ...over });
 
 /** A run of `build` in `environment`; `minutesAgo` sets its start relative to `now`. */
 export function sampleRun(over: Partial<RunRecord> & { minutesAgo?: number; now?: Date } = {}): RunRecord {
