@@ -28,7 +28,13 @@ const STACK_READER = 'stack/state\\.ts$';
 
 module.exports = {
   forbidden: [
-    { name: 'no-circular', severity: 'error', comment: 'import cycles hide which module depends on which', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'import cycles hide which module depends on which',
+      from: {},
+      to: { circular: true },
+    },
     {
       name: 'only-scripts-import-scripts',
       severity: 'error',
@@ -61,7 +67,10 @@ module.exports = {
     layer('seed', ['config', 'lib']),
     { ...layer('gate', ['config', 'lib', 'seed']), to: { ...layer('gate', []).to, pathNot: `^(gate|config|lib|seed)/|${STACK_READER}` } },
     layer('reporters', ['config', 'lib', 'seed', 'gate']),
-    { ...layer('pipeline', ['config', 'lib', 'seed', 'gate', 'reporters']), to: { ...layer('pipeline', []).to, pathNot: `^(pipeline|config|lib|seed|gate|reporters)/|${STACK_READER}` } },
+    {
+      ...layer('pipeline', ['config', 'lib', 'seed', 'gate', 'reporters']),
+      to: { ...layer('pipeline', []).to, pathNot: `^(pipeline|config|lib|seed|gate|reporters)/|${STACK_READER}` },
+    },
     layer('stack', ['config', 'lib']),
     layer('fixtures', ['config', 'lib', 'seed', 'gate']),
     layer('tests', ['config', 'lib', 'seed', 'gate', 'fixtures']),

@@ -28,7 +28,12 @@ const READ_ONLY_EXCLUDED = /@writes|@seeded/;
 const browser = { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions() };
 // Suites are *.spec.ts only: helpers beside them may have node:test unit tests (*.test.ts).
 const suite = (name: string, testDir: string, dependencies: string[], extra: Partial<Project> = {}): Project => ({
-  name, testDir, testMatch: /\.spec\.ts$/, dependencies, use: browser, ...extra,
+  name,
+  testDir,
+  testMatch: /\.spec\.ts$/,
+  dependencies,
+  use: browser,
+  ...extra,
 });
 
 export default defineConfig({

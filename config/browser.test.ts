@@ -4,9 +4,12 @@ import { resolveChromium, resolveChromedriver, SYSTEM_CHROMIUM } from './browser
 import { DependencyError } from './errors.ts';
 
 const MANAGED = '/root/.cache/ms-playwright/chromium-1234/chrome-linux/chrome';
-const only = (...paths: string[]) => (p: string) => paths.includes(p);
+const only =
+  (...paths: string[]) =>
+  (p: string) =>
+    paths.includes(p);
 
-test('prefers Playwright\'s managed Chromium when it is installed', () => {
+test("prefers Playwright's managed Chromium when it is installed", () => {
   const r = resolveChromium({ env: {}, exists: only(MANAGED, SYSTEM_CHROMIUM), playwrightChromium: () => MANAGED });
   assert.deepEqual(r, { executablePath: undefined, source: 'playwright' });
 });
@@ -20,7 +23,9 @@ test('falls back to the system Chromium when Playwright knows no build for this 
   const r = resolveChromium({
     env: {},
     exists: only(SYSTEM_CHROMIUM),
-    playwrightChromium: () => { throw new Error('unsupported platform'); },
+    playwrightChromium: () => {
+      throw new Error('unsupported platform');
+    },
   });
   assert.equal(r.source, 'system');
 });

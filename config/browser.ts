@@ -36,7 +36,7 @@ export function resolveChromium(probe: Partial<BrowserProbe> = {}): ResolvedBrow
   if (explicit) {
     if (exists(explicit)) return { executablePath: explicit, source: 'CHROMIUM_PATH' };
     throw new DependencyError(`CHROMIUM_PATH is set to "${explicit}", but no file is there.`, {
-      hint: 'Point CHROMIUM_PATH at a Chromium binary, or unset it to use Playwright\'s Chromium or /usr/bin/chromium.',
+      hint: "Point CHROMIUM_PATH at a Chromium binary, or unset it to use Playwright's Chromium or /usr/bin/chromium.",
     });
   }
   let managed: string | undefined;
@@ -49,7 +49,7 @@ export function resolveChromium(probe: Partial<BrowserProbe> = {}): ResolvedBrow
   if (exists(SYSTEM_CHROMIUM)) return { executablePath: SYSTEM_CHROMIUM, source: 'system' };
   throw new DependencyError('No Chromium found for the browser tests.', {
     hint:
-      'Either install Playwright\'s Chromium (`npx playwright install chromium`) or set CHROMIUM_PATH ' +
+      "Either install Playwright's Chromium (`npx playwright install chromium`) or set CHROMIUM_PATH " +
       `to a Chromium binary (on Debian/Ubuntu: \`apt-get install chromium\` gives ${SYSTEM_CHROMIUM}; ` +
       '`bash scripts/bootstrap.sh` does it for you).',
   });

@@ -25,24 +25,34 @@ test('the committed environments load and are the four the pipeline promotes thr
 });
 
 test('an unknown environment lists the known ones and how to add it', () => {
-  assert.throws(() => loadEnvironment('stagin', { env: {} }), (e: unknown) =>
-    e instanceof ConfigError && e.exitCode === 78 &&
-    e.message === 'Unknown environment "stagin". Known: dev, local, prod, staging.' &&
-    e.hint === 'Add config/environments/stagin.env to define it.');
+  assert.throws(
+    () => loadEnvironment('stagin', { env: {} }),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.exitCode === 78 &&
+      e.message === 'Unknown environment "stagin". Known: dev, local, prod, staging.' &&
+      e.hint === 'Add config/environments/stagin.env to define it.',
+  );
 });
 
 test('every problem is reported at once, each with its key and where it came from', () => {
   const f = fixture({ staging: 'WEB_URL=ftp://x\nREAD_ONLY=maybe\nDATABASE_URL_VAR=staging-db\nNEXT_ENV=mars\nSLAK=1\n', prod: PROD });
   try {
-    assert.throws(() => loadEnvironment('staging', { env: {}, dir: f.dir, localDir: f.localDir }), (e: unknown) => {
-      const m = (e as Error).message;
-      return e instanceof ConfigError &&
-        /WEB_URL must be an http\(s\) URL, got "ftp:\/\/x"/.test(m) &&
-        /READ_ONLY must be true or false, got "maybe"/.test(m) &&
-        /DATABASE_URL_VAR must be an environment variable name/.test(m) &&
-        /NEXT_ENV must be one of prod, staging, got "mars"/.test(m) &&
-        /SLAK is not a known key/.test(m) && /staging\.env/.test(m);
-    });
+    assert.throws(
+      () => loadEnvironment('staging', { env: {}, dir: f.dir, localDir: f.localDir }),
+      (e: unknown) => {
+        const m = (e as Error).message;
+        return (
+          e instanceof ConfigError &&
+          /WEB_URL must be an http\(s\) URL, got "ftp:\/\/x"/.test(m) &&
+          /READ_ONLY must be true or false, got "maybe"/.test(m) &&
+          /DATABASE_URL_VAR must be an environment variable name/.test(m) &&
+          /NEXT_ENV must be one of prod, staging, got "mars"/.test(m) &&
+          /SLAK is not a known key/.test(m) &&
+          /staging\.env/.test(m)
+        );
+      },
+    );
   } finally {
     f.cleanup();
   }
@@ -51,10 +61,14 @@ test('every problem is reported at once, each with its key and where it came fro
 test('precedence: flag > process environment (TOLLGATE_*) > local file > committed file', () => {
   const f = fixture({ staging: STAGING, prod: PROD }, { staging: 'WEB_URL=https://local.example.com\n' });
   try {
-    const load = (env: NodeJS.ProcessEnv, flags?: Record<string, string>) => loadEnvironment('staging', { env, flags, dir: f.dir, localDir: f.localDir }).webURL;
+    const load = (env: NodeJS.ProcessEnv, flags?: Record<string, string>) =>
+      loadEnvironment('staging', { env, flags, dir: f.dir, localDir: f.localDir }).webURL;
     assert.equal(load({}), 'https://local.example.com');
     assert.equal(load({ TOLLGATE_WEB_URL: 'https://env.example.com' }), 'https://env.example.com');
-    assert.equal(load({ TOLLGATE_WEB_URL: 'https://env.example.com' }, { WEB_URL: 'https://flag.example.com' }), 'https://flag.example.com');
+    assert.equal(
+      load({ TOLLGATE_WEB_URL: 'https://env.example.com' }, { WEB_URL: 'https://flag.example.com' }),
+      'https://flag.example.com',
+    );
   } finally {
     f.cleanup();
   }
@@ -74,8 +88,13 @@ test('the database URL comes from the variable the environment names, from the p
 test('a malformed database URL is named without showing its value (it may hold a password)', () => {
   const f = fixture({ staging: STAGING, prod: PROD });
   try {
-    assert.throws(() => loadEnvironment('staging', { env: { STAGING_DATABASE_URL: 'mysql://u:hunter2@db/app' }, dir: f.dir, localDir: f.localDir }), (e: unknown) =>
-      e instanceof ConfigError && /STAGING_DATABASE_URL must start with postgresql:\/\//.test(e.message) && !e.message.includes('hunter2'));
+    assert.throws(
+      () => loadEnvironment('staging', { env: { STAGING_DATABASE_URL: 'mysql://u:hunter2@db/app' }, dir: f.dir, localDir: f.localDir }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        /STAGING_DATABASE_URL must start with postgresql:\/\//.test(e.message) &&
+        !e.message.includes('hunter2'),
+    );
   } finally {
     f.cleanup();
   }
@@ -84,8 +103,14 @@ test('a malformed database URL is named without showing its value (it may hold a
 test('a committed READ_ONLY=true cannot be lifted by any override', () => {
   const f = fixture({ staging: STAGING, prod: PROD }, { prod: 'READ_ONLY=false\n' });
   try {
-    assert.throws(() => loadEnvironment('prod', { env: {}, dir: f.dir, localDir: f.localDir }), /READ_ONLY is true in .*prod\.env and cannot be overridden/);
-    assert.throws(() => loadEnvironment('prod', { env: {}, flags: { READ_ONLY: 'false' }, dir: f.dir }), /cannot be overridden \(flag sets it to "false"\)/);
+    assert.throws(
+      () => loadEnvironment('prod', { env: {}, dir: f.dir, localDir: f.localDir }),
+      /READ_ONLY is true in .*prod\.env and cannot be overridden/,
+    );
+    assert.throws(
+      () => loadEnvironment('prod', { env: {}, flags: { READ_ONLY: 'false' }, dir: f.dir }),
+      /cannot be overridden \(flag sets it to "false"\)/,
+    );
     // Tightening is always allowed.
     assert.equal(loadEnvironment('staging', { env: { TOLLGATE_READ_ONLY: 'true' }, dir: f.dir, localDir: f.localDir }).readOnly, true);
   } finally {

@@ -88,10 +88,27 @@ export interface LoadOptions {
 }
 
 const KEYS = [
-  'DESCRIPTION', 'WEB_URL', 'API_URL', 'READ_ONLY', 'DATABASE_URL_VAR', 'NEXT_ENV', 'READY_TIMEOUT',
-  'CANARY_GENUINE_CODE', 'CANARY_REVOKED_CODE', 'CANARY_UNKNOWN_CODE',
-  'SUITES', 'MIN_PASS_RATE', 'MIN_TESTS', 'ON_RETRY_PASS', 'ACCEPT_WARN', 'PROMOTION_MAX_AGE_DAYS', 'FLAKY_FLIPS', 'FLAKY_WINDOW',
-  'SLACK_NOTIFY', 'SLACK_CHANNEL', 'KEEP_TRACES',
+  'DESCRIPTION',
+  'WEB_URL',
+  'API_URL',
+  'READ_ONLY',
+  'DATABASE_URL_VAR',
+  'NEXT_ENV',
+  'READY_TIMEOUT',
+  'CANARY_GENUINE_CODE',
+  'CANARY_REVOKED_CODE',
+  'CANARY_UNKNOWN_CODE',
+  'SUITES',
+  'MIN_PASS_RATE',
+  'MIN_TESTS',
+  'ON_RETRY_PASS',
+  'ACCEPT_WARN',
+  'PROMOTION_MAX_AGE_DAYS',
+  'FLAKY_FLIPS',
+  'FLAKY_WINDOW',
+  'SLACK_NOTIFY',
+  'SLACK_CHANNEL',
+  'KEEP_TRACES',
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -108,29 +125,56 @@ const schema = z.object({
   CANARY_GENUINE_CODE: z.string().regex(TAG_CODE, 'must be a tag code like TT-XXXX-XXXX-C').optional(),
   CANARY_REVOKED_CODE: z.string().regex(TAG_CODE, 'must be a tag code like TT-XXXX-XXXX-C').optional(),
   CANARY_UNKNOWN_CODE: z.string().regex(TAG_CODE, 'must be a tag code like TT-XXXX-XXXX-C').optional(),
-  SUITES: z.string().refine((v) => parseSuites(v) !== undefined, `must be a comma-separated list of ${SUITE_CHOICES.join(', ')} (demo alone)`).optional(),
-  MIN_PASS_RATE: z.string().refine((v) => /^(0(\.\d+)?|1(\.0+)?)$/.test(v), 'must be a number from 0 to 1').optional(),
+  SUITES: z
+    .string()
+    .refine((v) => parseSuites(v) !== undefined, `must be a comma-separated list of ${SUITE_CHOICES.join(', ')} (demo alone)`)
+    .optional(),
+  MIN_PASS_RATE: z
+    .string()
+    .refine((v) => /^(0(\.\d+)?|1(\.0+)?)$/.test(v), 'must be a number from 0 to 1')
+    .optional(),
   MIN_TESTS: z.string().regex(/^\d+$/, 'must be a whole number').optional(),
   ON_RETRY_PASS: z.enum(['warn', 'block'], { message: 'must be warn or block' }).optional(),
   ACCEPT_WARN: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   PROMOTION_MAX_AGE_DAYS: z.string().regex(/^\d+$/, 'must be a whole number of days').optional(),
-  FLAKY_FLIPS: z.string().regex(/^[1-9]\d*$/, 'must be a positive whole number').optional(),
-  FLAKY_WINDOW: z.string().regex(/^[1-9]\d*$/, 'must be a positive whole number').optional(),
+  FLAKY_FLIPS: z
+    .string()
+    .regex(/^[1-9]\d*$/, 'must be a positive whole number')
+    .optional(),
+  FLAKY_WINDOW: z
+    .string()
+    .regex(/^[1-9]\d*$/, 'must be a positive whole number')
+    .optional(),
   SLACK_NOTIFY: z.enum(['always', 'not-promote', 'never'], { message: 'must be always, not-promote or never' }).optional(),
-  SLACK_CHANNEL: z.string().regex(/^[#@]?[\w.-]+$/, 'must be a channel name or id').optional(),
+  SLACK_CHANNEL: z
+    .string()
+    .regex(/^[#@]?[\w.-]+$/, 'must be a channel name or id')
+    .optional(),
   KEEP_TRACES: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
 
 /** `smoke,regression` → ['smoke', 'regression']; undefined when invalid. `demo` runs alone. */
 export function parseSuites(value: string): SuiteChoice[] | undefined {
-  const parts = [...new Set(value.split(',').map((p) => p.trim()).filter(Boolean))];
+  const parts = [
+    ...new Set(
+      value
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (!parts.length || parts.some((p) => !(SUITE_CHOICES as readonly string[]).includes(p))) return undefined;
   if (parts.includes('demo') && parts.length > 1) return undefined;
   return parts as SuiteChoice[];
 }
 
 export function knownEnvironments(dir = ENVIRONMENTS_DIR): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.env')).map((f) => f.slice(0, -4)).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.env'))
+        .map((f) => f.slice(0, -4))
+        .sort()
+    : [];
 }
 
 function readEnvFile(file: string): Record<string, string> {
@@ -171,7 +215,8 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
   };
 
   for (const key of Object.keys(committed)) {
-    if (!(KEYS as readonly string[]).includes(key)) problems.push(`${key} is not a known key (${relative(REPO_ROOT, committedFile)}); known: ${KEYS.join(', ')}`);
+    if (!(KEYS as readonly string[]).includes(key))
+      problems.push(`${key} is not a known key (${relative(REPO_ROOT, committedFile)}); known: ${KEYS.join(', ')}`);
   }
   const merged: Partial<Record<Key, string>> = {};
   for (const key of KEYS) {
@@ -180,7 +225,9 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
   }
   // Safety: production's committed READ_ONLY=true cannot be lifted by any override.
   if (committed.READ_ONLY === 'true' && merged.READ_ONLY !== 'true') {
-    problems.push(`READ_ONLY is true in ${relative(REPO_ROOT, committedFile)} and cannot be overridden (${where('READ_ONLY')} sets it to "${merged.READ_ONLY}")`);
+    problems.push(
+      `READ_ONLY is true in ${relative(REPO_ROOT, committedFile)} and cannot be overridden (${where('READ_ONLY')} sets it to "${merged.READ_ONLY}")`,
+    );
   }
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
@@ -192,11 +239,17 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
   }
   const secret = (key: string) => (env[key] ?? local[key]) || undefined;
   const webhookUrl = secret('SLACK_WEBHOOK_URL');
-  if (webhookUrl && !/^https?:\/\/[^\s/]+\/\S*$/.test(webhookUrl)) problems.push(`SLACK_WEBHOOK_URL must be an http(s) URL (${'SLACK_WEBHOOK_URL' in env ? 'process environment' : relative(REPO_ROOT, localFile)})`);
+  if (webhookUrl && !/^https?:\/\/[^\s/]+\/\S*$/.test(webhookUrl))
+    problems.push(
+      `SLACK_WEBHOOK_URL must be an http(s) URL (${'SLACK_WEBHOOK_URL' in env ? 'process environment' : relative(REPO_ROOT, localFile)})`,
+    );
   const resultsDatabaseUrl = secret('RESULTS_DATABASE_URL');
   if (resultsDatabaseUrl) {
     const problem = databaseUrlProblem(resultsDatabaseUrl);
-    if (problem) problems.push(`RESULTS_DATABASE_URL ${problem} (${'RESULTS_DATABASE_URL' in env ? 'process environment' : relative(REPO_ROOT, localFile)})`);
+    if (problem)
+      problems.push(
+        `RESULTS_DATABASE_URL ${problem} (${'RESULTS_DATABASE_URL' in env ? 'process environment' : relative(REPO_ROOT, localFile)})`,
+      );
   }
   if (merged.NEXT_ENV && !known.includes(merged.NEXT_ENV)) {
     problems.push(`NEXT_ENV must be one of ${known.join(', ')}, got "${merged.NEXT_ENV}" (${where('NEXT_ENV')})`);
@@ -232,7 +285,8 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
       minTests: merged.MIN_TESTS !== undefined ? Number(merged.MIN_TESTS) : DEFAULT_POLICY.minTests,
       onRetryPass: (merged.ON_RETRY_PASS as Policy['onRetryPass'] | undefined) ?? DEFAULT_POLICY.onRetryPass,
       acceptWarn: merged.ACCEPT_WARN !== undefined ? merged.ACCEPT_WARN === 'true' : DEFAULT_POLICY.acceptWarn,
-      promotionMaxAgeDays: merged.PROMOTION_MAX_AGE_DAYS !== undefined ? Number(merged.PROMOTION_MAX_AGE_DAYS) : DEFAULT_POLICY.promotionMaxAgeDays,
+      promotionMaxAgeDays:
+        merged.PROMOTION_MAX_AGE_DAYS !== undefined ? Number(merged.PROMOTION_MAX_AGE_DAYS) : DEFAULT_POLICY.promotionMaxAgeDays,
       flakyFlips: merged.FLAKY_FLIPS !== undefined ? Number(merged.FLAKY_FLIPS) : DEFAULT_POLICY.flakyFlips,
       flakyWindow: merged.FLAKY_WINDOW !== undefined ? Number(merged.FLAKY_WINDOW) : DEFAULT_POLICY.flakyWindow,
     },

@@ -22,7 +22,9 @@ export function runStartedAt(runId: string): Date | undefined {
 
 export function checkRunId(runId: string): string {
   if (!RUN_ID.test(runId)) {
-    throw new UsageError(`"${runId}" is not a run id.`, { hint: 'Run ids look like tg_20261122071500_k3m9qx (tg_, UTC time, 6 lower-case letters or digits).' });
+    throw new UsageError(`"${runId}" is not a run id.`, {
+      hint: 'Run ids look like tg_20261122071500_k3m9qx (tg_, UTC time, 6 lower-case letters or digits).',
+    });
   }
   return runId;
 }

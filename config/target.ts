@@ -29,10 +29,19 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): Target {
   if (environment.webURL) {
     const webURL = strip(environment.webURL);
     const apiURL = strip(environment.apiURL ?? `${webURL}/api`);
-    return { environment, webURL, apiURL, readyzURL: new URL('/readyz', apiURL).toString(), expectedBuild: run.expectedBuild, stackAdmin: undefined };
+    return {
+      environment,
+      webURL,
+      apiURL,
+      readyzURL: new URL('/readyz', apiURL).toString(),
+      expectedBuild: run.expectedBuild,
+      stackAdmin: undefined,
+    };
   }
   if (environment.name !== 'local') {
-    throw new ConfigError(`Environment "${environment.name}" has no WEB_URL.`, { hint: `Set WEB_URL in config/environments/${environment.name}.env or TOLLGATE_WEB_URL.` });
+    throw new ConfigError(`Environment "${environment.name}" has no WEB_URL.`, {
+      hint: `Set WEB_URL in config/environments/${environment.name}.env or TOLLGATE_WEB_URL.`,
+    });
   }
   const { state, secrets } = localStack(env);
   if (!state || !secrets) {

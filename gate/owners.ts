@@ -21,16 +21,28 @@ export interface OwnerRule {
   slack?: string;
 }
 
-const entrySchema = z.object({
-  files: z.string({ error: 'must be a glob over test files, e.g. "tests/smoke/api/**"' }).min(1, 'must be a glob over test files, e.g. "tests/smoke/api/**"').refine((g) => !g.startsWith('/'), 'must be relative to the repository root'),
-  team: z.string({ error: 'must name a team' }).min(1, 'must name a team'),
-  slack: z.string().regex(/^(@[\w.-]+|<!subteam\^\w+(\|[^>]*)?>)$/, 'must be a Slack handle like "@tags-team" or "<!subteam^S123>"').optional(),
-}).strict();
+const entrySchema = z
+  .object({
+    files: z
+      .string({ error: 'must be a glob over test files, e.g. "tests/smoke/api/**"' })
+      .min(1, 'must be a glob over test files, e.g. "tests/smoke/api/**"')
+      .refine((g) => !g.startsWith('/'), 'must be relative to the repository root'),
+    team: z.string({ error: 'must name a team' }).min(1, 'must name a team'),
+    slack: z
+      .string()
+      .regex(/^(@[\w.-]+|<!subteam\^\w+(\|[^>]*)?>)$/, 'must be a Slack handle like "@tags-team" or "<!subteam^S123>"')
+      .optional(),
+  })
+  .strict();
 export function loadOwners(file = OWNERS_FILE): OwnerRule[] {
-  const example = '{"owners": [{"files": "tests/smoke/api/**", "team": "tags-assets", "slack": "@tags-assets"}]}; the first matching entry wins';
+  const example =
+    '{"owners": [{"files": "tests/smoke/api/**", "team": "tags-assets", "slack": "@tags-assets"}]}; the first matching entry wins';
   if (!existsSync(file)) throw new ConfigError(`${displayName(file)} does not exist.`, { hint: `Create it: ${example}.` });
   return loadEntries({
-    file, key: 'owners', entry: entrySchema, example,
+    file,
+    key: 'owners',
+    entry: entrySchema,
+    example,
     label: (item, i) => {
       const files = (item as { files?: unknown } | null)?.files;
       return `entry ${i + 1}${typeof files === 'string' && files ? ` ("${files}")` : ''}`;
@@ -40,7 +52,10 @@ export function loadOwners(file = OWNERS_FILE): OwnerRule[] {
 
 /** A lookup from test file to owner, with the globs compiled once and answers cached per file. */
 export function ownerIndex(rules: readonly OwnerRule[]): (file: string) => Owner | undefined {
-  const compiled = rules.map((r) => ({ match: picomatch(r.files, { dot: true }), owner: r.slack ? { team: r.team, slack: r.slack } : { team: r.team } }));
+  const compiled = rules.map((r) => ({
+    match: picomatch(r.files, { dot: true }),
+    owner: r.slack ? { team: r.team, slack: r.slack } : { team: r.team },
+  }));
   const cache = new Map<string, Owner | undefined>();
   return (file) => {
     if (cache.has(file)) return cache.get(file);

@@ -11,14 +11,31 @@ let n = 0;
 function result(suite: SuiteName, status: TestResult['status'] = 'passed', extra: Partial<TestResult> = {}): TestResult {
   const id = extra.id ?? `${suite} › ${suite}/t.spec.ts › test ${++n}`;
   return aResult({
-    id, project: suite, suite, file: `tests/${suite}/t.spec.ts`, line: 1, titlePath: [id], status, durationMs: 10, startedAt: NOW.toISOString(),
-    error: status === 'failed' ? { message: 'expect(received).toBe(expected)' } : undefined, ...extra,
+    id,
+    project: suite,
+    suite,
+    file: `tests/${suite}/t.spec.ts`,
+    line: 1,
+    titlePath: [id],
+    status,
+    durationMs: 10,
+    startedAt: NOW.toISOString(),
+    error: status === 'failed' ? { message: 'expect(received).toBe(expected)' } : undefined,
+    ...extra,
   });
 }
-function input(results: TestResult[], categories: Record<string, TriageCategory> = {}, more: Partial<GateInput> = {}, entries: QuarantineEntry[] = []): GateInput {
+function input(
+  results: TestResult[],
+  categories: Record<string, TriageCategory> = {},
+  more: Partial<GateInput> = {},
+  entries: QuarantineEntry[] = [],
+): GateInput {
   return {
     results,
-    triage: { failures: Object.entries(categories).map(([testId, category]) => ({ testId, category, rule: 'r', signature: 's' })), groups: [] },
+    triage: {
+      failures: Object.entries(categories).map(([testId, category]) => ({ testId, category, rule: 'r', signature: 's' })),
+      groups: [],
+    },
     policy: DEFAULT_POLICY,
     quarantine: quarantineIndex(entries, NOW),
     ...more,
@@ -53,8 +70,13 @@ test('deployment failures block under their own rule with the first line of the 
   assert.equal(d.verdict, 'BLOCK');
   assert.deepEqual(rules(d), ['deployment']);
   assert.match(d.reasons[0]!.message, /web version\.json reports build "old"/);
-  const terse = result('verify', 'failed', { error: { message: 'Error: the deployed build is the expected one\n\nExpected: "new"\nReceived: "old"' } });
-  assert.match(decide(input([terse], { [terse.id]: 'deployment' })).reasons[0]!.message, /the deployed build is the expected one \(expected "new", received "old"\)/);
+  const terse = result('verify', 'failed', {
+    error: { message: 'Error: the deployed build is the expected one\n\nExpected: "new"\nReceived: "old"' },
+  });
+  assert.match(
+    decide(input([terse], { [terse.id]: 'deployment' })).reasons[0]!.message,
+    /the deployed build is the expected one \(expected "new", received "old"\)/,
+  );
 });
 
 test('regression pass rate is compared with minPassRate, quarantined tests not counted', () => {
@@ -107,11 +129,20 @@ test('failures that are all environmental give INCONCLUSIVE; one product failure
 
 test('a quarantined failure gives WARN naming owner and ticket; an expired entry blocks and is named', () => {
   const bad = result('smoke', 'failed', { id: 'smoke-api › smoke/api/api.spec.ts › API journeys › search' });
-  const entry = { test: 'smoke-api › smoke/api/api.spec.ts › *', reason: 'search index lag', owner: 'tags-team', ticket: 'TAG-123', expires: '2026-11-22' };
+  const entry = {
+    test: 'smoke-api › smoke/api/api.spec.ts › *',
+    reason: 'search index lag',
+    owner: 'tags-team',
+    ticket: 'TAG-123',
+    expires: '2026-11-22',
+  };
   const d = decide(input([...healthy(), bad], { [bad.id]: 'known-issue' }, {}, [entry]));
   assert.equal(d.verdict, 'WARN');
   assert.match(d.reasons[0]!.message, /owner tags-team, TAG-123, until 2026-11-22/);
-  const later = decide({ ...input([...healthy(), bad], { [bad.id]: 'product' }, {}, []), quarantine: quarantineIndex([{ ...entry, expires: '2026-11-21' }], NOW) });
+  const later = decide({
+    ...input([...healthy(), bad], { [bad.id]: 'product' }, {}, []),
+    quarantine: quarantineIndex([{ ...entry, expires: '2026-11-21' }], NOW),
+  });
   assert.equal(later.verdict, 'BLOCK');
   assert.deepEqual(rules(later).sort(), ['critical-failed', 'quarantine-expired']);
   assert.match(later.reasons.find((r) => r.rule === 'quarantine-expired')!.message, /TAG-123.*expired on 2026-11-21/);
@@ -119,7 +150,11 @@ test('a quarantined failure gives WARN naming owner and ticket; an expired entry
 
 test('not ready, interrupted and untestable short-circuit to INCONCLUSIVE whatever the results', () => {
   const bad = result('smoke', 'failed');
-  for (const more of [{ notReady: 'Environment not ready after 3 s: api' }, { interrupted: 'SIGINT' }, { untestable: { step: 'seed', message: 'schema missing' } }]) {
+  for (const more of [
+    { notReady: 'Environment not ready after 3 s: api' },
+    { interrupted: 'SIGINT' },
+    { untestable: { step: 'seed', message: 'schema missing' } },
+  ]) {
     const d = decide(input([bad], { [bad.id]: 'product' }, more));
     assert.equal(d.verdict, 'INCONCLUSIVE');
     assert.equal(d.reasons.length, 1);
@@ -131,5 +166,8 @@ test('reasons are ordered most severe first', () => {
   const flaky = result('smoke', 'passed', { outcome: 'flaky', retries: 1 });
   const bad = result('regression', 'failed');
   const d = decide(input([...healthy(), flaky, bad], { [bad.id]: 'product' }));
-  assert.deepEqual(d.reasons.map((r) => r.verdict), ['BLOCK', 'WARN']);
+  assert.deepEqual(
+    d.reasons.map((r) => r.verdict),
+    ['BLOCK', 'WARN'],
+  );
 });

@@ -28,69 +28,147 @@ const list = (ids: string[], max = 3) => ids.slice(0, max).join('; ') + (ids.len
 export function decide(input: GateInput): Decision {
   const { results, triage, policy, quarantine } = input;
   if (input.interrupted) {
-    return { verdict: 'INCONCLUSIVE', reasons: [{ rule: 'interrupted', verdict: 'INCONCLUSIVE', message: `The run was interrupted (${input.interrupted}) before the suites finished; nothing can be concluded.`, tests: [] }] };
+    return {
+      verdict: 'INCONCLUSIVE',
+      reasons: [
+        {
+          rule: 'interrupted',
+          verdict: 'INCONCLUSIVE',
+          message: `The run was interrupted (${input.interrupted}) before the suites finished; nothing can be concluded.`,
+          tests: [],
+        },
+      ],
+    };
   }
   if (input.notReady) {
     return { verdict: 'INCONCLUSIVE', reasons: [{ rule: 'not-ready', verdict: 'INCONCLUSIVE', message: input.notReady, tests: [] }] };
   }
   if (input.untestable) {
-    return { verdict: 'INCONCLUSIVE', reasons: [{ rule: 'untestable', verdict: 'INCONCLUSIVE', message: `The ${input.untestable.step} step failed, so the suites could not run: ${input.untestable.message}`, tests: [] }] };
+    return {
+      verdict: 'INCONCLUSIVE',
+      reasons: [
+        {
+          rule: 'untestable',
+          verdict: 'INCONCLUSIVE',
+          message: `The ${input.untestable.step} step failed, so the suites could not run: ${input.untestable.message}`,
+          tests: [],
+        },
+      ],
+    };
   }
 
   const reasons: Reason[] = [];
   const category = new Map(triage.failures.map((f) => [f.testId, f.category]));
   const failures = results.filter(isFailure);
-  const protectedBy = new Map(failures.flatMap((r) => { const q = quarantine.active(r.id); return q ? [[r.id, q] as const] : []; }));
+  const protectedBy = new Map(
+    failures.flatMap((r) => {
+      const q = quarantine.active(r.id);
+      return q ? [[r.id, q] as const] : [];
+    }),
+  );
   const counted = failures.filter((r) => !protectedBy.has(r.id));
 
   // Expired quarantine entries no longer protect their tests: say so next to the failure.
-  const expired = counted.flatMap((r) => { const q = quarantine.expired(r.id); return q ? [{ r, q }] : []; });
+  const expired = counted.flatMap((r) => {
+    const q = quarantine.expired(r.id);
+    return q ? [{ r, q }] : [];
+  });
   for (const { r, q } of expired) {
-    reasons.push({ rule: 'quarantine-expired', verdict: 'BLOCK', message: `Quarantine of ${q.test} (${q.ticket}, ${q.owner}) expired on ${q.expires}; the failure counts again.`, tests: [r.id] });
+    reasons.push({
+      rule: 'quarantine-expired',
+      verdict: 'BLOCK',
+      message: `Quarantine of ${q.test} (${q.ticket}, ${q.owner}) expired on ${q.expires}; the failure counts again.`,
+      tests: [r.id],
+    });
   }
 
   const environmental = counted.filter((r) => category.get(r.id) === 'environment');
   if (counted.length && environmental.length === counted.length) {
-    reasons.push({ rule: 'environmental', verdict: 'INCONCLUSIVE', message: `All ${plural(counted.length, 'failure')} are environmental (the target could not be reached or answered 5xx): ${list(counted.map((r) => r.id))}.`, tests: counted.map((r) => r.id) });
+    reasons.push({
+      rule: 'environmental',
+      verdict: 'INCONCLUSIVE',
+      message: `All ${plural(counted.length, 'failure')} are environmental (the target could not be reached or answered 5xx): ${list(counted.map((r) => r.id))}.`,
+      tests: counted.map((r) => r.id),
+    });
   } else if (counted.length) {
     const deployment = counted.filter((r) => category.get(r.id) === 'deployment');
     if (deployment.length) {
-      reasons.push({ rule: 'deployment', verdict: 'BLOCK', message: `The deployment is not the one expected: ${list(deployment.map((r) => `${r.id}: ${headline(r)}`), 2)}.`, tests: deployment.map((r) => r.id) });
+      reasons.push({
+        rule: 'deployment',
+        verdict: 'BLOCK',
+        message: `The deployment is not the one expected: ${list(
+          deployment.map((r) => `${r.id}: ${headline(r)}`),
+          2,
+        )}.`,
+        tests: deployment.map((r) => r.id),
+      });
     }
     const critical = counted.filter((r) => CRITICAL.has(r.suite) && category.get(r.id) !== 'deployment');
     if (critical.length) {
-      reasons.push({ rule: 'critical-failed', verdict: 'BLOCK', message: `${plural(critical.length, 'verify/smoke test')} failed (every one must pass): ${list(critical.map((r) => r.id))}.`, tests: critical.map((r) => r.id) });
+      reasons.push({
+        rule: 'critical-failed',
+        verdict: 'BLOCK',
+        message: `${plural(critical.length, 'verify/smoke test')} failed (every one must pass): ${list(critical.map((r) => r.id))}.`,
+        tests: critical.map((r) => r.id),
+      });
     }
   }
 
-  const regression = results.filter((r) => r.suite === 'regression' && r.status !== 'skipped' && r.status !== 'interrupted' && !protectedBy.has(r.id));
+  const regression = results.filter(
+    (r) => r.suite === 'regression' && r.status !== 'skipped' && r.status !== 'interrupted' && !protectedBy.has(r.id),
+  );
   if (regression.length) {
     const failed = regression.filter((r) => isFailure(r) && category.get(r.id) !== 'environment');
     const rate = (regression.length - failed.length) / regression.length;
     if (rate < policy.minPassRate) {
-      reasons.push({ rule: 'pass-rate', verdict: 'BLOCK', message: `Regression pass rate ${pct(rate)} is below the required ${pct(policy.minPassRate)} (${failed.length} of ${regression.length} failed): ${list(failed.map((r) => r.id))}.`, tests: failed.map((r) => r.id) });
+      reasons.push({
+        rule: 'pass-rate',
+        verdict: 'BLOCK',
+        message: `Regression pass rate ${pct(rate)} is below the required ${pct(policy.minPassRate)} (${failed.length} of ${regression.length} failed): ${list(failed.map((r) => r.id))}.`,
+        tests: failed.map((r) => r.id),
+      });
     }
   }
 
   const executed = results.filter((r) => r.suite !== 'setup' && r.status !== 'skipped' && r.status !== 'interrupted');
   if (executed.length < policy.minTests) {
-    reasons.push({ rule: 'min-tests', verdict: 'INCONCLUSIVE', message: `${plural(executed.length, 'test')} ran; at least ${policy.minTests} must run for a verdict.`, tests: [] });
+    reasons.push({
+      rule: 'min-tests',
+      verdict: 'INCONCLUSIVE',
+      message: `${plural(executed.length, 'test')} ran; at least ${policy.minTests} must run for a verdict.`,
+      tests: [],
+    });
   }
 
   const flaky = results.filter((r) => r.outcome === 'flaky');
   if (flaky.length) {
     const verdict: Verdict = policy.onRetryPass === 'block' ? 'BLOCK' : 'WARN';
-    reasons.push({ rule: 'retried', verdict, message: `${plural(flaky.length, 'test')} passed only on retry${verdict === 'BLOCK' ? ' (this environment blocks on that)' : ''}: ${list(flaky.map((r) => r.id))}.`, tests: flaky.map((r) => r.id) });
+    reasons.push({
+      rule: 'retried',
+      verdict,
+      message: `${plural(flaky.length, 'test')} passed only on retry${verdict === 'BLOCK' ? ' (this environment blocks on that)' : ''}: ${list(flaky.map((r) => r.id))}.`,
+      tests: flaky.map((r) => r.id),
+    });
   }
 
   for (const [id, q] of protectedBy) {
-    reasons.push({ rule: 'quarantined', verdict: 'WARN', message: `Quarantined failure of ${id}: ${q.reason} (owner ${q.owner}, ${q.ticket}, until ${q.expires}).`, tests: [id] });
+    reasons.push({
+      rule: 'quarantined',
+      verdict: 'WARN',
+      message: `Quarantined failure of ${id}: ${q.reason} (owner ${q.owner}, ${q.ticket}, until ${q.expires}).`,
+      tests: [id],
+    });
   }
 
   const verdict = SEVERITY.find((v) => reasons.some((r) => r.verdict === v)) ?? 'PROMOTE';
   if (verdict === 'PROMOTE') {
     const suites = [...new Set(executed.map((r) => r.suite))];
-    reasons.push({ rule: 'all-passed', verdict: 'PROMOTE', message: `All ${plural(executed.length, 'test')} passed (${suites.map((s) => `${s} ${executed.filter((r) => r.suite === s).length}`).join(', ')}).`, tests: [] });
+    reasons.push({
+      rule: 'all-passed',
+      verdict: 'PROMOTE',
+      message: `All ${plural(executed.length, 'test')} passed (${suites.map((s) => `${s} ${executed.filter((r) => r.suite === s).length}`).join(', ')}).`,
+      tests: [],
+    });
   }
   reasons.sort((a, b) => SEVERITY.indexOf(a.verdict) - SEVERITY.indexOf(b.verdict));
   return { verdict, reasons };
@@ -99,9 +177,18 @@ export function decide(input: GateInput): Decision {
 const pct = (x: number) => `${(Math.floor(x * 1000) / 10).toString()}%`;
 /** The error's first line, with Playwright's Expected/Received values when it has them. */
 function headline(r: TestResult): string {
-  const lines = (r.error?.message ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
-  const value = (label: string) => lines.find((l) => l.startsWith(`${label}:`))?.slice(label.length + 1).trim();
+  const lines = (r.error?.message ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const value = (label: string) =>
+    lines
+      .find((l) => l.startsWith(`${label}:`))
+      ?.slice(label.length + 1)
+      .trim();
   const [expected, received] = [value('Expected'), value('Received')];
   const head = (lines[0] ?? 'failed').slice(0, 160);
-  return expected !== undefined && received !== undefined && !head.includes(received) ? `${head} (expected ${expected}, received ${received})` : head;
+  return expected !== undefined && received !== undefined && !head.includes(received)
+    ? `${head} (expected ${expected}, received ${received})`
+    : head;
 }

@@ -10,12 +10,26 @@ const counts = { total: 10, passed: 10, failed: 0, flaky: 0, skipped: 0, quarant
 let seq = 0;
 /** A run of `build` in `env`, `daysAgo` before NOW. */
 const run = (verdict: Verdict, daysAgo: number, over: Partial<HistoryRun> = {}): HistoryRun => ({
-  runId: `tg_run${String(++seq).padStart(3, '0')}`, environment: 'staging', build: '3f2c1a9', verdict,
-  startedAt: new Date(NOW.getTime() - daysAgo * 86_400_000).toISOString(), durationMs: 60_000, counts, results: {}, ...over,
+  runId: `tg_run${String(++seq).padStart(3, '0')}`,
+  environment: 'staging',
+  build: '3f2c1a9',
+  verdict,
+  startedAt: new Date(NOW.getTime() - daysAgo * 86_400_000).toISOString(),
+  durationMs: 60_000,
+  counts,
+  results: {},
+  ...over,
 });
-const decide = (runs: HistoryRun[], over: Partial<PromotionInput> = {}) => decidePromotion({
-  build: '3f2c1a9', to: 'prod', from: 'staging', runs, policy: { acceptWarn: true, promotionMaxAgeDays: 7 }, now: NOW, ...over,
-});
+const decide = (runs: HistoryRun[], over: Partial<PromotionInput> = {}) =>
+  decidePromotion({
+    build: '3f2c1a9',
+    to: 'prod',
+    from: 'staging',
+    runs,
+    policy: { acceptWarn: true, promotionMaxAgeDays: 7 },
+    now: NOW,
+    ...over,
+  });
 
 describe('decidePromotion', () => {
   test('the newest PROMOTE within the maximum age is the evidence', () => {
@@ -85,7 +99,12 @@ describe('decidePromotion', () => {
     const d = decide([run('BLOCK', 2), last]);
     assert.equal(d.allowed, false);
     assert.equal(d.evidence, undefined);
-    assert.match(d.reasons.join('\n'), new RegExp(`has no PROMOTE or WARN in staging.*\\n.*its last run there \\(${last.runId}, 2026-11-21 12:00 UTC, 1 day ago\\) was BLOCK`));
+    assert.match(
+      d.reasons.join('\n'),
+      new RegExp(
+        `has no PROMOTE or WARN in staging.*\\n.*its last run there \\(${last.runId}, 2026-11-21 12:00 UTC, 1 day ago\\) was BLOCK`,
+      ),
+    );
   });
 
   test('runs of other builds or other environments are not evidence', () => {
@@ -114,7 +133,10 @@ describe('build ids', () => {
   test('anything else is a UsageError naming the value', () => {
     for (const id of ['', '-rf', '.hidden', 'a b', 'x/y', "3f2c'; DROP", 'a'.repeat(65)]) {
       assert.equal(BUILD_ID.test(id), false, id);
-      assert.throws(() => checkBuildId(id), (e: unknown) => e instanceof UsageError && e.exitCode === 64 && e.message.includes(`"${id}" is not a build id`));
+      assert.throws(
+        () => checkBuildId(id),
+        (e: unknown) => e instanceof UsageError && e.exitCode === 64 && e.message.includes(`"${id}" is not a build id`),
+      );
     }
   });
 });

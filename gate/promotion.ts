@@ -45,12 +45,19 @@ const describe = (r: HistoryRun, now: Date) => `${r.runId}, ${when(r.startedAt)}
 
 export function decidePromotion({ build, to, from, runs, policy, now }: PromotionInput): PromotionDecision {
   if (!from) {
-    return { allowed: false, reasons: [`${to} is the first environment in the promotion order: builds enter it by deployment, not by promotion.`] };
+    return {
+      allowed: false,
+      reasons: [`${to} is the first environment in the promotion order: builds enter it by deployment, not by promotion.`],
+    };
   }
-  const mine = runs.filter((r) => r.build === build && r.environment === from)
+  const mine = runs
+    .filter((r) => r.build === build && r.environment === from)
     .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || (a.runId < b.runId ? 1 : -1));
   if (!mine.length) {
-    return { allowed: false, reasons: [`build ${build} has never been run in ${from}; run \`tollgate run --env ${from} --build ${build}\` first.`] };
+    return {
+      allowed: false,
+      reasons: [`build ${build} has never been run in ${from}; run \`tollgate run --env ${from} --build ${build}\` first.`],
+    };
   }
   const accepted: Verdict[] = policy.acceptWarn ? ['PROMOTE', 'WARN'] : ['PROMOTE'];
   const acceptedText = accepted.join(' or ');
@@ -60,8 +67,11 @@ export function decidePromotion({ build, to, from, runs, policy, now }: Promotio
   const last = mine[0]!;
 
   if (!evidence) {
-    const reasons = [`build ${build} has no ${acceptedText} in ${from} within the last ${policy.promotionMaxAgeDays} days (PROMOTION_MAX_AGE_DAYS of ${to}).`];
-    if (qualifying[0]) reasons.push(`its last ${qualifying[0].verdict} there (${describe(qualifying[0], now)}) is too old: run ${from} again.`);
+    const reasons = [
+      `build ${build} has no ${acceptedText} in ${from} within the last ${policy.promotionMaxAgeDays} days (PROMOTION_MAX_AGE_DAYS of ${to}).`,
+    ];
+    if (qualifying[0])
+      reasons.push(`its last ${qualifying[0].verdict} there (${describe(qualifying[0], now)}) is too old: run ${from} again.`);
     if (last !== qualifying[0]) reasons.push(`its last run there (${describe(last, now)}) was ${last.verdict}.`);
     if (!policy.acceptWarn && mine.some((r) => r.verdict === 'WARN' && Date.parse(r.startedAt) >= oldest)) {
       reasons.push(`${to} does not accept WARN evidence (ACCEPT_WARN=false).`);
@@ -69,7 +79,9 @@ export function decidePromotion({ build, to, from, runs, policy, now }: Promotio
     return { allowed: false, reasons };
   }
 
-  const later = mine.filter((r) => Date.parse(r.startedAt) > Date.parse(evidence.startedAt) || (r.startedAt === evidence.startedAt && r.runId > evidence.runId));
+  const later = mine.filter(
+    (r) => Date.parse(r.startedAt) > Date.parse(evidence.startedAt) || (r.startedAt === evidence.startedAt && r.runId > evidence.runId),
+  );
   const block = later.find((r) => r.verdict === 'BLOCK');
   if (block) {
     return {
@@ -81,8 +93,13 @@ export function decidePromotion({ build, to, from, runs, policy, now }: Promotio
       ],
     };
   }
-  const reasons = [`build ${build} got ${evidence.verdict} in ${from} (${describe(evidence, now)}); ${to} accepts ${acceptedText} up to ${policy.promotionMaxAgeDays} days old.`];
+  const reasons = [
+    `build ${build} got ${evidence.verdict} in ${from} (${describe(evidence, now)}); ${to} accepts ${acceptedText} up to ${policy.promotionMaxAgeDays} days old.`,
+  ];
   const inconclusive = later.find((r) => r.verdict === 'INCONCLUSIVE');
-  if (inconclusive) reasons.push(`a later run there (${describe(inconclusive, now)}) was INCONCLUSIVE: the environment could not be tested, so it does not count against the build.`);
+  if (inconclusive)
+    reasons.push(
+      `a later run there (${describe(inconclusive, now)}) was INCONCLUSIVE: the environment could not be tested, so it does not count against the build.`,
+    );
   return { allowed: true, evidence, reasons };
 }

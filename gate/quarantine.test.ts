@@ -7,7 +7,11 @@ import { ConfigError } from '../config/errors.ts';
 import { isExpired, loadQuarantine, quarantineIndex, QUARANTINE_FILE } from './quarantine.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'tollgate-quarantine-'));
-const write = (body: string) => { const f = join(dir, `${Math.random()}.json`); writeFileSync(f, body); return f; };
+const write = (body: string) => {
+  const f = join(dir, `${Math.random()}.json`);
+  writeFileSync(f, body);
+  return f;
+};
 const entry = { test: 'regression › regression/tags.spec.ts › *', reason: 'r', owner: 'o', ticket: 'T-1', expires: '2026-12-01' };
 
 test('the committed quarantine file is valid', () => {
@@ -20,18 +24,23 @@ test('a valid file loads; a missing file is an empty quarantine', () => {
 });
 
 test('every bad entry is listed with its number and field', () => {
-  const f = write(JSON.stringify({ quarantine: [entry, { ...entry, owner: '', expires: '2026-13-45' }, { test: 'x' }, { ...entry, extra: 1 }] }));
-  assert.throws(() => loadQuarantine(f), (e: unknown) => {
-    assert.ok(e instanceof ConfigError);
-    assert.equal(e.exitCode, 78);
-    assert.match(e.message, /entry 2 "owner": must name who fixes it/);
-    assert.match(e.message, /entry 2 "expires": is not a real date/);
-    assert.match(e.message, /entry 3 "reason"/);
-    assert.match(e.message, /entry 3 "ticket"/);
-    assert.match(e.message, /entry 4: Unrecognized key/);
-    assert.doesNotMatch(e.message, /entry 1/);
-    return true;
-  });
+  const f = write(
+    JSON.stringify({ quarantine: [entry, { ...entry, owner: '', expires: '2026-13-45' }, { test: 'x' }, { ...entry, extra: 1 }] }),
+  );
+  assert.throws(
+    () => loadQuarantine(f),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.exitCode, 78);
+      assert.match(e.message, /entry 2 "owner": must name who fixes it/);
+      assert.match(e.message, /entry 2 "expires": is not a real date/);
+      assert.match(e.message, /entry 3 "reason"/);
+      assert.match(e.message, /entry 3 "ticket"/);
+      assert.match(e.message, /entry 4: Unrecognized key/);
+      assert.doesNotMatch(e.message, /entry 1/);
+      return true;
+    },
+  );
 });
 
 test('broken JSON and the wrong shape get their own message', () => {

@@ -13,16 +13,26 @@ import type { QuarantineEntry } from './types.ts';
 
 export const QUARANTINE_FILE = join(REPO_ROOT, 'config', 'quarantine.json');
 
-const entrySchema = z.object({
-  test: z.string().min(1, 'must name a test id or a pattern'),
-  reason: z.string().min(1, 'must say why'),
-  owner: z.string().min(1, 'must name who fixes it'),
-  ticket: z.string().min(1, 'must link the ticket that tracks the fix'),
-  expires: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-31').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a real date'),
-}).strict();
+const entrySchema = z
+  .object({
+    test: z.string().min(1, 'must name a test id or a pattern'),
+    reason: z.string().min(1, 'must say why'),
+    owner: z.string().min(1, 'must name who fixes it'),
+    ticket: z.string().min(1, 'must link the ticket that tracks the fix'),
+    expires: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-31')
+      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'is not a real date'),
+  })
+  .strict();
 export function loadQuarantine(file = QUARANTINE_FILE): QuarantineEntry[] {
   if (!existsSync(file)) return [];
-  return loadEntries({ file, key: 'quarantine', entry: entrySchema, example: '{"quarantine": [{"test", "reason", "owner", "ticket", "expires": "YYYY-MM-DD"}]}' });
+  return loadEntries({
+    file,
+    key: 'quarantine',
+    entry: entrySchema,
+    example: '{"quarantine": [{"test", "reason", "owner", "ticket", "expires": "YYYY-MM-DD"}]}',
+  });
 }
 
 /** Expired when `now` is past the end of the expiry day (UTC). */

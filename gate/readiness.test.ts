@@ -7,23 +7,46 @@ import { httpProbe, waitUntilReady, type Probe } from './readiness.ts';
 
 test('ready once every probe answers; slow starters are retried with backoff', async () => {
   let calls = 0;
-  const flaky: Probe = { name: 'api', check: async () => { if (++calls < 3) throw new Error('HTTP 503: starting'); } };
+  const flaky: Probe = {
+    name: 'api',
+    check: async () => {
+      if (++calls < 3) throw new Error('HTTP 503: starting');
+    },
+  };
   const results = await waitUntilReady([flaky, { name: 'web', check: async () => {} }], 5_000);
-  assert.deepEqual(results.map((r) => [r.name, r.ready, r.attempts]), [['api', true, 3], ['web', true, 1]]);
+  assert.deepEqual(
+    results.map((r) => [r.name, r.ready, r.attempts]),
+    [
+      ['api', true, 3],
+      ['web', true, 1],
+    ],
+  );
 });
 
 test('past the deadline: one error naming each endpoint that was not ready and its last error', async () => {
-  const never: Probe = { name: 'api https://x/readyz', check: async () => { throw new Error('HTTP 503: migrations not at head'); } };
+  const never: Probe = {
+    name: 'api https://x/readyz',
+    check: async () => {
+      throw new Error('HTTP 503: migrations not at head');
+    },
+  };
   const fine: Probe = { name: 'web', check: async () => {} };
-  await assert.rejects(waitUntilReady([never, fine], 600), (e: unknown) =>
-    e instanceof NotReadyError && e.exitCode === 75 &&
-    /^Environment not ready after 1 s: api https:\/\/x\/readyz \(\d+ attempts, last error: HTTP 503: migrations not at head\)\.$/.test(e.message) &&
-    !e.message.includes('web'));
+  await assert.rejects(
+    waitUntilReady([never, fine], 600),
+    (e: unknown) =>
+      e instanceof NotReadyError &&
+      e.exitCode === 75 &&
+      /^Environment not ready after 1 s: api https:\/\/x\/readyz \(\d+ attempts, last error: HTTP 503: migrations not at head\)\.$/.test(
+        e.message,
+      ) &&
+      !e.message.includes('web'),
+  );
 });
 
 test('an HTTP probe reports the status and the JSON reason of a real server', async () => {
   const server = createServer((req, res) => {
-    if (req.url === '/readyz') res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"not_ready","reason":"database unavailable"}');
+    if (req.url === '/readyz')
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"status":"not_ready","reason":"database unavailable"}');
     else res.writeHead(200).end('ok');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

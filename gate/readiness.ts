@@ -16,42 +16,64 @@ export interface Probe {
   check: (signal: AbortSignal) => Promise<void>;
 }
 
-export interface ProbeResult { name: string; ready: boolean; attempts: number; ms: number; lastError?: string }
+export interface ProbeResult {
+  name: string;
+  ready: boolean;
+  attempts: number;
+  ms: number;
+  lastError?: string;
+}
 
 /** `stop` ends the wait at once (Ctrl-C): every probe not yet ready reports `stopped`. */
-export async function waitUntilReady(probes: Probe[], deadlineMs: number, now = () => Date.now(), stop?: AbortSignal): Promise<ProbeResult[]> {
+export async function waitUntilReady(
+  probes: Probe[],
+  deadlineMs: number,
+  now = () => Date.now(),
+  stop?: AbortSignal,
+): Promise<ProbeResult[]> {
   const start = now();
-  const results = await Promise.all(probes.map(async (p): Promise<ProbeResult> => {
-    let attempts = 0;
-    let lastError: string | undefined;
-    try {
-      await pRetry(async () => {
-        attempts++;
-        const left = deadlineMs - (now() - start);
-        if (left <= 0) throw new AbortError(lastError ?? 'deadline passed');
-        // At least a second per attempt: a last attempt squeezed into the deadline's final
-        // milliseconds would only report its own abort instead of the endpoint's answer.
-        const timeout = Math.max(1_000, Math.min(10_000, left));
-        try {
-          await p.check(AbortSignal.timeout(timeout));
-        } catch (e) {
-          const aborted = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
-          lastError = aborted ? `no answer within ${timeout} ms` : (e as Error).message;
-          throw e;
-        }
-      }, {
-        retries: 1_000,
-        factor: 1.6,
-        minTimeout: 100,
-        maxTimeout: 5_000,
-        maxRetryTime: deadlineMs,
-        signal: stop,
-      });
-      return { name: p.name, ready: true, attempts, ms: now() - start };
-    } catch {
-      return { name: p.name, ready: false, attempts, ms: now() - start, lastError: stop?.aborted ? `stopped (${lastError ?? 'no answer yet'})` : lastError };
-    }
-  }));
+  const results = await Promise.all(
+    probes.map(async (p): Promise<ProbeResult> => {
+      let attempts = 0;
+      let lastError: string | undefined;
+      try {
+        await pRetry(
+          async () => {
+            attempts++;
+            const left = deadlineMs - (now() - start);
+            if (left <= 0) throw new AbortError(lastError ?? 'deadline passed');
+            // At least a second per attempt: a last attempt squeezed into the deadline's final
+            // milliseconds would only report its own abort instead of the endpoint's answer.
+            const timeout = Math.max(1_000, Math.min(10_000, left));
+            try {
+              await p.check(AbortSignal.timeout(timeout));
+            } catch (e) {
+              const aborted = (e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError';
+              lastError = aborted ? `no answer within ${timeout} ms` : (e as Error).message;
+              throw e;
+            }
+          },
+          {
+            retries: 1_000,
+            factor: 1.6,
+            minTimeout: 100,
+            maxTimeout: 5_000,
+            maxRetryTime: deadlineMs,
+            signal: stop,
+          },
+        );
+        return { name: p.name, ready: true, attempts, ms: now() - start };
+      } catch {
+        return {
+          name: p.name,
+          ready: false,
+          attempts,
+          ms: now() - start,
+          lastError: stop?.aborted ? `stopped (${lastError ?? 'no answer yet'})` : lastError,
+        };
+      }
+    }),
+  );
   const failed = results.filter((r) => !r.ready);
   if (failed.length) {
     throw new NotReadyError(
@@ -72,7 +94,7 @@ export function httpProbe(name: string, url: string): Probe {
         res = await fetch(url, { signal, redirect: 'manual' });
       } catch (e) {
         if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') throw e;
-        throw new Error(describeFetchError(e));
+        throw new Error(describeFetchError(e), { cause: e });
       }
       const body = await res.text();
       if (res.status !== 200) {

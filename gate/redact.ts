@@ -64,7 +64,25 @@ function mask(value: string): string {
 const maskGroup = (_: string, pre: string, value: string) => `${pre}${mask(value)}"`;
 
 /** Values that are never treated as secrets: too short, or placeholders everyone knows. */
-const BENIGN = new Set(['true', 'false', 'yes', 'no', 'on', 'off', 'null', 'undefined', 'none', 'password', 'passwd', 'secret', 'token', 'postgres', 'postgresql', 'changeme', 'localhost']);
+const BENIGN = new Set([
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'null',
+  'undefined',
+  'none',
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'postgres',
+  'postgresql',
+  'changeme',
+  'localhost',
+]);
 export function isSecretValue(value: string): boolean {
   const v = value.trim();
   return v.length >= 6 && !BENIGN.has(v.toLowerCase()) && !/^-?\d+(\.\d+)?$/.test(v);
@@ -76,11 +94,17 @@ function variants(s: string): string[] {
   const url = encodeURIComponent(s);
   const html = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
   return [
-    s, json, JSON.stringify(json).slice(1, -1), json.replace(/\//g, '\\/'),
+    s,
+    json,
+    JSON.stringify(json).slice(1, -1),
+    json.replace(/\//g, '\\/'),
     // Python's json.dumps and Go's encoding/json escape non-ASCII (and Go: <>&) as \u00xx.
     json.replace(/[^\x20-\x7e]|[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
-    url, url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), new URLSearchParams({ v: s }).toString().slice(2),
-    html, html.replace(/&#39;/g, '&#x27;'),
+    url,
+    url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+    new URLSearchParams({ v: s }).toString().slice(2),
+    html,
+    html.replace(/&#39;/g, '&#x27;'),
   ];
 }
 
@@ -97,7 +121,10 @@ export function createRedactor(secrets: Iterable<string | undefined>): Redactor 
     let s = knownRe ? input.replace(knownRe, MASK) : input;
     s = s.replace(SLACK_WEBHOOK, MASK).replace(SLACK_TOKEN, MASK);
     s = s.replace(URL_PASSWORD, `$1:${MASK}@`);
-    s = s.replace(FIELD_DQ, maskGroup).replace(FIELD_SQ, (_, pre: string, v: string) => `${pre}${mask(v)}'`).replace(FIELD_ESC, (_, pre: string, v: string) => `${pre}${mask(v)}\\"`);
+    s = s
+      .replace(FIELD_DQ, maskGroup)
+      .replace(FIELD_SQ, (_, pre: string, v: string) => `${pre}${mask(v)}'`)
+      .replace(FIELD_ESC, (_, pre: string, v: string) => `${pre}${mask(v)}\\"`);
     s = s.replace(PAIR, maskGroup).replace(PAIR_REV, (_, pre: string, v: string, post: string) => pre + mask(v) + post);
     s = s.replace(COOKIES, (_, pre: string, inner: string) => `${pre}${inner.replace(VALUE_FIELD, maskGroup)}]`);
     s = s.replace(TYPING, (o) => (isTypingSecret(o) ? o.replace(TYPED_FIELD, maskGroup) : o));
@@ -114,14 +141,16 @@ export function createRedactor(secrets: Iterable<string | undefined>): Redactor 
     const pair = typeof v.name === 'string' && SECRET_NAME_RE.test(v.name);
     const typing = v.type === 'password' || (typeof v.selector === 'string' && SECRET_SELECTOR_RE.test(v.selector));
     // fromEntries, not assignment: a "__proto__" key stays data instead of becoming a prototype.
-    return Object.fromEntries(Object.entries(v).map(([k, raw]) => {
-      let x = walk(raw);
-      if (typeof x === 'string' && (SECRET_NAME_RE.test(k) || (pair && k === 'value') || (typing && TYPED_KEYS.has(k)))) x = mask(x);
-      if (k.toLowerCase() === 'cookies' && Array.isArray(x)) {
-        x = x.map((c) => (isPlainObject(c) && typeof c.value === 'string' ? { ...c, value: mask(c.value) } : c));
-      }
-      return [text(k), x];
-    }));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, raw]) => {
+        let x = walk(raw);
+        if (typeof x === 'string' && (SECRET_NAME_RE.test(k) || (pair && k === 'value') || (typing && TYPED_KEYS.has(k)))) x = mask(x);
+        if (k.toLowerCase() === 'cookies' && Array.isArray(x)) {
+          x = x.map((c) => (isPlainObject(c) && typeof c.value === 'string' ? { ...c, value: mask(c.value) } : c));
+        }
+        return [text(k), x];
+      }),
+    );
   };
 
   return { text, json: <T>(value: T) => walk(value) as T, secrets: Object.freeze(known) };
@@ -140,7 +169,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Variable names whose values are secrets: PGPASSWORD, GITHUB_TOKEN, SLACK_WEBHOOK_URL, API_KEY… */
-const SECRET_VAR = /PASSWORD|PASSWD|TOKEN|SECRET|WEBHOOK|COOKIE|CREDENTIAL|APIKEY|PRIVATE|DATABASE_URL|(?:^|_)(?:KEY|AUTH|PASS|DSN)(?:_|$)/i;
+const SECRET_VAR =
+  /PASSWORD|PASSWD|TOKEN|SECRET|WEBHOOK|COOKIE|CREDENTIAL|APIKEY|PRIVATE|DATABASE_URL|(?:^|_)(?:KEY|AUTH|PASS|DSN)(?:_|$)/i;
 
 /** The password of a URL with credentials, as written and decoded (`postgresql://u:p%40ss@h/db`). */
 function urlPasswords(url: string): string[] {
@@ -157,7 +187,9 @@ function urlPasswords(url: string): string[] {
 
 /** Passwords of the run's seeded users, for `collectSecrets({ manifestPasswords })`. */
 export function manifestPasswords(manifest: Pick<Manifest, 'users'>): string[] {
-  return Object.values(manifest.users).flat().map((u) => u.password);
+  return Object.values(manifest.users)
+    .flat()
+    .map((u) => u.password);
 }
 
 /**
@@ -165,7 +197,12 @@ export function manifestPasswords(manifest: Pick<Manifest, 'users'>): string[] {
  * URLs and their passwords, Slack credentials, the local stack's secrets and the seeded users'
  * passwords. Short and placeholder values are left out (see isSecretValue).
  */
-export function collectSecrets(opts: { env?: NodeJS.ProcessEnv; environment?: Environment; manifestPasswords?: string[]; extra?: string[] }): string[] {
+export function collectSecrets(opts: {
+  env?: NodeJS.ProcessEnv;
+  environment?: Environment;
+  manifestPasswords?: string[];
+  extra?: string[];
+}): string[] {
   const env = opts.env ?? process.env;
   const found = new Set<string>();
   const add = (v: string | undefined) => {

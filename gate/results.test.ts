@@ -5,7 +5,12 @@ import { countBy, countResults, normalize, suiteOf, testId, type PlaywrightAttem
 
 const ROOT = '/repo';
 const attempt = (status: PlaywrightAttempt['status'], extra: Partial<PlaywrightAttempt> = {}): PlaywrightAttempt => ({
-  status, duration: 100, startTime: new Date('2026-11-22T10:00:00Z'), retry: 0, attachments: [], ...extra,
+  status,
+  duration: 100,
+  startTime: new Date('2026-11-22T10:00:00Z'),
+  retry: 0,
+  attachments: [],
+  ...extra,
 });
 function pwCase(project: string, attempts: PlaywrightAttempt[], outcome: ReturnType<PlaywrightCase['outcome']>): PlaywrightCase {
   return {
@@ -31,15 +36,22 @@ test('ids are stable: project › file under tests/ › describe › title', () 
 test('a test defined by a shared journey is named after the spec that ran it', () => {
   const c = pwCase('smoke-web', [attempt('passed')], 'expected');
   c.location = { file: join(ROOT, 'fixtures/journeys/web-smoke.ts'), line: 40 };
-  c.parent = { type: 'describe', project: () => ({ name: 'smoke-web' }), parent: { type: 'file', location: { file: join(ROOT, 'tests/smoke/web/web.spec.ts') }, project: () => ({ name: 'smoke-web' }) } };
+  c.parent = {
+    type: 'describe',
+    project: () => ({ name: 'smoke-web' }),
+    parent: { type: 'file', location: { file: join(ROOT, 'tests/smoke/web/web.spec.ts') }, project: () => ({ name: 'smoke-web' }) },
+  };
   const r = normalize(c, ROOT);
   assert.equal(r.file, 'tests/smoke/web/web.spec.ts');
   assert.match(r.id, /^smoke-web › smoke\/web\/web\.spec\.ts › /);
   assert.equal(r.line, 40, 'the line is still where the test is defined');
 });
 
-test('a pass on retry is flaky, keeps the failed attempt\'s error (ANSI stripped) and every attempt\'s attachments', () => {
-  const failed = attempt('failed', { error: { message: '\u001b[31mexpect(received).toBe(expected)\u001b[39m', stack: 'at x' }, attachments: [{ name: 'trace', contentType: 'application/zip', path: join(ROOT, 'test-results/a/trace.zip') }] });
+test("a pass on retry is flaky, keeps the failed attempt's error (ANSI stripped) and every attempt's attachments", () => {
+  const failed = attempt('failed', {
+    error: { message: '\u001b[31mexpect(received).toBe(expected)\u001b[39m', stack: 'at x' },
+    attachments: [{ name: 'trace', contentType: 'application/zip', path: join(ROOT, 'test-results/a/trace.zip') }],
+  });
   const r = normalize(pwCase('smoke-api', [failed, attempt('passed', { retry: 1, duration: 50 })], 'flaky'), ROOT);
   assert.equal(r.status, 'passed');
   assert.equal(r.outcome, 'flaky');
@@ -57,13 +69,36 @@ test('a test that never ran is skipped with no error', () => {
 });
 
 test('suites follow the project names; setup projects are setup', () => {
-  assert.deepEqual(['ready', 'seed', 'auth', 'cleanup', 'verify', 'smoke-web', 'smoke-selenium', 'regression', 'demo'].map(suiteOf),
-    ['setup', 'setup', 'setup', 'setup', 'verify', 'smoke', 'smoke', 'regression', 'demo']);
+  assert.deepEqual(['ready', 'seed', 'auth', 'cleanup', 'verify', 'smoke-web', 'smoke-selenium', 'regression', 'demo'].map(suiteOf), [
+    'setup',
+    'setup',
+    'setup',
+    'setup',
+    'verify',
+    'smoke',
+    'smoke',
+    'regression',
+    'demo',
+  ]);
 });
 
 test('counts: flaky is not failed, timedOut is failed, quarantined failures are counted apart', () => {
-  const mk = (status: PlaywrightAttempt['status'], outcome: ReturnType<PlaywrightCase['outcome']>, project = 'smoke-api') => normalize(pwCase(project, [attempt(status)], outcome), ROOT);
-  const results = [mk('passed', 'expected'), mk('timedOut', 'unexpected'), mk('failed', 'unexpected', 'regression'), { ...mk('passed', 'flaky'), outcome: 'flaky' as const }, mk('skipped', 'skipped')];
-  assert.deepEqual(countResults(results, new Set([results[2]!.id])), { total: 5, passed: 1, failed: 2, flaky: 1, skipped: 1, quarantined: 1 });
+  const mk = (status: PlaywrightAttempt['status'], outcome: ReturnType<PlaywrightCase['outcome']>, project = 'smoke-api') =>
+    normalize(pwCase(project, [attempt(status)], outcome), ROOT);
+  const results = [
+    mk('passed', 'expected'),
+    mk('timedOut', 'unexpected'),
+    mk('failed', 'unexpected', 'regression'),
+    { ...mk('passed', 'flaky'), outcome: 'flaky' as const },
+    mk('skipped', 'skipped'),
+  ];
+  assert.deepEqual(countResults(results, new Set([results[2]!.id])), {
+    total: 5,
+    passed: 1,
+    failed: 2,
+    flaky: 1,
+    skipped: 1,
+    quarantined: 1,
+  });
   assert.deepEqual(Object.keys(countBy(results, (r) => r.suite)).sort(), ['regression', 'smoke']);
 });

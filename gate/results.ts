@@ -26,7 +26,7 @@ interface PlaywrightSuite {
 }
 
 /**
- * The spec file a test belongs to. Tests defined by shared journeys (fixtures/journeys/) have
+ * The spec file a test belongs to. Tests defined by shared journeys (tests/smoke/journeys.ts) have
  * the journey's file as their location; the spec that ran them is the file suite's.
  */
 function specFile(test: PlaywrightCase): string {
@@ -88,12 +88,17 @@ export function normalize(test: PlaywrightCase, root = REPO_ROOT): TestResult {
     durationMs: attempts.reduce((sum, a) => sum + a.duration, 0),
     startedAt: (attempts[0]?.startTime ?? new Date(0)).toISOString(),
     // A flaky test keeps the error of the attempt that failed: triage needs it.
-    error: err && (outcome === 'unexpected' || outcome === 'flaky')
-      ? { message: stripAnsi(err.message ?? err.value ?? 'unknown error'), stack: err.stack ? stripAnsi(err.stack) : undefined }
-      : undefined,
-    attachments: attempts.flatMap((a) => a.attachments.map((x): Attachment => ({
-      name: x.name, contentType: x.contentType, path: x.path ? posix(relative(root, x.path)) : undefined,
-    }))),
+    error:
+      err && (outcome === 'unexpected' || outcome === 'flaky')
+        ? { message: stripAnsi(err.message ?? err.value ?? 'unknown error'), stack: err.stack ? stripAnsi(err.stack) : undefined }
+        : undefined,
+    attachments: attempts.flatMap((a) =>
+      a.attachments.map((x): Attachment => ({
+        name: x.name,
+        contentType: x.contentType,
+        path: x.path ? posix(relative(root, x.path)) : undefined,
+      })),
+    ),
   };
 }
 

@@ -19,7 +19,8 @@ const COOKIE = 'client-cookie-93xk';
 const SERVER_TOKEN = 'server-issued-token-5tz';
 const SERVER_COOKIE = 'server-session-81mq';
 
-const entriesText = (zip: Uint8Array) => Object.entries(unzipSync(zip)).map(([name, data]) => [name, Buffer.from(data).toString('latin1')] as const);
+const entriesText = (zip: Uint8Array) =>
+  Object.entries(unzipSync(zip)).map(([name, data]) => [name, Buffer.from(data).toString('latin1')] as const);
 const PNG_WITH_SECRET = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]), Buffer.from(PASSWORD)]);
 
 /** A real Playwright trace: a login form typed into, a fetch with a bearer token and cookies. */
@@ -27,9 +28,15 @@ async function recordTrace(path: string): Promise<void> {
   const server = createServer((req, res) => {
     req.resume().on('end', () => {
       if (req.url === '/') {
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<form method="post" action="/login"><label>Email <input name="email"></label><label>Password <input type="password" name="password"></label><button>Sign in</button></form>');
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(
+            '<form method="post" action="/login"><label>Email <input name="email"></label><label>Password <input type="password" name="password"></label><button>Sign in</button></form>',
+          );
       } else {
-        res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': `session=${SERVER_COOKIE}; HttpOnly` }).end(JSON.stringify({ token: SERVER_TOKEN, user: 'qa' }));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'set-cookie': `session=${SERVER_COOKIE}; HttpOnly` })
+          .end(JSON.stringify({ token: SERVER_TOKEN, user: 'qa' }));
       }
     });
   });
@@ -72,7 +79,10 @@ test('a real Playwright trace: secrets present before scrubbing, gone from every
   const r = createRedactor([PASSWORD, TOKEN, COOKIE]);
   assert.deepEqual(await scrubTraceZip(trace, r), { changed: true });
   const after = entriesText(readFileSync(trace));
-  assert.deepEqual(after.map(([name]) => name), before.map(([name]) => name));
+  assert.deepEqual(
+    after.map(([name]) => name),
+    before.map(([name]) => name),
+  );
   for (const [name, text] of after) {
     for (const leak of leaks) assert.ok(!text.includes(leak), `${name} still contains ${leak}`);
     // The trace viewer reads these as JSON lines: every line must still parse.
@@ -109,19 +119,27 @@ test('an HTML report with its data embedded as a base64 zip is scrubbed inside t
   const dir = tempDir(t);
   const zip = zipSync({ 'report.json': strToU8(JSON.stringify({ error: `login failed for ${PASSWORD}` })) });
   const html = join(dir, 'index.html');
-  writeFileSync(html, `<html><template id="playwrightReportBase64">data:application/zip;base64,${Buffer.from(zip).toString('base64')}</template></html>`);
+  writeFileSync(
+    html,
+    `<html><template id="playwrightReportBase64">data:application/zip;base64,${Buffer.from(zip).toString('base64')}</template></html>`,
+  );
   assert.equal(await scrubFile(html, createRedactor([PASSWORD])), true);
   const b64 = /base64,([A-Za-z0-9+/=]+)/.exec(readFileSync(html, 'utf8'))![1]!;
-  assert.deepEqual(JSON.parse(Buffer.from(unzipSync(Buffer.from(b64, 'base64'))['report.json']!).toString()), { error: `login failed for ${MASK}` });
+  assert.deepEqual(JSON.parse(Buffer.from(unzipSync(Buffer.from(b64, 'base64'))['report.json']!).toString()), {
+    error: `login failed for ${MASK}`,
+  });
 });
 
-test('scrubTree walks a run\'s outputs: text files and traces by content, not name; images skipped; unreadable zips removed', async (t) => {
+test("scrubTree walks a run's outputs: text files and traces by content, not name; images skipped; unreadable zips removed", async (t) => {
   const dir = tempDir(t);
   const r = createRedactor([PASSWORD]);
   const traceZip = () => zipSync({ 'trace.trace': strToU8(`{"params":{"value":"${PASSWORD}"}}\n`), 'resources/a.png': PNG_WITH_SECRET });
   mkdirSync(join(dir, 'allure-results'), { recursive: true });
   mkdirSync(join(dir, 'test-results', 'login-chromium'), { recursive: true });
-  writeFileSync(join(dir, 'allure-results', 'abc-result.json'), JSON.stringify({ name: 'login', statusDetails: { message: `bad ${PASSWORD}` } }));
+  writeFileSync(
+    join(dir, 'allure-results', 'abc-result.json'),
+    JSON.stringify({ name: 'login', statusDetails: { message: `bad ${PASSWORD}` } }),
+  );
   writeFileSync(join(dir, 'allure-results', 'abc-attachment.zip'), traceZip()); // Allure's copy of a trace
   writeFileSync(join(dir, 'allure-results', 'abc-attachment.txt'), 'nothing secret');
   writeFileSync(join(dir, 'test-results', 'login-chromium', 'trace.zip'), traceZip());
@@ -156,28 +174,49 @@ test('scrubTraceZip refuses a file that is not a readable zip and leaves it in p
   const dir = tempDir(t);
   const path = join(dir, 'trace.zip');
   writeFileSync(path, 'PK\u0003\u0004 truncated');
-  await assert.rejects(scrubTraceZip(path, createRedactor([PASSWORD])), (e: unknown) =>
-    e instanceof TollgateError && e.message.startsWith(`Cannot scrub ${path}: it is not a readable zip`) && /delete it/.test(e.hint ?? ''));
+  await assert.rejects(
+    scrubTraceZip(path, createRedactor([PASSWORD])),
+    (e: unknown) =>
+      e instanceof TollgateError &&
+      e.message.startsWith(`Cannot scrub ${path}: it is not a readable zip`) &&
+      /delete it/.test(e.hint ?? ''),
+  );
   assert.equal(readFileSync(path, 'utf8'), 'PK\u0003\u0004 truncated');
 });
 
 /** A trace as Playwright zips it, stored (level 0) so its secrets are readable in the raw bytes too. */
-const innerTrace = (secret: string) => zipSync({
-  'trace.trace': strToU8(`{"type":"before","method":"fill","params":{"selector":"#email","value":"qa@example.test"}}\n`),
-  'trace.network': strToU8(`{"type":"resource-snapshot","snapshot":{"request":{"url":"/login","postData":{"text":"email=qa&pw=${secret}"}}}}\n`),
-  'resources/page@1.jpeg': PNG_WITH_SECRET,
-}, { level: 0 });
+const innerTrace = (secret: string) =>
+  zipSync(
+    {
+      'trace.trace': strToU8(`{"type":"before","method":"fill","params":{"selector":"#email","value":"qa@example.test"}}\n`),
+      'trace.network': strToU8(
+        `{"type":"resource-snapshot","snapshot":{"request":{"url":"/login","postData":{"text":"email=qa&pw=${secret}"}}}}\n`,
+      ),
+      'resources/page@1.jpeg': PNG_WITH_SECRET,
+    },
+    { level: 0 },
+  );
 
 /** A Playwright blob report (report-<shard>.zip): its events, and the traces it carries as resources/<sha1>.zip. */
-const blobReport = (events: string, resources: Record<string, Uint8Array>) => zipSync({
-  'report.jsonl': strToU8(events),
-  ...Object.fromEntries(Object.entries(resources).map(([name, data]) => [`resources/${name}`, [data, { level: 0 }] as const])),
-}, { level: 0 });
+const blobReport = (events: string, resources: Record<string, Uint8Array>) =>
+  zipSync(
+    {
+      'report.jsonl': strToU8(events),
+      ...Object.fromEntries(Object.entries(resources).map(([name, data]) => [`resources/${name}`, [data, { level: 0 }] as const])),
+    },
+    { level: 0 },
+  );
 
-const blobEvents = (secret: string) => [
-  JSON.stringify({ method: 'onBegin', params: {} }),
-  JSON.stringify({ method: 'onTestEnd', params: { result: { errors: [{ message: `login failed for ${secret}` }], attachments: [{ name: 'trace', path: 'resources/abc.zip' }] } } }),
-].join('\n') + '\n';
+const blobEvents = (secret: string) =>
+  [
+    JSON.stringify({ method: 'onBegin', params: {} }),
+    JSON.stringify({
+      method: 'onTestEnd',
+      params: {
+        result: { errors: [{ message: `login failed for ${secret}` }], attachments: [{ name: 'trace', path: 'resources/abc.zip' }] },
+      },
+    }),
+  ].join('\n') + '\n';
 
 test('scrubTree scrubs the traces inside a blob report, which stay traces that open', async (t) => {
   const dir = tempDir(t);
@@ -197,13 +236,16 @@ test('scrubTree scrubs the traces inside a blob report, which stay traces that o
 
   const inner = unzipSync(outer['resources/abc.zip']!);
   assert.deepEqual(Object.keys(inner).sort(), ['resources/page@1.jpeg', 'trace.network', 'trace.trace']);
-  assert.deepEqual(Buffer.from(inner['resources/page@1.jpeg']!), PNG_WITH_SECRET, 'nor are the trace\'s screenshots');
+  assert.deepEqual(Buffer.from(inner['resources/page@1.jpeg']!), PNG_WITH_SECRET, "nor are the trace's screenshots");
   for (const [name, text] of entriesText(outer['resources/abc.zip']!).filter(([name]) => !name.endsWith('.jpeg'))) {
     assert.ok(!text.includes(PASSWORD), `${name} of the inner trace still contains the secret`);
     if (/\.(trace|network)$/.test(name)) for (const line of text.split('\n').filter(Boolean)) JSON.parse(line);
   }
   assert.equal(JSON.parse(Buffer.from(inner['trace.network']!).toString()).snapshot.request.postData.text, `email=qa&pw=${MASK}`);
-  assert.equal(Buffer.from(inner['trace.trace']!).toString(), `{"type":"before","method":"fill","params":{"selector":"#email","value":"qa@example.test"}}\n`);
+  assert.equal(
+    Buffer.from(inner['trace.trace']!).toString(),
+    `{"type":"before","method":"fill","params":{"selector":"#email","value":"qa@example.test"}}\n`,
+  );
 
   assert.deepEqual(await scrubTree(dir, r), { files: 1, changed: 0, traces: 0, removed: [] }, 'a second pass finds nothing');
 });
@@ -227,7 +269,12 @@ test('with keepTraces false a blob report is rewritten to drop its traces even w
   const dir = tempDir(t);
   const blob = join(dir, 'report-1.zip');
   writeFileSync(blob, blobReport('{"method":"onBegin","params":{}}\n', { 'abc.zip': innerTrace('nothing-to-hide') }));
-  assert.deepEqual(await scrubTree(dir, createRedactor([PASSWORD]), { keepTraces: false }), { files: 1, changed: 1, traces: 0, removed: [] });
+  assert.deepEqual(await scrubTree(dir, createRedactor([PASSWORD]), { keepTraces: false }), {
+    files: 1,
+    changed: 1,
+    traces: 0,
+    removed: [],
+  });
   assert.deepEqual(Object.keys(unzipSync(readFileSync(blob))), ['report.jsonl']);
 });
 
@@ -240,7 +287,7 @@ test('a blob report with nothing to redact is left byte for byte as it was', asy
   assert.deepEqual(readFileSync(blob), Buffer.from(bytes));
 });
 
-test('a zip three deep (a trace\'s zipped resource inside a blob report) is scrubbed too', async (t) => {
+test("a zip three deep (a trace's zipped resource inside a blob report) is scrubbed too", async (t) => {
   const dir = tempDir(t);
   const blob = join(dir, 'report-1.zip');
   const download = zipSync({ 'export.csv': strToU8(`user,password\nqa,${PASSWORD}\n`) }, { level: 0 });

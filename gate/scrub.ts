@@ -12,8 +12,46 @@ import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { TollgateError } from '../config/errors.ts';
 import type { Redactor } from './redact.ts';
 
-const TEXT_EXT = new Set(['json', 'jsonl', 'ndjson', 'txt', 'md', 'html', 'htm', 'xml', 'svg', 'log', 'csv', 'yml', 'yaml', 'har', 'trace', 'network', 'stacks']);
-const BINARY_EXT = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'avif', 'bmp', 'ico', 'webm', 'mp4', 'woff', 'woff2', 'ttf', 'otf', 'pdf', 'gz', 'br', 'zst', 'wasm']);
+const TEXT_EXT = new Set([
+  'json',
+  'jsonl',
+  'ndjson',
+  'txt',
+  'md',
+  'html',
+  'htm',
+  'xml',
+  'svg',
+  'log',
+  'csv',
+  'yml',
+  'yaml',
+  'har',
+  'trace',
+  'network',
+  'stacks',
+]);
+const BINARY_EXT = new Set([
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'webp',
+  'avif',
+  'bmp',
+  'ico',
+  'webm',
+  'mp4',
+  'woff',
+  'woff2',
+  'ttf',
+  'otf',
+  'pdf',
+  'gz',
+  'br',
+  'zst',
+  'wasm',
+]);
 
 /** Zips within zips scrubbed: a blob report (0) holds traces (1) that hold resources (2). */
 const MAX_ZIP_DEPTH = 3;
@@ -136,7 +174,12 @@ function isTrace(bytes: Uint8Array): boolean {
 }
 
 /** Scrubs one zip of a tree; deletes it when it is a trace we do not keep or cannot be read. */
-async function scrubZipFile(path: string, bytes: Uint8Array, r: Redactor, keepTraces: boolean): Promise<'removed' | { trace: boolean; changed: boolean }> {
+async function scrubZipFile(
+  path: string,
+  bytes: Uint8Array,
+  r: Redactor,
+  keepTraces: boolean,
+): Promise<'removed' | { trace: boolean; changed: boolean }> {
   let scrubbed: { trace: boolean; zipped: Uint8Array | undefined } | undefined;
   try {
     const trace = isTrace(bytes);
@@ -164,7 +207,11 @@ export interface ScrubTreeOptions {
  * cannot be read (a trace cut off by a crashed worker) cannot be scrubbed either, so it is
  * deleted and listed in `removed`, like every trace when `keepTraces` is false.
  */
-export async function scrubTree(dir: string, r: Redactor, options: ScrubTreeOptions = {}): Promise<{ files: number; changed: number; traces: number; removed: string[] }> {
+export async function scrubTree(
+  dir: string,
+  r: Redactor,
+  options: ScrubTreeOptions = {},
+): Promise<{ files: number; changed: number; traces: number; removed: string[] }> {
   const result = { files: 0, changed: 0, traces: 0, removed: [] as string[] };
   const visit = async (folder: string): Promise<void> => {
     for (const entry of await readdir(folder, { withFileTypes: true })) {

@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { exampleOf, signatureOf } from './signature.ts';
 
-interface Fixture { fault: string; test: string; message: string }
+interface Fixture {
+  fault: string;
+  test: string;
+  message: string;
+}
 const fixtures = JSON.parse(readFileSync(new URL('./triage.fixtures.json', import.meta.url), 'utf8')) as Fixture[];
 const messages = (fault: string, test: RegExp) => fixtures.filter((f) => f.fault === fault && test.test(f.test)).map((f) => f.message);
 const one = (fault: string, test: RegExp = /./) => messages(fault, test)[0] ?? assert.fail(`no fixture for ${fault} ${test}`);
@@ -28,7 +32,9 @@ test('run ids, ports, durations, numbers and quoted values are placeholders', ()
 
   const slow = one('slow_tags_list');
   // Other measurements and counts; the budget (Expected: <= 500) is configuration and stays.
-  const other = slow.replace(/\d+\.\d+/g, (n) => (Number(n) + 7.3).toFixed(1)).replace(/over 1 calls|after 1 of|once 1 were/g, (s) => s.replace('1', '3'));
+  const other = slow
+    .replace(/\d+\.\d+/g, (n) => (Number(n) + 7.3).toFixed(1))
+    .replace(/over 1 calls|after 1 of|once 1 were/g, (s) => s.replace('1', '3'));
   assert.notEqual(other, slow);
   assert.equal(signatureOf(other), signatureOf(slow));
 
@@ -45,15 +51,17 @@ test('ids, hashes, timestamps and UUIDs normalize; words that look like hex do n
 });
 
 test('different causes keep different signatures', () => {
-  const sigs = new Set([
-    one('api_stopped', /environment is ready/),
-    one('pending_migration', /environment is ready/),
-    one('revoked_reads_genuine'),
-    one('viewer_login_broken'),
-    one('verify_button_missing'),
-    one('strict_locator'),
-    one('type_error'),
-  ].map(signatureOf));
+  const sigs = new Set(
+    [
+      one('api_stopped', /environment is ready/),
+      one('pending_migration', /environment is ready/),
+      one('revoked_reads_genuine'),
+      one('viewer_login_broken'),
+      one('verify_button_missing'),
+      one('strict_locator'),
+      one('type_error'),
+    ].map(signatureOf),
+  );
   assert.equal(sigs.size, 7);
   // Expected and Received are what told these apart: a 401 is not a 500.
   const login = one('viewer_login_broken').replace(/\u001b\[[0-9;]*m/g, '');
@@ -71,7 +79,10 @@ test('colour codes are stripped, and the call log and element lists are left out
   const refused = signatureOf(one('target_port_closed', /the expected one/));
   assert.doesNotMatch(refused, /user-agent|Call log/);
   // A timed-out action names what it waited for only in the call log: that line is kept, locator intact.
-  assert.equal(signatureOf(one('verify_button_missing')), "TimeoutError: locator.click: Timeout <duration> exceeded. | waiting for getByRole('button', { name: 'Verify', exact: true })");
+  assert.equal(
+    signatureOf(one('verify_button_missing')),
+    "TimeoutError: locator.click: Timeout <duration> exceeded. | waiting for getByRole('button', { name: 'Verify', exact: true })",
+  );
   const strict = signatureOf(one('strict_locator'));
   assert.match(strict, /strict mode violation: locator\('form input'\) resolved to <n> elements:/);
   assert.doesNotMatch(strict, /aka getByRole/);
@@ -82,7 +93,9 @@ test('an empty message still has a signature', () => {
 });
 
 test('examples are short and carry no credentials', () => {
-  const ex = exampleOf('Error: connect failed for postgresql://tollgate:s3cr3t@db:5432/app\nAuthorization: Bearer eyJhbGciOi.abc\npassword=hunter2\nline 4\nline 5\nline 6\nline 7');
+  const ex = exampleOf(
+    'Error: connect failed for postgresql://tollgate:s3cr3t@db:5432/app\nAuthorization: Bearer eyJhbGciOi.abc\npassword=hunter2\nline 4\nline 5\nline 6\nline 7',
+  );
   assert.doesNotMatch(ex, /s3cr3t|eyJhbGciOi|hunter2/);
   assert.match(ex, /postgresql:\/\/tollgate:\*\*\*@db/);
   assert.equal(ex.split('\n').length, 6);

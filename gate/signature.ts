@@ -57,7 +57,10 @@ function headLines(message: string): string[] {
       break;
     }
     if (ELEMENT_LIST.test(raw)) continue;
-    const line = raw.trim().replace(/\s+/g, ' ').replace(/^Error: /, '');
+    const line = raw
+      .trim()
+      .replace(/\s+/g, ' ')
+      .replace(/^Error: /, '');
     if (line) lines.push(line);
   }
   return lines;
@@ -78,7 +81,11 @@ const SECRETS: [RegExp, string][] = [
 
 /** A short, readable, redacted example of a message: colours removed, first lines. */
 export function exampleOf(message: string, maxLines = 6): string {
-  let s = stripAnsi(message).split(/\r?\n/).filter((l) => l.trim()).slice(0, maxLines).join('\n');
+  let s = stripAnsi(message)
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(0, maxLines)
+    .join('\n');
   for (const [re, to] of SECRETS) s = s.replace(re, to);
   return s;
 }

@@ -42,7 +42,11 @@ describe('recordOrSpool', { concurrency: false }, () => {
 
     const second = sampleRun({ minutesAgo: 5 });
     assert.equal((await recordOrSpool(second, { url, spoolDir })).recorded, false);
-    assert.deepEqual(spooled(spoolDir), [first, second].map((r) => join(spoolDir, `${r.runId}.json`)), 'oldest first');
+    assert.deepEqual(
+      spooled(spoolDir),
+      [first, second].map((r) => join(spoolDir, `${r.runId}.json`)),
+      'oldest first',
+    );
   });
 
   test('the next run that reaches the store flushes the spool, then records itself', async () => {
@@ -80,11 +84,13 @@ describe('flushSpool', () => {
   /** A store that records in memory and fails as told. */
   const fakeStore = (fail: (rec: RunRecord) => Error | undefined) => {
     const recorded: string[] = [];
-    const store = { recordRun: async (rec: RunRecord) => {
-      const e = fail(rec);
-      if (e) throw e;
-      recorded.push(rec.runId);
-    } } as unknown as ResultsStore;
+    const store = {
+      recordRun: async (rec: RunRecord) => {
+        const e = fail(rec);
+        if (e) throw e;
+        recorded.push(rec.runId);
+      },
+    } as unknown as ResultsStore;
     return { store, recorded };
   };
 
@@ -92,7 +98,9 @@ describe('flushSpool', () => {
     const spoolDir = join(dir, 'away');
     const recs = [3, 2, 1].map((m) => sampleRun({ minutesAgo: m }));
     const files = recs.map((r) => spool(r, spoolDir));
-    const { store, recorded } = fakeStore((rec) => (rec.runId === recs[1]!.runId ? new UnreachableError('Cannot reach the results database') : undefined));
+    const { store, recorded } = fakeStore((rec) =>
+      rec.runId === recs[1]!.runId ? new UnreachableError('Cannot reach the results database') : undefined,
+    );
     const out = await flushSpool(store, spoolDir);
     assert.equal(out.flushed, 1);
     assert.match(out.error!, /not flushed: Cannot reach/);

@@ -78,7 +78,10 @@ export function spool(rec: RunRecord, dir = spoolDir()): string {
 /** Spooled records waiting, oldest first (run ids start with their UTC time). */
 export function spooled(dir = spoolDir()): string[] {
   try {
-    return readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort().map((f) => join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+      .sort()
+      .map((f) => join(dir, f));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
@@ -121,7 +124,10 @@ export async function flushSpool(store: ResultsStore, dir = spoolDir()): Promise
 }
 
 /** History for triage and reports: empty plus a warning when the store is down (the caller decides). */
-export async function historyOrEmpty(env: string, options: HistoryOptions & StoreOptions = {}): Promise<{ runs: StoredRun[]; warning?: string }> {
+export async function historyOrEmpty(
+  env: string,
+  options: HistoryOptions & StoreOptions = {},
+): Promise<{ runs: StoredRun[]; warning?: string }> {
   let store: ResultsStore | undefined;
   try {
     store = await openStore(options);

@@ -36,10 +36,21 @@ describe('results store (embedded)', { concurrency: false }, () => {
     await store.recordRun(rec);
     const [got, ...rest] = await store.history('roundtrip');
     assert.equal(rest.length, 0);
-    assert.deepEqual({ ...got, results: undefined }, {
-      runId: rec.runId, environment: 'roundtrip', build: rec.build, verdict: 'BLOCK', startedAt: rec.startedAt, finishedAt: rec.finishedAt,
-      durationMs: 90_000, counts: rec.counts, reasons: rec.reasons, results: undefined,
-    });
+    assert.deepEqual(
+      { ...got, results: undefined },
+      {
+        runId: rec.runId,
+        environment: 'roundtrip',
+        build: rec.build,
+        verdict: 'BLOCK',
+        startedAt: rec.startedAt,
+        finishedAt: rec.finishedAt,
+        durationMs: 90_000,
+        counts: rec.counts,
+        reasons: rec.reasons,
+        results: undefined,
+      },
+    );
     assert.deepEqual(got!.results, {
       [rec.results[0]!.id]: { status: 'passed', outcome: 'expected' },
       [rec.results[1]!.id]: { status: 'failed', outcome: 'unexpected', signature: 'expected <s>, got <s>' },
@@ -62,11 +73,26 @@ describe('results store (embedded)', { concurrency: false }, () => {
     for (const r of recs) await store.recordRun(r);
     await store.recordRun(sampleRun({ environment: 'elsewhere', minutesAgo: 0, build: 'odd' }));
     const newestFirst = [...recs].sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((r) => r.runId);
-    assert.deepEqual((await store.history('hist')).map((r) => r.runId), newestFirst);
-    assert.deepEqual((await store.history('hist', { limit: 2 })).map((r) => r.runId), newestFirst.slice(0, 2));
+    assert.deepEqual(
+      (await store.history('hist')).map((r) => r.runId),
+      newestFirst,
+    );
+    assert.deepEqual(
+      (await store.history('hist', { limit: 2 })).map((r) => r.runId),
+      newestFirst.slice(0, 2),
+    );
     const odd = await store.history('hist', { build: 'odd' });
-    assert.deepEqual(odd.map((r) => r.runId), recs.filter((r) => r.build === 'odd').sort((a, b) => b.startedAt.localeCompare(a.startedAt)).map((r) => r.runId));
-    assert.deepEqual((await store.runsForBuild('odd')).map((r) => r.environment), ['elsewhere', 'hist', 'hist', 'hist']);
+    assert.deepEqual(
+      odd.map((r) => r.runId),
+      recs
+        .filter((r) => r.build === 'odd')
+        .sort((a, b) => b.startedAt.localeCompare(a.startedAt))
+        .map((r) => r.runId),
+    );
+    assert.deepEqual(
+      (await store.runsForBuild('odd')).map((r) => r.environment),
+      ['elsewhere', 'hist', 'hist', 'hist'],
+    );
     assert.equal((await store.runsForBuild('odd', 'hist')).length, 3);
     assert.deepEqual(await store.history('nowhere'), []);
   });
@@ -84,12 +110,32 @@ describe('results store (embedded)', { concurrency: false }, () => {
   test('promotion attempts are recorded with who, when and why, newest first', async () => {
     const evidence = sampleRun({ environment: 'staging', build: 'p1', verdict: 'PROMOTE' });
     await store.recordRun(evidence);
-    const denied = { build: 'p1', fromEnv: '', toEnv: 'local', allowed: false, actor: 'bob', at: '2026-11-22T08:00:00.000Z', reasons: ['local is first'] };
-    const allowed = { build: 'p1', fromEnv: 'staging', toEnv: 'prod', allowed: true, actor: 'alice', at: '2026-11-22T09:00:00.000Z', evidenceRunId: evidence.runId, reasons: ['ok'] };
+    const denied = {
+      build: 'p1',
+      fromEnv: '',
+      toEnv: 'local',
+      allowed: false,
+      actor: 'bob',
+      at: '2026-11-22T08:00:00.000Z',
+      reasons: ['local is first'],
+    };
+    const allowed = {
+      build: 'p1',
+      fromEnv: 'staging',
+      toEnv: 'prod',
+      allowed: true,
+      actor: 'alice',
+      at: '2026-11-22T09:00:00.000Z',
+      evidenceRunId: evidence.runId,
+      reasons: ['ok'],
+    };
     const id1 = await store.recordPromotion(denied);
     const id2 = await store.recordPromotion(allowed);
     assert.ok(id2 > id1);
-    assert.deepEqual(await store.promotions('p1'), [{ id: id2, ...allowed }, { id: id1, ...denied }]);
+    assert.deepEqual(await store.promotions('p1'), [
+      { id: id2, ...allowed },
+      { id: id1, ...denied },
+    ]);
     assert.deepEqual(await store.promotions('other'), []);
   });
 
@@ -100,7 +146,10 @@ describe('results store (embedded)', { concurrency: false }, () => {
     assert.deepEqual(await store.history('rollback'), []);
 
     await store.recordRun(bad);
-    await assert.rejects(store.recordRun({ ...bad, verdict: 'PROMOTE', results: [sampleResult('x', { status: 'exploded' as never })] }), /check constraint/i);
+    await assert.rejects(
+      store.recordRun({ ...bad, verdict: 'PROMOTE', results: [sampleResult('x', { status: 'exploded' as never })] }),
+      /check constraint/i,
+    );
     const [kept] = await store.history('rollback');
     assert.equal(kept!.verdict, 'BLOCK');
     assert.equal(Object.keys(kept!.results).length, 3);
@@ -125,7 +174,10 @@ describe('embedded store lock', () => {
     const file = join(dir, 'live.lock');
     writeFileSync(file, String(process.pid));
     const started = Date.now();
-    await assert.rejects(lock(file, 'test store', 300), (e: unknown) => e instanceof UnreachableError && /locked by process \d+/.test((e as Error).message));
+    await assert.rejects(
+      lock(file, 'test store', 300),
+      (e: unknown) => e instanceof UnreachableError && /locked by process \d+/.test((e as Error).message),
+    );
     assert.ok(Date.now() - started >= 300);
   });
 

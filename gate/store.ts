@@ -59,7 +59,10 @@ const MAX_ERROR_CHARS = 8_000;
 export async function openStore(options: StoreOptions = {}): Promise<ResultsStore> {
   if (options.url) {
     const problem = databaseUrlProblem(options.url);
-    if (problem) throw new ConfigError(`RESULTS_DATABASE_URL ${problem}.`, { hint: 'Expected postgresql://user:password@host:5432/database, or unset it to use the embedded store.' });
+    if (problem)
+      throw new ConfigError(`RESULTS_DATABASE_URL ${problem}.`, {
+        hint: 'Expected postgresql://user:password@host:5432/database, or unset it to use the embedded store.',
+      });
   }
   const sql = options.url ? await openPg(options.url) : await openEmbedded(options.dataDir);
   try {
@@ -73,7 +76,9 @@ export async function openStore(options: StoreOptions = {}): Promise<ResultsStor
 
 /** Apply the numbered .sql files not yet applied, in order, each in its own transaction. */
 export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]> {
-  const files = readdirSync(dir).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
+    .sort();
   // Two runs starting at once against a fresh shared database: one migrates, the other waits
   // (IF NOT EXISTS alone races). Objects are created only when missing: IF NOT EXISTS checks
   // the CREATE privilege first, and a user without it must still use a migrated database.
@@ -101,10 +106,23 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<string[]>
 }
 
 interface RunRow {
-  run_id: string; environment: string; build: string; verdict: Verdict; started_at: Date | string; finished_at: Date | string;
-  duration_ms: number; counts: Counts; reasons: Reason[];
+  run_id: string;
+  environment: string;
+  build: string;
+  verdict: Verdict;
+  started_at: Date | string;
+  finished_at: Date | string;
+  duration_ms: number;
+  counts: Counts;
+  reasons: Reason[];
 }
-interface ResultRow { run_id: string; test_id: string; status: TestStatus; outcome: TestOutcome; signature: string | null }
+interface ResultRow {
+  run_id: string;
+  test_id: string;
+  status: TestStatus;
+  outcome: TestOutcome;
+  signature: string | null;
+}
 
 const RUN_COLUMNS = 'run_id, environment, build, verdict, started_at, finished_at, duration_ms, counts, reasons';
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -113,14 +131,23 @@ function storeOver(sql: Sql): ResultsStore {
   /** Runs with their results map filled, in the order given. */
   const withResults = async (rows: RunRow[]): Promise<StoredRun[]> => {
     const runs = rows.map((r): StoredRun => ({
-      runId: r.run_id, environment: r.environment, build: r.build, verdict: r.verdict,
-      startedAt: iso(r.started_at), finishedAt: iso(r.finished_at), durationMs: r.duration_ms,
-      counts: r.counts, reasons: r.reasons, results: {},
+      runId: r.run_id,
+      environment: r.environment,
+      build: r.build,
+      verdict: r.verdict,
+      startedAt: iso(r.started_at),
+      finishedAt: iso(r.finished_at),
+      durationMs: r.duration_ms,
+      counts: r.counts,
+      reasons: r.reasons,
+      results: {},
     }));
     if (!runs.length) return runs;
     const byId = new Map(runs.map((r) => [r.runId, r]));
     const results = await sql.query<ResultRow>(
-      `SELECT run_id, test_id, status, outcome, signature FROM tollgate.test_results WHERE run_id = ANY($1::text[])`, [runs.map((r) => r.runId)]);
+      `SELECT run_id, test_id, status, outcome, signature FROM tollgate.test_results WHERE run_id = ANY($1::text[])`,
+      [runs.map((r) => r.runId)],
+    );
     for (const t of results) {
       byId.get(t.run_id)!.results[t.test_id] = { status: t.status, outcome: t.outcome, ...(t.signature ? { signature: t.signature } : {}) };
     }
@@ -130,10 +157,11 @@ function storeOver(sql: Sql): ResultsStore {
   return {
     where: sql.where,
 
-    recordRun: (rec) => sql.transaction(async (tx) => {
-      const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
-      await tx.query(
-        `INSERT INTO tollgate.runs (run_id, environment, build, verdict, reasons, counts, counts_by_suite, counts_by_project, steps, triage,
+    recordRun: (rec) =>
+      sql.transaction(async (tx) => {
+        const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+        await tx.query(
+          `INSERT INTO tollgate.runs (run_id, environment, build, verdict, reasons, counts, counts_by_suite, counts_by_project, steps, triage,
                                     suites, seed, shard, target, ci, reports, started_at, finished_at, duration_ms, recorded_at)
          VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8::jsonb, $9::jsonb, $10::jsonb, $11::text[], $12, $13, $14::jsonb, $15::jsonb, $16::jsonb, $17, $18, $19, now())
          ON CONFLICT (run_id) DO UPDATE SET
@@ -142,59 +170,123 @@ function storeOver(sql: Sql): ResultsStore {
            steps = excluded.steps, triage = excluded.triage, suites = excluded.suites, seed = excluded.seed, shard = excluded.shard,
            target = excluded.target, ci = excluded.ci, reports = excluded.reports, started_at = excluded.started_at,
            finished_at = excluded.finished_at, duration_ms = excluded.duration_ms, recorded_at = now()`,
-        [rec.runId, rec.environment, rec.build, rec.verdict, json(rec.reasons), json(rec.counts), json(rec.countsBySuite), json(rec.countsByProject),
-          json(rec.steps), json(rec.triage.groups), rec.suites, rec.seed ?? null, rec.shard ?? null, json(rec.target), json(rec.ci), json(rec.reports),
-          rec.startedAt, rec.finishedAt, Math.round(rec.durationMs)],
-      );
-      // Upsert the run (promotions may reference it), replace its results.
-      await tx.query(`DELETE FROM tollgate.test_results WHERE run_id = $1`, [rec.runId]);
-      if (!rec.results.length) return;
-      const triage = new Map(rec.triage.failures.map((f) => [f.testId, f]));
-      const rows = rec.results.map((t) => ({
-        test_id: t.id, project: t.project, suite: t.suite, file: t.file, line: t.line, title_path: t.titlePath, tags: t.tags,
-        status: t.status, outcome: t.outcome, retries: t.retries, duration_ms: Math.round(t.durationMs), started_at: t.startedAt || null,
-        error_message: t.error?.message.slice(0, MAX_ERROR_CHARS) ?? null,
-        category: triage.get(t.id)?.category ?? null, signature: triage.get(t.id)?.signature ?? null,
-      }));
-      // One statement for all results, whatever their number: the rows travel as one JSON array.
-      await tx.query(
-        `INSERT INTO tollgate.test_results (run_id, test_id, project, suite, file, line, title_path, tags, status, outcome, retries, duration_ms,
+          [
+            rec.runId,
+            rec.environment,
+            rec.build,
+            rec.verdict,
+            json(rec.reasons),
+            json(rec.counts),
+            json(rec.countsBySuite),
+            json(rec.countsByProject),
+            json(rec.steps),
+            json(rec.triage.groups),
+            rec.suites,
+            rec.seed ?? null,
+            rec.shard ?? null,
+            json(rec.target),
+            json(rec.ci),
+            json(rec.reports),
+            rec.startedAt,
+            rec.finishedAt,
+            Math.round(rec.durationMs),
+          ],
+        );
+        // Upsert the run (promotions may reference it), replace its results.
+        await tx.query(`DELETE FROM tollgate.test_results WHERE run_id = $1`, [rec.runId]);
+        if (!rec.results.length) return;
+        const triage = new Map(rec.triage.failures.map((f) => [f.testId, f]));
+        const rows = rec.results.map((t) => ({
+          test_id: t.id,
+          project: t.project,
+          suite: t.suite,
+          file: t.file,
+          line: t.line,
+          title_path: t.titlePath,
+          tags: t.tags,
+          status: t.status,
+          outcome: t.outcome,
+          retries: t.retries,
+          duration_ms: Math.round(t.durationMs),
+          started_at: t.startedAt || null,
+          error_message: t.error?.message.slice(0, MAX_ERROR_CHARS) ?? null,
+          category: triage.get(t.id)?.category ?? null,
+          signature: triage.get(t.id)?.signature ?? null,
+        }));
+        // One statement for all results, whatever their number: the rows travel as one JSON array.
+        await tx.query(
+          `INSERT INTO tollgate.test_results (run_id, test_id, project, suite, file, line, title_path, tags, status, outcome, retries, duration_ms,
                                             started_at, error_message, category, signature)
          SELECT $1, r.test_id, r.project, r.suite, r.file, r.line, r.title_path, r.tags, r.status, r.outcome, r.retries, r.duration_ms,
                 r.started_at, r.error_message, r.category, r.signature
            FROM jsonb_to_recordset($2::jsonb) AS r(test_id text, project text, suite text, file text, line integer, title_path text[], tags text[],
                 status text, outcome text, retries integer, duration_ms integer, started_at timestamptz, error_message text, category text, signature text)`,
-        [rec.runId, JSON.stringify(rows)],
-      );
-    }),
+          [rec.runId, JSON.stringify(rows)],
+        );
+      }),
 
-    history: async (env, options = {}) => withResults(await sql.query<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM tollgate.runs WHERE environment = $1 AND ($2::text IS NULL OR build = $2)
-        ORDER BY started_at DESC, run_id DESC LIMIT $3`, [env, options.build ?? null, options.limit ?? 20])),
+    history: async (env, options = {}) =>
+      withResults(
+        await sql.query<RunRow>(
+          `SELECT ${RUN_COLUMNS} FROM tollgate.runs WHERE environment = $1 AND ($2::text IS NULL OR build = $2)
+        ORDER BY started_at DESC, run_id DESC LIMIT $3`,
+          [env, options.build ?? null, options.limit ?? 20],
+        ),
+      ),
 
-    runsForBuild: async (build, env, limit = 100) => withResults(await sql.query<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM tollgate.runs WHERE build = $1 AND ($2::text IS NULL OR environment = $2)
-        ORDER BY started_at DESC, run_id DESC LIMIT $3`, [build, env ?? null, limit])),
+    runsForBuild: async (build, env, limit = 100) =>
+      withResults(
+        await sql.query<RunRow>(
+          `SELECT ${RUN_COLUMNS} FROM tollgate.runs WHERE build = $1 AND ($2::text IS NULL OR environment = $2)
+        ORDER BY started_at DESC, run_id DESC LIMIT $3`,
+          [build, env ?? null, limit],
+        ),
+      ),
 
     recordPromotion: async (p) => {
       const [row] = await sql.query<{ id: string | number }>(
         `INSERT INTO tollgate.promotions (build, from_env, to_env, allowed, actor, at, evidence_run_id, reasons)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb) RETURNING id`,
-        [p.build, p.fromEnv || null, p.toEnv, p.allowed, p.actor, p.at, p.evidenceRunId ?? null, JSON.stringify(p.reasons)]);
+        [p.build, p.fromEnv || null, p.toEnv, p.allowed, p.actor, p.at, p.evidenceRunId ?? null, JSON.stringify(p.reasons)],
+      );
       return Number(row!.id);
     },
 
-    promotions: async (build) => (await sql.query<{
-      id: string | number; build: string; from_env: string | null; to_env: string; allowed: boolean; actor: string; at: Date | string;
-      evidence_run_id: string | null; reasons: string[];
-    }>(`SELECT * FROM tollgate.promotions WHERE build = $1 ORDER BY at DESC, id DESC`, [build])).map((r) => ({
-      id: Number(r.id), build: r.build, fromEnv: r.from_env ?? '', toEnv: r.to_env, allowed: r.allowed, actor: r.actor, at: iso(r.at),
-      ...(r.evidence_run_id ? { evidenceRunId: r.evidence_run_id } : {}), reasons: r.reasons,
-    })),
+    promotions: async (build) =>
+      (
+        await sql.query<{
+          id: string | number;
+          build: string;
+          from_env: string | null;
+          to_env: string;
+          allowed: boolean;
+          actor: string;
+          at: Date | string;
+          evidence_run_id: string | null;
+          reasons: string[];
+        }>(`SELECT * FROM tollgate.promotions WHERE build = $1 ORDER BY at DESC, id DESC`, [build])
+      ).map((r) => ({
+        id: Number(r.id),
+        build: r.build,
+        fromEnv: r.from_env ?? '',
+        toEnv: r.to_env,
+        allowed: r.allowed,
+        actor: r.actor,
+        at: iso(r.at),
+        ...(r.evidence_run_id ? { evidenceRunId: r.evidence_run_id } : {}),
+        reasons: r.reasons,
+      })),
 
-    lastPromoted: async (env) => (await withResults(await sql.query<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM tollgate.runs WHERE environment = $1 AND verdict IN ('PROMOTE', 'WARN')
-        ORDER BY started_at DESC, run_id DESC LIMIT 1`, [env])))[0],
+    lastPromoted: async (env) =>
+      (
+        await withResults(
+          await sql.query<RunRow>(
+            `SELECT ${RUN_COLUMNS} FROM tollgate.runs WHERE environment = $1 AND verdict IN ('PROMOTE', 'WARN')
+        ORDER BY started_at DESC, run_id DESC LIMIT 1`,
+            [env],
+          ),
+        )
+      )[0],
 
     close: () => sql.close(),
   };

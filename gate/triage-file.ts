@@ -26,5 +26,12 @@ export function triageWithoutHistory(runDir: string, env: NodeJS.ProcessEnv = pr
   } catch {
     // An invalid quarantine file: `tollgate run` reports it; the report goes without.
   }
-  return triage(Array.isArray(raw) ? raw : raw.results, [], { runId: '', build: '', at: new Date().toISOString(), quarantined, owners: [], policy: DEFAULT_POLICY });
+  return triage(Array.isArray(raw) ? raw : raw.results, [], {
+    runId: '',
+    build: '',
+    at: new Date().toISOString(),
+    quarantined,
+    owners: [],
+    policy: DEFAULT_POLICY,
+  });
 }

@@ -40,7 +40,8 @@ export interface TriageRule {
 }
 
 // Transport failures as Node, axios, Playwright's request context and Chromium word them.
-const CONNECTION = /\b(ECONNREFUSED|ECONNRESET|ECONNABORTED|EPIPE|EHOSTUNREACH|ENETUNREACH)\b|net::ERR_(CONNECTION_\w+|ADDRESS_UNREACHABLE|EMPTY_RESPONSE|SOCKET_NOT_CONNECTED)|socket hang up|other side closed/;
+const CONNECTION =
+  /\b(ECONNREFUSED|ECONNRESET|ECONNABORTED|EPIPE|EHOSTUNREACH|ENETUNREACH)\b|net::ERR_(CONNECTION_\w+|ADDRESS_UNREACHABLE|EMPTY_RESPONSE|SOCKET_NOT_CONNECTED)|socket hang up|other side closed/;
 const DNS = /\b(ENOTFOUND|EAI_AGAIN)\b|getaddrinfo|net::ERR_NAME_NOT_RESOLVED/;
 // 502/503/504 only where they are an HTTP answer: the API client's transient error, an
 // asserted status that came back as one, or a gateway's own page.
@@ -48,7 +49,8 @@ const GATEWAY = /\bHTTP 50[234]\b|^Received:\s+50[234]$|\b50[234] (Bad Gateway|S
 // Waiting for the target, not for an element: requests and navigations (a locator that times
 // out is the page not showing something, which is the product's or the test's business). A
 // bare "Test timeout of N ms exceeded." says nothing about its cause and is not matched.
-const TARGET_TIMEOUT = /\b(apiRequestContext\.\w+|page\.goto|page\.reload|page\.waitForNavigation): (Timeout \d+ms exceeded|net::ERR_TIMED_OUT)|(?<!Test )\btimeout of \d+ms exceeded\b|\bETIMEDOUT\b|net::ERR_(CONNECTION_)?TIMED_OUT|no answer within \d+ ms/;
+const TARGET_TIMEOUT =
+  /\b(apiRequestContext\.\w+|page\.goto|page\.reload|page\.waitForNavigation): (Timeout \d+ms exceeded|net::ERR_TIMED_OUT)|(?<!Test )\btimeout of \d+ms exceeded\b|\bETIMEDOUT\b|net::ERR_(CONNECTION_)?TIMED_OUT|no answer within \d+ ms/;
 
 export const RULES: readonly TriageRule[] = [
   {
@@ -80,8 +82,12 @@ export const RULES: readonly TriageRule[] = [
   {
     name: 'schema-mismatch',
     category: 'deployment',
-    description: 'The database schema lacks what the code uses: a missing column, table or function (the seed checks first; before `seed-failed`).',
-    match: { message: /\bThe target database lacks\b|\b(column|relation|function) "?[\w.]+"? (of relation "?\w+"? )?does not exist\b|\bUndefined(Column|Table|Function)\b/ },
+    description:
+      'The database schema lacks what the code uses: a missing column, table or function (the seed checks first; before `seed-failed`).',
+    match: {
+      message:
+        /\bThe target database lacks\b|\b(column|relation|function) "?[\w.]+"? (of relation "?\w+"? )?does not exist\b|\bUndefined(Column|Table|Function)\b/,
+    },
   },
   {
     name: 'build-mismatch',
@@ -98,7 +104,7 @@ export const RULES: readonly TriageRule[] = [
   {
     name: 'dns',
     category: 'environment',
-    description: 'The target\'s host name does not resolve (ENOTFOUND, EAI_AGAIN, net::ERR_NAME_NOT_RESOLVED).',
+    description: "The target's host name does not resolve (ENOTFOUND, EAI_AGAIN, net::ERR_NAME_NOT_RESOLVED).",
     match: { message: DNS },
   },
   {
@@ -122,13 +128,13 @@ export const RULES: readonly TriageRule[] = [
   {
     name: 'manifest',
     category: 'test-data',
-    description: 'The run\'s seed manifest is missing or unreadable, or a read-only environment names no canary records.',
+    description: "The run's seed manifest is missing or unreadable, or a read-only environment names no canary records.",
     match: { message: /\bseed manifest\b|\bmanifest\.json\b|\bcanary records\b|\bNo seeded data\b/ },
   },
   {
     name: 'manifest-unreadable',
     category: 'test-data',
-    description: 'An error raised while reading the manifest (e.g. a torn file\'s JSON SyntaxError; before the automation rules).',
+    description: "An error raised while reading the manifest (e.g. a torn file's JSON SyntaxError; before the automation rules).",
     match: { stack: /\bat readManifest \(|[/\\]seed[/\\]manifest\.ts:\d+/ },
   },
   {
@@ -146,14 +152,16 @@ export const RULES: readonly TriageRule[] = [
   {
     name: 'flipping',
     category: 'flaky',
-    description: 'The test\'s pass/fail status changed at least FLAKY_FLIPS times within the last FLAKY_WINDOW runs of this environment, this run included.',
+    description:
+      "The test's pass/fail status changed at least FLAKY_FLIPS times within the last FLAKY_WINDOW runs of this environment, this run included.",
     when: ({ flips, policy }) => flips >= policy.flakyFlips,
     uses: 'history',
   },
   {
     name: 'product',
     category: 'product',
-    description: 'Everything else: the product does not do what the test expects. `new` when the test passed the last time it ran here (or never ran), `recurring` when it failed then too.',
+    description:
+      'Everything else: the product does not do what the test expects. `new` when the test passed the last time it ran here (or never ran), `recurring` when it failed then too.',
     when: () => true,
     uses: 'history (novelty)',
   },

@@ -10,24 +10,63 @@ import type { HistoryRun, QuarantineEntry, SuiteName, TestResult, TestStatus, Tr
 import { aHistoryRun, aResult } from '../testing/builders.ts';
 
 interface Fixture {
-  fault: string; test: string; project: string; file: string; titlePath: string[];
-  status: 'failed' | 'timedOut'; message: string; stack?: string; expectedCategory: TriageCategory; note?: string;
+  fault: string;
+  test: string;
+  project: string;
+  file: string;
+  titlePath: string[];
+  status: 'failed' | 'timedOut';
+  message: string;
+  stack?: string;
+  expectedCategory: TriageCategory;
+  note?: string;
 }
 const fixtures = JSON.parse(readFileSync(new URL('./triage.fixtures.json', import.meta.url), 'utf8')) as Fixture[];
-const find = (fault: string, title: RegExp = /./) => fixtures.find((f) => f.fault === fault && title.test(f.test)) ?? assert.fail(`no fixture for ${fault} ${title}`);
+const find = (fault: string, title: RegExp = /./) =>
+  fixtures.find((f) => f.fault === fault && title.test(f.test)) ?? assert.fail(`no fixture for ${fault} ${title}`);
 
-const SUITES: Record<string, SuiteName> = { ready: 'setup', seed: 'setup', auth: 'setup', cleanup: 'setup', verify: 'verify', regression: 'regression', demo: 'demo' };
+const SUITES: Record<string, SuiteName> = {
+  ready: 'setup',
+  seed: 'setup',
+  auth: 'setup',
+  cleanup: 'setup',
+  verify: 'verify',
+  regression: 'regression',
+  demo: 'demo',
+};
 
 function resultOf(f: Fixture, over: Partial<TestResult> = {}): TestResult {
   return aResult({
-    id: f.test, project: f.project, suite: SUITES[f.project] ?? 'smoke', file: f.file, line: 1, titlePath: f.titlePath,
-    status: f.status, outcome: 'unexpected', durationMs: 1200, error: { message: f.message, ...(f.stack ? { stack: f.stack } : {}) }, ...over,
+    id: f.test,
+    project: f.project,
+    suite: SUITES[f.project] ?? 'smoke',
+    file: f.file,
+    line: 1,
+    titlePath: f.titlePath,
+    status: f.status,
+    outcome: 'unexpected',
+    durationMs: 1200,
+    error: { message: f.message, ...(f.stack ? { stack: f.stack } : {}) },
+    ...over,
   });
 }
 
 /** A plain result for the history-driven cases. */
-function result(id: string, status: TestStatus, message = 'Error: expect(received).toBe(expected)\n\nExpected: 3\nReceived: 0', over: Partial<TestResult> = {}): TestResult {
-  return aResult({ id, file: 'tests/smoke/api/api.spec.ts', titlePath: [id], status, outcome: status === 'passed' ? 'expected' : 'unexpected', message, ...over });
+function result(
+  id: string,
+  status: TestStatus,
+  message = 'Error: expect(received).toBe(expected)\n\nExpected: 3\nReceived: 0',
+  over: Partial<TestResult> = {},
+): TestResult {
+  return aResult({
+    id,
+    file: 'tests/smoke/api/api.spec.ts',
+    titlePath: [id],
+    status,
+    outcome: status === 'passed' ? 'expected' : 'unexpected',
+    message,
+    ...over,
+  });
 }
 
 let n = 0;
@@ -35,14 +74,22 @@ let n = 0;
 function run(results: Record<string, TestStatus | [TestStatus, string]>, over: Partial<HistoryRun> = {}): HistoryRun {
   n++;
   return aHistoryRun(results, {
-    runId: `tg_20261121${String(n % 60).padStart(2, '0')}0000_run${String(n).padStart(3, '0')}`, build: `b${n}`,
-    startedAt: new Date(Date.UTC(2026, 10, 21) - n * 3_600_000).toISOString(), durationMs: 1, ...over,
+    runId: `tg_20261121${String(n % 60).padStart(2, '0')}0000_run${String(n).padStart(3, '0')}`,
+    build: `b${n}`,
+    startedAt: new Date(Date.UTC(2026, 10, 21) - n * 3_600_000).toISOString(),
+    durationMs: 1,
+    ...over,
   });
 }
 
 const ctx = (over: Partial<TriageContext> = {}): TriageContext => ({
-  runId: 'tg_20261122090000_thisrn', build: 'b-now', at: '2026-11-22T09:00:00.000Z',
-  quarantined: () => undefined, owners: [], policy: { flakyFlips: 2, flakyWindow: 5 }, ...over,
+  runId: 'tg_20261122090000_thisrn',
+  build: 'b-now',
+  at: '2026-11-22T09:00:00.000Z',
+  quarantined: () => undefined,
+  owners: [],
+  policy: { flakyFlips: 2, flakyWindow: 5 },
+  ...over,
 });
 
 test('every captured real failure gets the category a human gave it', () => {
@@ -57,7 +104,10 @@ test('every captured real failure gets the category a human gave it', () => {
 test('every pattern rule classifies at least one real captured message', () => {
   const used = new Set(fixtures.map((f) => triage([resultOf(f)], [], ctx()).failures[0]!.rule));
   const patternRules = RULES.filter((r) => r.match).map((r) => r.name);
-  assert.deepEqual(patternRules.filter((name) => !used.has(name)), []);
+  assert.deepEqual(
+    patternRules.filter((name) => !used.has(name)),
+    [],
+  );
   assert.ok(used.has('product'));
 });
 
@@ -73,15 +123,34 @@ test('the order decides: an earlier rule wins over a later one that also matches
     [find('column_renamed'), 'schema-mismatch', 'seed-failed'],
   ];
   for (const [f, winner, runnerUp] of cases) {
-    const input = { result: resultOf(f), message: f.message.replace(/\u001b\[[0-9;]*m/g, ''), quarantine: undefined, flips: 0, policy: { flakyFlips: 2, flakyWindow: 5 } };
+    const input = {
+      result: resultOf(f),
+      message: f.message.replace(/\u001b\[[0-9;]*m/g, ''),
+      quarantine: undefined,
+      flips: 0,
+      policy: { flakyFlips: 2, flakyWindow: 5 },
+    };
     assert.equal(classify(input).name, winner, f.test);
-    assert.equal(classify(input, RULES.filter((r) => r.name !== winner)).name, runnerUp, `${f.test} without ${winner}`);
+    assert.equal(
+      classify(
+        input,
+        RULES.filter((r) => r.name !== winner),
+      ).name,
+      runnerUp,
+      `${f.test} without ${winner}`,
+    );
   }
 });
 
 test('a quarantined test is a known issue whatever its message; a passed-on-retry one is flaky', () => {
   const refused = find('target_port_closed');
-  const entry: QuarantineEntry = { test: refused.test, reason: 'flaky network in staging', owner: '@platform', ticket: 'OPS-12', expires: '2026-12-31' };
+  const entry: QuarantineEntry = {
+    test: refused.test,
+    reason: 'flaky network in staging',
+    owner: '@platform',
+    ticket: 'OPS-12',
+    expires: '2026-12-31',
+  };
   const q = triage([resultOf(refused)], [], ctx({ quarantined: (id) => (id === refused.test ? entry : undefined) })).failures[0]!;
   assert.deepEqual([q.category, q.rule], ['known-issue', 'quarantined']);
 
@@ -92,27 +161,46 @@ test('a quarantined test is a known issue whatever its message; a passed-on-retr
 
 test('only failed, timed-out and passed-on-retry results are triaged', () => {
   const f = find('revoked_reads_genuine');
-  const results = (['passed', 'skipped', 'interrupted', 'failed', 'timedOut'] as TestStatus[]).map((status) => resultOf(f, { id: status, status }));
-  assert.deepEqual(triage(results, [], ctx()).failures.map((x) => x.testId), ['failed', 'timedOut']);
+  const results = (['passed', 'skipped', 'interrupted', 'failed', 'timedOut'] as TestStatus[]).map((status) =>
+    resultOf(f, { id: status, status }),
+  );
+  assert.deepEqual(
+    triage(results, [], ctx()).failures.map((x) => x.testId),
+    ['failed', 'timedOut'],
+  );
 });
 
 test('failures are grouped by category and signature, with count and tests', () => {
   const missing = fixtures.filter((f) => f.fault === 'manifest_missing');
-  const t = triage(missing.map((f, i) => resultOf(f, { id: `${f.test} #${i}` })), [], ctx());
+  const t = triage(
+    missing.map((f, i) => resultOf(f, { id: `${f.test} #${i}` })),
+    [],
+    ctx(),
+  );
   const noManifest = missing.filter((f) => f.message.includes('No seed manifest')).length;
   assert.ok(noManifest >= 8 && noManifest < missing.length);
   const group = t.groups.find((g) => g.signature.startsWith('No seed manifest'))!;
   assert.equal(group.category, 'test-data');
   assert.equal(group.count, noManifest);
   assert.equal(group.tests.length, noManifest);
-  assert.equal(t.groups.reduce((s, g) => s + g.count, 0), missing.length);
+  assert.equal(
+    t.groups.reduce((s, g) => s + g.count, 0),
+    missing.length,
+  );
   assert.equal(t.groups[0], group, 'the biggest group first');
   assert.doesNotMatch(group.example, /\u001b/);
 
   // The same signature under two categories is two groups.
   const f = find('revoked_reads_genuine');
-  const split = triage([resultOf(f, { id: 'a' }), resultOf(f, { id: 'b' })], [], ctx({ quarantined: (id) => (id === 'a' ? { test: 'a', reason: 'r', owner: 'o', ticket: 't', expires: '2099-01-01' } : undefined) }));
-  assert.deepEqual(split.groups.map((g) => [g.category, g.count]).sort(), [['known-issue', 1], ['product', 1]]);
+  const split = triage(
+    [resultOf(f, { id: 'a' }), resultOf(f, { id: 'b' })],
+    [],
+    ctx({ quarantined: (id) => (id === 'a' ? { test: 'a', reason: 'r', owner: 'o', ticket: 't', expires: '2099-01-01' } : undefined) }),
+  );
+  assert.deepEqual(split.groups.map((g) => [g.category, g.count]).sort(), [
+    ['known-issue', 1],
+    ['product', 1],
+  ]);
 });
 
 test('first seen: the oldest run where the same test failed with the same signature', () => {
@@ -136,14 +224,27 @@ test('first seen: the oldest run where the same test failed with the same signat
 test('novelty: new when the test passed the last time it ran here or never ran, recurring when it failed then', () => {
   const history = [run({ p: 'passed', f: 'failed', s: 'skipped' }), run({ s: 'failed', p: 'failed' })];
   const policy = { flakyFlips: 10, flakyWindow: 10 }; // p flips; this is about novelty
-  const t = triage(['p', 'f', 's', 'never'].map((id) => result(id, 'failed')), history, ctx({ policy }));
-  assert.deepEqual(Object.fromEntries(t.failures.map((f) => [f.testId, f.novelty])), { p: 'new', f: 'recurring', s: 'recurring', never: 'new' });
+  const t = triage(
+    ['p', 'f', 's', 'never'].map((id) => result(id, 'failed')),
+    history,
+    ctx({ policy }),
+  );
+  assert.deepEqual(Object.fromEntries(t.failures.map((f) => [f.testId, f.novelty])), {
+    p: 'new',
+    f: 'recurring',
+    s: 'recurring',
+    never: 'new',
+  });
   assert.equal(triage([result('x', 'failed')], [], ctx()).failures[0]!.novelty, 'new', 'no history: new');
   // A group is recurring when any of its tests failed before (p and f share one signature).
   assert.equal(t.groups.length, 1);
   assert.equal(t.groups[0]!.novelty, 'recurring');
   assert.equal(triage([result('p', 'failed')], history, ctx({ policy })).groups[0]!.novelty, 'new');
-  assert.equal(triage([resultOf(find('target_port_closed'))], history, ctx()).failures[0]!.novelty, undefined, 'only product failures have a novelty');
+  assert.equal(
+    triage([resultOf(find('target_port_closed'))], history, ctx()).failures[0]!.novelty,
+    undefined,
+    'only product failures have a novelty',
+  );
 });
 
 test('flipping: enough pass/fail changes within the window make a failure flaky', () => {
@@ -153,7 +254,10 @@ test('flipping: enough pass/fail changes within the window make a failure flaky'
   const flipping = [run({ t: 'passed' }), run({ t: 'failed' }), run({ t: 'failed' })];
   const f = triage([result('t', 'failed')], flipping, ctx()).failures[0]!;
   assert.deepEqual([f.category, f.rule], ['flaky', 'flipping']);
-  assert.equal(triage([result('t', 'failed')], flipping, ctx({ policy: { flakyFlips: 3, flakyWindow: 5 } })).failures[0]!.category, 'product');
+  assert.equal(
+    triage([result('t', 'failed')], flipping, ctx({ policy: { flakyFlips: 3, flakyWindow: 5 } })).failures[0]!.category,
+    'product',
+  );
   // The flips are counted within the window only (this run included).
   const old = [run({ t: 'failed' }), run({ t: 'failed' }), run({ t: 'passed' }), run({ t: 'failed' })];
   assert.equal(triage([result('t', 'failed')], old, ctx({ policy: { flakyFlips: 2, flakyWindow: 3 } })).failures[0]!.category, 'product');
@@ -178,20 +282,40 @@ test('loadOwners names the file and the entry of a bad owners file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-owners-'));
   try {
     const file = join(dir, 'owners.json');
-    writeFileSync(file, JSON.stringify({ owners: [{ files: 'tests/smoke/**', team: 'web' }, { files: 'tests/demo/**', slack: 'demo-team' }] }));
-    assert.throws(() => loadOwners(file), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /owners\.json has invalid entries/);
-      assert.match(e.message, /entry 2 \("tests\/demo\/\*\*"\) "team": must name a team/);
-      assert.match(e.message, /entry 2 \("tests\/demo\/\*\*"\) "slack": must be a Slack handle/);
-      assert.doesNotMatch(e.message, /entry 1/);
-      return true;
-    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        owners: [
+          { files: 'tests/smoke/**', team: 'web' },
+          { files: 'tests/demo/**', slack: 'demo-team' },
+        ],
+      }),
+    );
+    assert.throws(
+      () => loadOwners(file),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /owners\.json has invalid entries/);
+        assert.match(e.message, /entry 2 \("tests\/demo\/\*\*"\) "team": must name a team/);
+        assert.match(e.message, /entry 2 \("tests\/demo\/\*\*"\) "slack": must be a Slack handle/);
+        assert.doesNotMatch(e.message, /entry 1/);
+        return true;
+      },
+    );
     writeFileSync(file, '{"owners": [');
-    assert.throws(() => loadOwners(file), (e: unknown) => e instanceof ConfigError && /owners\.json is not valid JSON/.test(e.message));
+    assert.throws(
+      () => loadOwners(file),
+      (e: unknown) => e instanceof ConfigError && /owners\.json is not valid JSON/.test(e.message),
+    );
     writeFileSync(file, '[]');
-    assert.throws(() => loadOwners(file), (e: unknown) => e instanceof ConfigError && /one key, "owners"/.test(e.message));
-    assert.throws(() => loadOwners(join(dir, 'missing.json')), (e: unknown) => e instanceof ConfigError && /missing\.json does not exist/.test(e.message));
+    assert.throws(
+      () => loadOwners(file),
+      (e: unknown) => e instanceof ConfigError && /one key, "owners"/.test(e.message),
+    );
+    assert.throws(
+      () => loadOwners(join(dir, 'missing.json')),
+      (e: unknown) => e instanceof ConfigError && /missing\.json does not exist/.test(e.message),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -199,7 +323,10 @@ test('loadOwners names the file and the entry of a bad owners file', () => {
 
 test('the README table lists every rule in order', () => {
   const rows = rulesMarkdown().split('\n').slice(2);
-  assert.deepEqual(rows.map((r) => /^\| (\d+) \| `([\w-]+)` \| ([\w-]+) \|/.exec(r)!.slice(1)), RULES.map((r, i) => [String(i + 1), r.name, r.category]));
+  assert.deepEqual(
+    rows.map((r) => /^\| (\d+) \| `([\w-]+)` \| ([\w-]+) \|/.exec(r)!.slice(1)),
+    RULES.map((r, i) => [String(i + 1), r.name, r.category]),
+  );
   assert.match(rows[RULES.findIndex((r) => r.name === 'build-mismatch')]!, /\| file, titlePath, message \|/);
   assert.match(rulesMarkdown([{ name: 'x', category: 'product', description: 'a | b', uses: 'history' }]), /\| history \| a \\\| b \|$/);
 });

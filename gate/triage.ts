@@ -8,7 +8,17 @@ import { ownerIndex, type OwnerRule } from './owners.ts';
 import { exampleOf, signatureOf } from './signature.ts';
 import { RULES, type RuleInput, type TriageRule } from './triage-rules.ts';
 import { stripAnsi } from '../lib/text.ts';
-import type { ClassifiedFailure, FailureGroup, HistoryRun, Novelty, Policy, QuarantineEntry, TestResult, TestStatus, Triage } from './types.ts';
+import type {
+  ClassifiedFailure,
+  FailureGroup,
+  HistoryRun,
+  Novelty,
+  Policy,
+  QuarantineEntry,
+  TestResult,
+  TestStatus,
+  Triage,
+} from './types.ts';
 
 export { loadOwners, OWNERS_FILE, type OwnerRule } from './owners.ts';
 export { signatureOf } from './signature.ts';
@@ -108,7 +118,10 @@ export function triage(results: TestResult[], history: HistoryRun[], ctx: Triage
     if (!group) {
       const owner = ownerOf(result.file);
       group = {
-        category: rule.category, signature, count: 0, tests: [],
+        category: rule.category,
+        signature,
+        count: 0,
+        tests: [],
         firstSeen: { build: ctx.build, runId: ctx.runId, at: ctx.at },
         ...(owner ? { owner } : {}),
         example: exampleOf(raw),
@@ -126,9 +139,11 @@ export function triage(results: TestResult[], history: HistoryRun[], ctx: Triage
   return {
     failures,
     // Biggest first; a stable sort keeps the order of first appearance among equals.
-    groups: [...groups.values()].sort((a, b) => b.count - a.count).map(({ oldest, ...g }) => {
-      const run = oldest === undefined ? undefined : history[oldest]!;
-      return run ? { ...g, firstSeen: { build: run.build, runId: run.runId, at: run.startedAt } } : g;
-    }),
+    groups: [...groups.values()]
+      .sort((a, b) => b.count - a.count)
+      .map(({ oldest, ...g }) => {
+        const run = oldest === undefined ? undefined : history[oldest]!;
+        return run ? { ...g, firstSeen: { build: run.build, runId: run.runId, at: run.startedAt } } : g;
+      }),
   };
 }

@@ -31,7 +31,10 @@ export function loadEntries<T>(o: EntriesFile<T>): T[] {
   const name = displayName(o.file);
   const fix = { hint: `Fix ${name}: ${o.example}.` };
   const raw = readJson(o.file, (why) => new ConfigError(`${name} is not valid JSON: ${why}.`, fix));
-  const top = z.object({ [o.key]: z.array(z.unknown()) }).strict().safeParse(raw);
+  const top = z
+    .object({ [o.key]: z.array(z.unknown()) })
+    .strict()
+    .safeParse(raw);
   if (!top.success) throw new ConfigError(`${name} must be an object with one key, "${o.key}", holding a list of entries.`, fix);
   const problems: string[] = [];
   const entries: T[] = [];
@@ -39,7 +42,9 @@ export function loadEntries<T>(o: EntriesFile<T>): T[] {
     const parsed = o.entry.safeParse(item);
     const label = o.label?.(item, i) ?? `entry ${i + 1}`;
     if (parsed.success) entries.push(parsed.data);
-    else for (const issue of parsed.error.issues) problems.push(`${label}${issue.path.length ? ` "${issue.path.join('.')}"` : ''}: ${issue.message}`);
+    else
+      for (const issue of parsed.error.issues)
+        problems.push(`${label}${issue.path.length ? ` "${issue.path.join('.')}"` : ''}: ${issue.message}`);
   });
   if (problems.length) throw new ConfigError(`${name} has invalid entries:\n  - ${problems.join('\n  - ')}`, fix);
   return entries;
@@ -58,5 +63,10 @@ export function readJson(file: string, fail: (why: string) => Error): unknown {
 export function parseWith<T>(schema: z.ZodType<T>, raw: unknown, fail: (problems: string) => Error, maxProblems = 5): T {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  throw fail(parsed.error.issues.slice(0, maxProblems).map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; '));
+  throw fail(
+    parsed.error.issues
+      .slice(0, maxProblems)
+      .map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`)
+      .join('; '),
+  );
 }

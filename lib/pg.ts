@@ -46,7 +46,10 @@ function safeUrl(url: string | undefined): URL | undefined {
 }
 
 /** A connected client; a failure to connect is thrown already classified. */
-export async function connectPg(subject: PgSubject, config: pg.ClientConfig & { password?: pg.ClientConfig['password'] } = {}): Promise<pg.Client> {
+export async function connectPg(
+  subject: PgSubject,
+  config: pg.ClientConfig & { password?: pg.ClientConfig['password'] } = {},
+): Promise<pg.Client> {
   const { password, ...rest } = config;
   const client = new pg.Client({ connectionString: subject.url, connectionTimeoutMillis: 10_000, ...rest });
   // Set after construction: pg merges the parsed URL over its config, which would drop it.
@@ -71,7 +74,9 @@ export function classifyPgError(e: unknown, s: PgSubject): Error {
   switch (err.code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new UnreachableError(`Cannot resolve the ${s.label} host "${u?.hostname}" (${s.variable}).`, { hint: `Check the host name in ${s.variable} and your DNS/VPN.` });
+      return new UnreachableError(`Cannot resolve the ${s.label} host "${u?.hostname}" (${s.variable}).`, {
+        hint: `Check the host name in ${s.variable} and your DNS/VPN.`,
+      });
     case 'ECONNREFUSED':
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
@@ -79,21 +84,34 @@ export function classifyPgError(e: unknown, s: PgSubject): Error {
       return new UnreachableError(`Cannot reach the ${s.label} at ${where} (${err.code}).`, { hint: s.unreachableHint });
     case '28P01':
     case '28000':
-      return new AuthError(`The ${s.label} at ${where} refused the credentials of user "${u?.username ? decodeURIComponent(u.username) : '?'}".`, {
-        hint: `Check the user and password in ${s.variable}${s.alsoCheck ? ` and ${s.alsoCheck}` : ''}.`,
-      });
+      return new AuthError(
+        `The ${s.label} at ${where} refused the credentials of user "${u?.username ? decodeURIComponent(u.username) : '?'}".`,
+        {
+          hint: `Check the user and password in ${s.variable}${s.alsoCheck ? ` and ${s.alsoCheck}` : ''}.`,
+        },
+      );
     case '3D000':
-      return new ConfigError(`The ${s.label} "${u?.pathname.slice(1)}" does not exist at ${where}.`, { hint: s.missingDatabaseHint ?? `Check the database name in ${s.variable}.` });
+      return new ConfigError(`The ${s.label} "${u?.pathname.slice(1)}" does not exist at ${where}.`, {
+        hint: s.missingDatabaseHint ?? `Check the database name in ${s.variable}.`,
+      });
     case '42501':
-      return new ConfigError(`The ${s.label} at ${where} refused: ${err.message}.`, { hint: s.privilegeHint ?? `The user in ${s.variable} lacks a privilege Tollgate needs (see the message).` });
+      return new ConfigError(`The ${s.label} at ${where} refused: ${err.message}.`, {
+        hint: s.privilegeHint ?? `The user in ${s.variable} lacks a privilege Tollgate needs (see the message).`,
+      });
     case '57P01':
     case '57P02':
     case '57P03':
-      return new InterruptedError(`The ${s.label} terminated the connection (an administrator or a restart); the transaction was rolled back.`, { hint: s.interruptedHint });
+      return new InterruptedError(
+        `The ${s.label} terminated the connection (an administrator or a restart); the transaction was rolled back.`,
+        { hint: s.interruptedHint },
+      );
   }
-  if (/timeout/i.test(err.message ?? '')) return new UnreachableError(`Timed out connecting to the ${s.label} at ${where}.`, { hint: s.unreachableHint });
+  if (/timeout/i.test(err.message ?? ''))
+    return new UnreachableError(`Timed out connecting to the ${s.label} at ${where}.`, { hint: s.unreachableHint });
   if (err.code === 'ECONNRESET' || err.code === 'EPIPE' || /Connection terminated/i.test(err.message ?? '')) {
-    return new InterruptedError(`The ${s.label} closed the connection mid-operation; the transaction was rolled back.`, { hint: s.interruptedHint });
+    return new InterruptedError(`The ${s.label} closed the connection mid-operation; the transaction was rolled back.`, {
+      hint: s.interruptedHint,
+    });
   }
   return e instanceof Error ? e : new Error(String(e));
 }

@@ -22,7 +22,16 @@ export interface NodeRunOptions {
   timeoutMs?: number;
 }
 
-const SIGNALS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGTERM: 15, SIGABRT: 6, SIGBUS: 7 };
+const SIGNALS: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGTERM: 15,
+  SIGABRT: 6,
+  SIGBUS: 7,
+};
 
 export function runNode(args: string[], o: NodeRunOptions = {}): Promise<NodeRun> {
   return new Promise((resolve) => {
@@ -43,7 +52,7 @@ export function runNode(args: string[], o: NodeRunOptions = {}): Promise<NodeRun
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? 128 + (signal ? SIGNALS[signal] ?? 1 : 1), ...(signal ? { signal } : {}), output: chunks.join('') });
+      resolve({ code: code ?? 128 + (signal ? (SIGNALS[signal] ?? 1) : 1), ...(signal ? { signal } : {}), output: chunks.join('') });
     });
   });
 }

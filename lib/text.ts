@@ -17,7 +17,11 @@ export const clip = (text: string, max: number): string => (text.length > max ? 
  * `dropErrorPrefix` also removes a generic leading "Error: ".
  */
 export function firstLine(message: string, o: { max?: number; dropErrorPrefix?: boolean } = {}): string {
-  let line = (stripAnsi(message).split(/\r?\n|\r/).find((l) => l.trim() !== '') ?? '').trim();
+  let line = (
+    stripAnsi(message)
+      .split(/\r?\n|\r/)
+      .find((l) => l.trim() !== '') ?? ''
+  ).trim();
   if (o.dropErrorPrefix) line = line.replace(/^Error:\s*/, '');
   return o.max === undefined ? line : clip(line, o.max);
 }

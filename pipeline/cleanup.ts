@@ -11,17 +11,33 @@ import { runsDir } from '../seed/manifest.ts';
 import type { RunPlan } from './plan.ts';
 import type { Session } from './session.ts';
 
-export async function cleanupStep(s: Session, environment: Environment, plan: Pick<RunPlan, 'runId' | 'seeded'>, keepData: boolean): Promise<void> {
+export async function cleanupStep(
+  s: Session,
+  environment: Environment,
+  plan: Pick<RunPlan, 'runId' | 'seeded'>,
+  keepData: boolean,
+): Promise<void> {
   const t = Date.now();
   const { runId } = plan;
   if (!plan.seeded) s.step('cleanup', 'skipped', 0, environment.readOnly ? 'READ_ONLY: nothing was written' : 'nothing was seeded');
-  else if (keepData) s.step('cleanup', 'skipped', 0, `data of ${runId} kept for inspection (--keep-data); remove it with \`tollgate seed clean --env ${environment.name} --run ${runId}\``);
+  else if (keepData)
+    s.step(
+      'cleanup',
+      'skipped',
+      0,
+      `data of ${runId} kept for inspection (--keep-data); remove it with \`tollgate seed clean --env ${environment.name} --run ${runId}\``,
+    );
   else {
     try {
       const rows = await cleanup(environment, runId);
       s.step('cleanup', 'ok', Date.now() - t, `${rows.toLocaleString('en')} rows of ${runId} deleted`);
     } catch (e) {
-      s.step('cleanup', 'failed', Date.now() - t, `${(e as Error).message} — the next run sweeps it, or run \`tollgate seed clean --env ${environment.name} --run ${runId}\``);
+      s.step(
+        'cleanup',
+        'failed',
+        Date.now() - t,
+        `${(e as Error).message} — the next run sweeps it, or run \`tollgate seed clean --env ${environment.name} --run ${runId}\``,
+      );
     }
   }
 }

@@ -74,12 +74,13 @@ export function loadRunConfig(o: RunOptions): RunConfig {
     });
   }
   const gate = { ...loadGateConfig(o.env, processEnv), environment };
-  const selection = o.changed !== undefined || o.components?.length
-    ? selectRuns(loadChangeMap(processEnv.TOLLGATE_CHANGES_FILE || undefined), {
-      changed: o.changed !== undefined ? changedPaths(o.changed, o.gitDiff) : undefined,
-      components: o.components,
-    })
-    : undefined;
+  const selection =
+    o.changed !== undefined || o.components?.length
+      ? selectRuns(loadChangeMap(processEnv.TOLLGATE_CHANGES_FILE || undefined), {
+          changed: o.changed !== undefined ? changedPaths(o.changed, o.gitDiff) : undefined,
+          components: o.components,
+        })
+      : undefined;
   const build = o.build ?? gate.target.expectedBuild;
   return {
     ...gate,

@@ -39,28 +39,54 @@ export function decideStep(s: Session, config: GateConfig, a: DecideInput): RunR
   // Setup tests count only when they failed (a broken sign-in matters; a passed one is plumbing).
   const counted = results.filter((r) => r.suite !== 'setup' || isFailure(r));
   const triage = triageResults(counted, a.history.history, {
-    runId, build, at: new Date().toISOString(), quarantined: (id) => quarantine.active(id), owners: config.owners, policy: environment.policy,
+    runId,
+    build,
+    at: new Date().toISOString(),
+    quarantined: (id) => quarantine.active(id),
+    owners: config.owners,
+    policy: environment.policy,
   });
-  s.step('triage', 'ok', Date.now() - t, triage.groups.length ? `${triage.failures.length} failure(s) in ${triage.groups.length} group(s): ${[...new Set(triage.groups.map((g) => g.category))].join(', ')}` : 'no failures');
+  s.step(
+    'triage',
+    'ok',
+    Date.now() - t,
+    triage.groups.length
+      ? `${triage.failures.length} failure(s) in ${triage.groups.length} group(s): ${[...new Set(triage.groups.map((g) => g.category))].join(', ')}`
+      : 'no failures',
+  );
 
   t = Date.now();
   const decision = decide({
-    results, triage, policy: environment.policy, quarantine,
-    notReady: plan.notReady, interrupted: plan.interrupted ?? a.interrupted, untestable: plan.untestable ?? a.untestable,
+    results,
+    triage,
+    policy: environment.policy,
+    quarantine,
+    notReady: plan.notReady,
+    interrupted: plan.interrupted ?? a.interrupted,
+    untestable: plan.untestable ?? a.untestable,
   });
   s.step('gate', 'ok', Date.now() - t, `${decision.verdict}: ${decision.reasons[0]?.message ?? ''}`);
 
   const quarantined = new Set(triage.failures.filter((f) => f.category === 'known-issue').map((f) => f.testId));
   const ci = detectCi(processEnv);
   return s.redactor.json({
-    runId, environment: environment.name, build, suites: plan.suites, seed: plan.seed,
+    runId,
+    environment: environment.name,
+    build,
+    suites: plan.suites,
+    seed: plan.seed,
     ...(a.shards ? { shard: `${a.shards} shards` } : {}),
-    startedAt: plan.startedAt, finishedAt: new Date().toISOString(), durationMs: Date.now() - a.t0,
-    steps: s.steps, verdict: decision.verdict, reasons: decision.reasons,
+    startedAt: plan.startedAt,
+    finishedAt: new Date().toISOString(),
+    durationMs: Date.now() - a.t0,
+    steps: s.steps,
+    verdict: decision.verdict,
+    reasons: decision.reasons,
     counts: countResults(counted, quarantined),
     countsBySuite: countBy(counted, (r) => r.suite, quarantined),
     countsByProject: countBy(counted, (r) => r.project, quarantined),
-    results, triage,
+    results,
+    triage,
     target: { webURL: target.webURL, apiURL: target.apiURL },
     ...(ci ? { ci: { provider: ci.provider, ...(ci.runUrl ? { runUrl: ci.runUrl } : {}), ...(ci.actor ? { actor: ci.actor } : {}) } } : {}),
     reports: { dir: relative(REPO_ROOT, reportDir), allure: relative(REPO_ROOT, join(reportDir, 'allure-report')) },

@@ -49,13 +49,15 @@ export async function mergePlaywrightReports(reportDir: string): Promise<string>
   const shards = join(reportDir, 'shards');
   for (const part of existsSync(shards) ? readdirSync(shards) : []) {
     const dir = join(shards, part, 'blob-report');
-    for (const zip of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.zip')) : []) cpSync(join(dir, zip), join(blobs, `${part}-${basename(zip)}`));
+    for (const zip of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.zip')) : [])
+      cpSync(join(dir, zip), join(blobs, `${part}-${basename(zip)}`));
   }
   if (!readdirSync(blobs).length) return 'Playwright report: no blob reports to merge';
   const out = join(reportDir, 'playwright-report');
   const env = {
     ...process.env,
-    PLAYWRIGHT_HTML_OUTPUT_DIR: out, PLAYWRIGHT_HTML_OPEN: 'never',
+    PLAYWRIGHT_HTML_OUTPUT_DIR: out,
+    PLAYWRIGHT_HTML_OPEN: 'never',
     PLAYWRIGHT_JSON_OUTPUT_NAME: join(reportDir, 'playwright.json'),
   };
   const { code, output } = await runNode([PLAYWRIGHT_CLI, 'merge-reports', '--reporter', 'html,json', blobs], { cwd: REPO_ROOT, env });

@@ -21,7 +21,11 @@ import { openSession } from './session.ts';
 import { suiteSteps } from './suites.ts';
 
 export async function mergeRun(o: {
-  dirs: string[]; plan?: string; keepData?: boolean; processEnv?: NodeJS.ProcessEnv; print?: (line: string) => void;
+  dirs: string[];
+  plan?: string;
+  keepData?: boolean;
+  processEnv?: NodeJS.ProcessEnv;
+  print?: (line: string) => void;
 }): Promise<RunOutcome> {
   const t0 = Date.now();
   const processEnv = o.processEnv ?? process.env;
@@ -46,15 +50,18 @@ export async function mergeRun(o: {
   s.replay(plan.steps);
   if (plan.seeded) {
     const key = manifestKeyMaterial(environment, processEnv);
-    const manifest = existsSync(manifestPath(plan.runId, processEnv)) ? readManifest(plan.runId, processEnv)
-      : plan.sealedManifest && key ? unsealManifest(plan.sealedManifest, plan.runId, key) : undefined;
+    const manifest = existsSync(manifestPath(plan.runId, processEnv))
+      ? readManifest(plan.runId, processEnv)
+      : plan.sealedManifest && key
+        ? unsealManifest(plan.sealedManifest, plan.runId, key)
+        : undefined;
     if (manifest) s.learn(manifestPasswords(manifest));
   }
 
   const history = readHistorySoon(environment, plan.build, s.notes, processEnv);
   let untestable: Untestable | undefined;
   let interrupted: string | undefined;
-  let results: ReturnType<typeof mergeResults>['results'] = [];
+  let results: ReturnType<typeof mergeResults>['results'];
   try {
     const parts = found.map((p) => ({ ...p, dir: gather(p.dir, shardDir(reportDir, p.part.shard)) }));
     const merged = mergeResults(parts);
@@ -66,18 +73,35 @@ export async function mergeRun(o: {
     } else {
       interrupted = parts.find((p) => p.part.interrupted)?.part.interrupted;
       untestable = mergedUntestable({
-        parts: parts.map((p) => ({ shard: p.part.shard, results: p.results.length, exitCode: p.part.exitCode, interrupted: p.part.interrupted })),
-        total, missing, duplicates: merged.duplicates,
+        parts: parts.map((p) => ({
+          shard: p.part.shard,
+          results: p.results.length,
+          exitCode: p.part.exitCode,
+          interrupted: p.part.interrupted,
+        })),
+        total,
+        missing,
+        duplicates: merged.duplicates,
       });
       const worst = Math.max(0, ...parts.map((p) => p.part.exitCode));
       suiteSteps(s, results, plan.projects, Math.max(0, ...parts.map((p) => p.part.durationMs)), worst, untestable?.message);
-      if (parts.length) mergeAllureResults(parts.map((p) => p.dir), join(reportDir, 'allure-results'));
+      if (parts.length)
+        mergeAllureResults(
+          parts.map((p) => p.dir),
+          join(reportDir, 'allure-results'),
+        );
     }
   } finally {
     await cleanupStep(s, environment, plan, !!(o.keepData || processEnv.TOLLGATE_KEEP_DATA === '1'));
   }
   return finishRun(s, config, {
-    plan, results, untestable, interrupted: interrupted ?? s.interrupted, history, reportDir, t0: Date.parse(plan.startedAt) || t0,
+    plan,
+    results,
+    untestable,
+    interrupted: interrupted ?? s.interrupted,
+    history,
+    reportDir,
+    t0: Date.parse(plan.startedAt) || t0,
     shards: total || undefined,
     extra: found.length ? () => mergePlaywrightReports(reportDir) : undefined,
   });

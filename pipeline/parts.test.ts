@@ -4,7 +4,18 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SchemaError, UsageError } from '../config/errors.ts';
-import { checkParts, findParts, mergeResults, parseShard, PART_FILE, shardDir, shardName, writePart, type FoundPart, type ShardPart } from './parts.ts';
+import {
+  checkParts,
+  findParts,
+  mergeResults,
+  parseShard,
+  PART_FILE,
+  shardDir,
+  shardName,
+  writePart,
+  type FoundPart,
+  type ShardPart,
+} from './parts.ts';
 import type { TestResult } from '../gate/types.ts';
 import { tempDir } from '../testing/temp.ts';
 import { aResult } from '../testing/builders.ts';
@@ -12,11 +23,17 @@ import { aResult } from '../testing/builders.ts';
 const RUN = 'tg_20261122114113_di1cj3';
 const OTHER_RUN = 'tg_20261121090000_zz9zz9';
 
-
 function samplePart(current: number, total: number, over: Partial<ShardPart> = {}): ShardPart {
   return {
-    version: 1, runId: RUN, shard: { current, total }, startedAt: '2026-11-22T11:45:00.000Z', durationMs: 61_000,
-    exitCode: 0, host: `runner-${current}`, dir: `reports/${RUN}/shards/${current}-of-${total}`, ...over,
+    version: 1,
+    runId: RUN,
+    shard: { current, total },
+    startedAt: '2026-11-22T11:45:00.000Z',
+    durationMs: 61_000,
+    exitCode: 0,
+    host: `runner-${current}`,
+    dir: `reports/${RUN}/shards/${current}-of-${total}`,
+    ...over,
   };
 }
 
@@ -38,7 +55,9 @@ function writePartDir(dir: string, part: ShardPart, results?: TestResult[]): str
 
 /** A part in memory, for the pure checks. */
 const found = (current: number, total: number, results: TestResult[] = [], over: Partial<ShardPart> = {}): FoundPart => ({
-  part: samplePart(current, total, over), dir: join('/ci/parts', `tollgate-part-${current}`, `${current}-of-${total}`), results,
+  part: samplePart(current, total, over),
+  dir: join('/ci/parts', `tollgate-part-${current}`, `${current}-of-${total}`),
+  results,
 });
 
 const byShard = (parts: FoundPart[]) => [...parts].sort((a, b) => a.part.shard.current - b.part.shard.current);
@@ -53,7 +72,7 @@ test('parseShard accepts i/n with 1 ≤ i ≤ n and nothing else', () => {
   }
 });
 
-test('a shard\'s directory is reports/<run>/shards/<i>-of-<n>', () => {
+test("a shard's directory is reports/<run>/shards/<i>-of-<n>", () => {
   assert.equal(shardName({ current: 2, total: 3 }), '2-of-3');
   assert.equal(shardDir(join('reports', RUN), { current: 2, total: 3 }), join('reports', RUN, 'shards', '2-of-3'));
 });
@@ -76,7 +95,7 @@ test('findParts: a part whose shard wrote no results.json (Playwright never star
   assert.deepEqual(findParts([dir]), [{ part: samplePart(2, 2, { exitCode: 2, interrupted: 'SIGTERM' }), dir, results: [] }]);
 });
 
-test('findParts: every part under the run\'s shards folder, or under the run\'s report folder', (t) => {
+test("findParts: every part under the run's shards folder, or under the run's report folder", (t) => {
   const reportDir = join(tempDir(t), 'reports', RUN);
   const one = writePartDir(shardDir(reportDir, { current: 1, total: 2 }), samplePart(1, 2), [result('smoke-api', 'a')]);
   const two = writePartDir(shardDir(reportDir, { current: 2, total: 2 }), samplePart(2, 2), [result('smoke-api', 'b')]);
@@ -84,19 +103,37 @@ test('findParts: every part under the run\'s shards folder, or under the run\'s 
   writeFileSync(join(reportDir, 'plan.json'), '{}');
   for (const given of [join(reportDir, 'shards'), reportDir]) {
     const parts = byShard(findParts([given]));
-    assert.deepEqual(parts.map((p) => p.dir), [one, two], given);
-    assert.deepEqual(parts.map((p) => p.results.map((r) => r.titlePath[0])), [['a'], ['b']]);
+    assert.deepEqual(
+      parts.map((p) => p.dir),
+      [one, two],
+      given,
+    );
+    assert.deepEqual(
+      parts.map((p) => p.results.map((r) => r.titlePath[0])),
+      [['a'], ['b']],
+    );
   }
 });
 
 test('findParts: the folder CI downloaded the artifacts to (parts/tollgate-part-<i>/<i>-of-<n>)', (t) => {
   const parts = join(tempDir(t), 'parts');
-  const dirs = [1, 2, 3].map((i) => writePartDir(join(parts, `tollgate-part-${i}`, `${i}-of-3`), samplePart(i, 3), [result('smoke-api', `test ${i}`)]));
+  const dirs = [1, 2, 3].map((i) =>
+    writePartDir(join(parts, `tollgate-part-${i}`, `${i}-of-3`), samplePart(i, 3), [result('smoke-api', `test ${i}`)]),
+  );
   const got = byShard(findParts([parts]));
-  assert.deepEqual(got.map((p) => p.dir), dirs);
-  assert.deepEqual(got.map((p) => p.part.shard), [1, 2, 3].map((current) => ({ current, total: 3 })));
+  assert.deepEqual(
+    got.map((p) => p.dir),
+    dirs,
+  );
+  assert.deepEqual(
+    got.map((p) => p.part.shard),
+    [1, 2, 3].map((current) => ({ current, total: 3 })),
+  );
   // Several folders at once: each one's parts.
-  assert.deepEqual(byShard(findParts([join(parts, 'tollgate-part-3'), dirs[0]!])).map((p) => p.dir), [dirs[0], dirs[2]]);
+  assert.deepEqual(
+    byShard(findParts([join(parts, 'tollgate-part-3'), dirs[0]!])).map((p) => p.dir),
+    [dirs[0], dirs[2]],
+  );
   // An empty folder holds no part; that is not an error here.
   mkdirSync(join(parts, 'empty'));
   assert.deepEqual(findParts([join(parts, 'empty')]), []);
@@ -111,11 +148,17 @@ test('findParts does not search a whole tree: a part buried deeper than the arti
 test('findParts: a directory that does not exist, or a file, is a usage error naming it', (t) => {
   const root = tempDir(t);
   const missing = join(root, 'parts');
-  assert.throws(() => findParts([missing]), (e: unknown) =>
-    e instanceof UsageError && e.exitCode === 64 && e.message === `${missing} is not a directory.` && /shards/.test(e.hint ?? ''));
+  assert.throws(
+    () => findParts([missing]),
+    (e: unknown) =>
+      e instanceof UsageError && e.exitCode === 64 && e.message === `${missing} is not a directory.` && /shards/.test(e.hint ?? ''),
+  );
   const file = join(root, 'part.json');
   writeFileSync(file, JSON.stringify(samplePart(1, 1)));
-  assert.throws(() => findParts([file]), (e: unknown) => e instanceof UsageError && e.message.includes(file));
+  assert.throws(
+    () => findParts([file]),
+    (e: unknown) => e instanceof UsageError && e.message.includes(file),
+  );
   // One bad directory among good ones is still refused.
   const good = writePartDir(join(root, '1-of-1'), samplePart(1, 1));
   assert.throws(() => findParts([good, missing]), UsageError);
@@ -135,18 +178,28 @@ test('findParts: a part.json that is not a part is a schema error naming the fil
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, PART_FILE), text);
     for (const given of [dir, join(root, what.replace(/\W/g, '-'))]) {
-      assert.throws(() => findParts([given]), (e: unknown) =>
-        e instanceof SchemaError && e.exitCode === 65 && e.message.startsWith(`${join(dir, PART_FILE)} is not a shard's part (`)
-        && /tollgate run --shard/.test(e.hint ?? ''), `${what}, given ${given}`);
+      assert.throws(
+        () => findParts([given]),
+        (e: unknown) =>
+          e instanceof SchemaError &&
+          e.exitCode === 65 &&
+          e.message.startsWith(`${join(dir, PART_FILE)} is not a shard's part (`) &&
+          /tollgate run --shard/.test(e.hint ?? ''),
+        `${what}, given ${given}`,
+      );
     }
   }
 });
 
-test('findParts: a results.json that is not a shard\'s results is a schema error naming the file', (t) => {
+test("findParts: a results.json that is not a shard's results is a schema error naming the file", (t) => {
   const dir = writePartDir(join(tempDir(t), '1-of-1'), samplePart(1, 1));
   for (const text of ['{"results":[', '{}', '{"results":null}']) {
     writeFileSync(join(dir, 'results.json'), text);
-    assert.throws(() => findParts([dir]), (e: unknown) => e instanceof SchemaError && e.message.includes(join(dir, 'results.json')), text);
+    assert.throws(
+      () => findParts([dir]),
+      (e: unknown) => e instanceof SchemaError && e.message.includes(join(dir, 'results.json')),
+      text,
+    );
   }
 });
 
@@ -165,16 +218,33 @@ test('checkParts: the shards that did not report are missing', () => {
 
 test('checkParts refuses a part of another run, naming both runs and the part', () => {
   const stray = found(2, 2, [], { runId: OTHER_RUN });
-  assert.throws(() => checkParts([found(1, 2), stray], RUN), (e: unknown) =>
-    e instanceof UsageError && e.exitCode === 64 && e.message.includes(RUN) && e.message.includes(OTHER_RUN) && e.message.includes(stray.dir)
-    && /one run/.test(e.hint ?? ''));
+  assert.throws(
+    () => checkParts([found(1, 2), stray], RUN),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      e.exitCode === 64 &&
+      e.message.includes(RUN) &&
+      e.message.includes(OTHER_RUN) &&
+      e.message.includes(stray.dir) &&
+      /one run/.test(e.hint ?? ''),
+  );
   // Even when every part is of that other run.
-  assert.throws(() => checkParts([found(1, 1, [], { runId: OTHER_RUN })], RUN), (e: unknown) => e instanceof UsageError && e.message.includes(OTHER_RUN));
+  assert.throws(
+    () => checkParts([found(1, 1, [], { runId: OTHER_RUN })], RUN),
+    (e: unknown) => e instanceof UsageError && e.message.includes(OTHER_RUN),
+  );
 });
 
 test('checkParts refuses parts split different ways', () => {
-  assert.throws(() => checkParts([found(1, 2), found(1, 3)], RUN), (e: unknown) =>
-    e instanceof UsageError && e.exitCode === 64 && e.message.includes(RUN) && /2 shards and 3 shards/.test(e.message) && /--shard i\/n/.test(e.hint ?? ''));
+  assert.throws(
+    () => checkParts([found(1, 2), found(1, 3)], RUN),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      e.exitCode === 64 &&
+      e.message.includes(RUN) &&
+      /2 shards and 3 shards/.test(e.message) &&
+      /--shard i\/n/.test(e.hint ?? ''),
+  );
   // Different totals even when the shard numbers would not collide.
   assert.throws(() => checkParts([found(1, 2), found(2, 2), found(3, 3)], RUN), UsageError);
 });
@@ -182,8 +252,15 @@ test('checkParts refuses parts split different ways', () => {
 test('checkParts refuses the same shard twice, naming both directories', () => {
   const first = found(1, 2);
   const again = { ...found(1, 2), dir: join('/ci/parts', 'tollgate-part-1-attempt-2', '1-of-2') };
-  assert.throws(() => checkParts([first, found(2, 2), again], RUN), (e: unknown) =>
-    e instanceof UsageError && e.exitCode === 64 && e.message.includes('Shard 1/2') && e.message.includes(first.dir) && e.message.includes(again.dir));
+  assert.throws(
+    () => checkParts([first, found(2, 2), again], RUN),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      e.exitCode === 64 &&
+      e.message.includes('Shard 1/2') &&
+      e.message.includes(first.dir) &&
+      e.message.includes(again.dir),
+  );
 });
 
 test('mergeResults keeps every test of disjoint parts, in shard order', () => {
@@ -208,19 +285,30 @@ test('mergeResults counts a setup test once, and failed when it failed in any sh
     [found(2, 2, [authFailed, y]), found(1, 2, [auth, x])],
   ]) {
     const merged = mergeResults(parts);
-    assert.deepEqual(merged.results.filter((r) => r.id === auth.id), [authFailed]);
+    assert.deepEqual(
+      merged.results.filter((r) => r.id === auth.id),
+      [authFailed],
+    );
     assert.equal(merged.results.length, 3);
     assert.deepEqual(merged.duplicates, []);
   }
   // A time-out is a failure too.
-  const timedOut: TestResult = { ...auth, status: 'timedOut', outcome: 'unexpected', error: { message: 'Test timeout of 30000ms exceeded.' } };
+  const timedOut: TestResult = {
+    ...auth,
+    status: 'timedOut',
+    outcome: 'unexpected',
+    error: { message: 'Test timeout of 30000ms exceeded.' },
+  };
   assert.deepEqual(mergeResults([found(1, 3, [auth]), found(2, 3, [auth]), found(3, 3, [timedOut])]).results, [timedOut]);
 });
 
 test('mergeResults keeps a non-setup test reported by two shards once and names it a duplicate', () => {
   const [a, b, c] = [result('smoke-api', 'a'), result('regression-web', 'b'), result('smoke-web', 'c')];
   const merged = mergeResults([found(1, 2, [a, b]), found(2, 2, [b, c])]);
-  assert.deepEqual(merged.results.map((r) => r.id), [a.id, b.id, c.id]);
+  assert.deepEqual(
+    merged.results.map((r) => r.id),
+    [a.id, b.id, c.id],
+  );
   assert.deepEqual(merged.duplicates, [b.id]);
   // A test of the setup projects is not a duplicate; one of another project is, whatever its status.
   const auth = result('auth', 'sign in');
@@ -231,7 +319,10 @@ test('mergeResults keeps a non-setup test reported by two shards once and names 
 
 test('findParts refuses a part that claims a shard past its split (3/2)', (t) => {
   const dir = writePartDir(join(tempDir(t), '3-of-2'), samplePart(3, 2));
-  assert.throws(() => findParts([dir]), (e: unknown) => e instanceof SchemaError && /shard\.current must not exceed shard\.total/.test(e.message));
+  assert.throws(
+    () => findParts([dir]),
+    (e: unknown) => e instanceof SchemaError && /shard\.current must not exceed shard\.total/.test(e.message),
+  );
 });
 
 test('findParts counts a part reached through overlapping arguments once', (t) => {
@@ -243,10 +334,13 @@ test('findParts counts a part reached through overlapping arguments once', (t) =
   assert.deepEqual(checkParts(got, RUN), { total: 2, missing: [] });
 });
 
-test('mergeResults keeps a setup test\'s flaky result over a clean pass, whatever the shards\' order', () => {
+test("mergeResults keeps a setup test's flaky result over a clean pass, whatever the shards' order", () => {
   const clean = result('auth', 'sign in as each role');
   const flaky = { ...clean, outcome: 'flaky' as const, retries: 1 };
-  for (const parts of [[found(1, 2, [clean]), found(2, 2, [flaky])], [found(1, 2, [flaky]), found(2, 2, [clean])]]) {
+  for (const parts of [
+    [found(1, 2, [clean]), found(2, 2, [flaky])],
+    [found(1, 2, [flaky]), found(2, 2, [clean])],
+  ]) {
     const { results } = mergeResults(parts);
     assert.equal(results.length, 1);
     assert.equal(results[0]!.outcome, 'flaky');

@@ -17,7 +17,10 @@ import { parseWith, readJson } from '../lib/json-file.ts';
 
 export const PART_FILE = 'part.json';
 
-export interface Shard { current: number; total: number }
+export interface Shard {
+  current: number;
+  total: number;
+}
 
 export interface ShardPart {
   version: 1;
@@ -37,7 +40,8 @@ export interface ShardPart {
 const partSchema = z.object({
   version: z.literal(1),
   runId: z.string().min(1),
-  shard: z.object({ current: z.number().int().min(1), total: z.number().int().min(1) })
+  shard: z
+    .object({ current: z.number().int().min(1), total: z.number().int().min(1) })
     .refine((x) => x.current <= x.total, 'shard.current must not exceed shard.total'),
   startedAt: z.string(),
   durationMs: z.number().nonnegative(),
@@ -63,15 +67,20 @@ export function writePart(part: ShardPart, dir: string): void {
   renameSync(`${file}.tmp`, file);
 }
 
-export interface FoundPart { part: ShardPart; dir: string; results: TestResult[] }
+export interface FoundPart {
+  part: ShardPart;
+  dir: string;
+  results: TestResult[];
+}
 
 const shown = (p: string) => (relative(REPO_ROOT, p).startsWith('..') ? p : relative(REPO_ROOT, p));
 
 function readPart(dir: string): FoundPart {
   const file = join(dir, PART_FILE);
-  const refuse = (why: string) => new SchemaError(`${shown(file)} is not a shard's part (${why}).`, {
-    hint: 'Pass the directories `tollgate run --shard` wrote (reports/<run>/shards/<i>-of-<n>), or the CI artifacts that hold them.',
-  });
+  const refuse = (why: string) =>
+    new SchemaError(`${shown(file)} is not a shard's part (${why}).`, {
+      hint: 'Pass the directories `tollgate run --shard` wrote (reports/<run>/shards/<i>-of-<n>), or the CI artifacts that hold them.',
+    });
   const part = parseWith(partSchema, readJson(file, refuse), refuse, 3) as ShardPart;
   const resultsFile = join(dir, 'results.json');
   if (!existsSync(resultsFile)) return { part, dir, results: [] };
@@ -82,9 +91,12 @@ function readPart(dir: string): FoundPart {
     results = e;
   }
   if (!Array.isArray(results)) {
-    throw new SchemaError(`${shown(resultsFile)} is not a shard's results${results instanceof Error ? ` (${results.message})` : ' (no "results" list)'}.`, {
-      hint: 'The shard was cut off while writing, or the artifact is damaged: run that shard again.',
-    });
+    throw new SchemaError(
+      `${shown(resultsFile)} is not a shard's results${results instanceof Error ? ` (${results.message})` : ' (no "results" list)'}.`,
+      {
+        hint: 'The shard was cut off while writing, or the artifact is damaged: run that shard again.',
+      },
+    );
   }
   return { part, dir, results: results as TestResult[] };
 }
@@ -109,7 +121,9 @@ export function findParts(dirs: string[]): FoundPart[] {
   };
   for (const d of dirs) {
     if (!existsSync(d) || !statSync(d).isDirectory()) {
-      throw new UsageError(`${d} is not a directory.`, { hint: 'Pass the shards\' part directories (reports/<run>/shards/*) or the folder their CI artifacts were downloaded to.' });
+      throw new UsageError(`${d} is not a directory.`, {
+        hint: "Pass the shards' part directories (reports/<run>/shards/*) or the folder their CI artifacts were downloaded to.",
+      });
     }
     visit(d, 3);
   }
@@ -138,9 +152,12 @@ export function checkParts(parts: FoundPart[], runId: string): { total: number; 
   for (const p of parts) {
     const before = seen.get(p.part.shard.current);
     if (before) {
-      throw new UsageError(`Shard ${p.part.shard.current}/${p.part.shard.total} of run ${runId} is there twice: ${shown(before)} and ${shown(p.dir)}.`, {
-        hint: 'Keep one part per shard (a re-run job leaves its own artifact: merge the latest).',
-      });
+      throw new UsageError(
+        `Shard ${p.part.shard.current}/${p.part.shard.total} of run ${runId} is there twice: ${shown(before)} and ${shown(p.dir)}.`,
+        {
+          hint: 'Keep one part per shard (a re-run job leaves its own artifact: merge the latest).',
+        },
+      );
     }
     seen.set(p.part.shard.current, p.dir);
   }

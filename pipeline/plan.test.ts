@@ -13,7 +13,6 @@ const RUN = 'tg_20261122114113_di1cj3';
 const KEY = 'manifest-key-from-ci-5Jq8w';
 const DB_URL = 'postgresql://tollgate:db-pw-Vx81q@db.staging.example.com:5432/tollgate';
 
-
 function samplePlan(over: Partial<RunPlan> = {}): RunPlan {
   return {
     version: 1,
@@ -110,15 +109,20 @@ test('writePlan refuses an invalid plan and leaves the plan already there untouc
 
 test('readPlan: no file is a usage error naming it and saying how to make one', (t) => {
   const file = join(tempDir(t), 'plan', 'plan.json');
-  assert.throws(() => readPlan(file), (e: unknown) =>
-    e instanceof UsageError && e.exitCode === 64 && e.message.includes(file) && /tollgate prepare/.test(e.hint ?? ''));
+  assert.throws(
+    () => readPlan(file),
+    (e: unknown) => e instanceof UsageError && e.exitCode === 64 && e.message.includes(file) && /tollgate prepare/.test(e.hint ?? ''),
+  );
 });
 
 test('readPlan: a file cut off in transfer is a schema error, not a crash', (t) => {
   const file = join(tempDir(t), 'plan.json');
   writeFileSync(file, JSON.stringify(samplePlan(), null, 2).slice(0, 120));
-  assert.throws(() => readPlan(file), (e: unknown) =>
-    e instanceof SchemaError && e.exitCode === 65 && e.message.startsWith(`${file} is not JSON`) && /tollgate prepare/.test(e.hint ?? ''));
+  assert.throws(
+    () => readPlan(file),
+    (e: unknown) =>
+      e instanceof SchemaError && e.exitCode === 65 && e.message.startsWith(`${file} is not JSON`) && /tollgate prepare/.test(e.hint ?? ''),
+  );
 });
 
 test('readPlan: JSON that is not a plan is a schema error naming the offending field', (t) => {
@@ -128,24 +132,36 @@ test('readPlan: JSON that is not a plan is a schema error naming the offending f
     ['an unknown key (the schema is strict)', { ...samplePlan(), shards: 4 }, /"shards"/],
     ['a run id of another shape', samplePlan({ runId: 'tg_2026_di1cj3' }), /\(runId: /],
     ['an unknown suite', { ...samplePlan(), suites: ['smoke', 'nightly'] }, /\(suites\.1: /],
-    ['a step with a bad status', { ...samplePlan(), steps: [{ name: 'seed', status: 'done', durationMs: 1, detail: '' }] }, /\(steps\.0\.status: /],
+    [
+      'a step with a bad status',
+      { ...samplePlan(), steps: [{ name: 'seed', status: 'done', durationMs: 1, detail: '' }] },
+      /\(steps\.0\.status: /,
+    ],
     ['a start that is not a date', samplePlan({ startedAt: 'yesterday' }), /\(startedAt: /],
     ['no build', { ...samplePlan(), build: undefined }, /\(build: /],
     ['an array', [samplePlan()], /\(\(top\): /],
   ];
   for (const [what, json, field] of cases) {
     writeFileSync(file, JSON.stringify(json));
-    assert.throws(() => readPlan(file), (e: unknown) =>
-      e instanceof SchemaError && e.exitCode === 65 && e.message.startsWith(`${file} is not a Tollgate run plan (`) && field.test(e.message),
-    `${what} should be refused naming the field (${field})`);
+    assert.throws(
+      () => readPlan(file),
+      (e: unknown) =>
+        e instanceof SchemaError &&
+        e.exitCode === 65 &&
+        e.message.startsWith(`${file} is not a Tollgate run plan (`) &&
+        field.test(e.message),
+      `${what} should be refused naming the field (${field})`,
+    );
   }
 });
 
 test('readPlan lists at most five problems of a file that is nothing like a plan', (t) => {
   const file = join(tempDir(t), 'plan.json');
   writeFileSync(file, '{}');
-  assert.throws(() => readPlan(file), (e: unknown) =>
-    e instanceof SchemaError && (/\((.*)\)\.$/.exec(e.message)?.[1] ?? '').split('; ').length === 5);
+  assert.throws(
+    () => readPlan(file),
+    (e: unknown) => e instanceof SchemaError && (/\((.*)\)\.$/.exec(e.message)?.[1] ?? '').split('; ').length === 5,
+  );
 });
 
 test('a sealed manifest opens with the same key material and run id, whole', () => {
@@ -161,7 +177,13 @@ test('the sealed manifest shows no password, e-mail or tag in clear, encoded or 
   const manifest = sampleManifest();
   const sealed = sealManifest(manifest, KEY);
   const bytes = sealedBytes(sealed);
-  const leaks = [...Object.values(users).flat().flatMap((u) => [u.password, u.email]), 'TGK7-0001-X', 'Ada Admin'];
+  const leaks = [
+    ...Object.values(users)
+      .flat()
+      .flatMap((u) => [u.password, u.email]),
+    'TGK7-0001-X',
+    'Ada Admin',
+  ];
   for (const leak of leaks) {
     assert.ok(!sealed.includes(leak), `the sealed string contains ${leak}`);
     assert.ok(!sealed.includes(Buffer.from(leak).toString('base64').slice(0, 8)), `the sealed string contains ${leak} base64-encoded`);
@@ -172,19 +194,28 @@ test('the sealed manifest shows no password, e-mail or tag in clear, encoded or 
 
 test('a manifest cannot be opened with another key: a configuration error naming TOLLGATE_MANIFEST_KEY, without the key', () => {
   const sealed = sealManifest(sampleManifest(), KEY);
-  assert.throws(() => unsealManifest(sealed, RUN, `${KEY}x`), (e: unknown) =>
-    e instanceof ConfigError && e.exitCode === 78 && e.message.includes(RUN) && !e.message.includes(KEY)
-    && /TOLLGATE_MANIFEST_KEY/.test(e.hint ?? '') && !(e.hint ?? '').includes(KEY));
+  assert.throws(
+    () => unsealManifest(sealed, RUN, `${KEY}x`),
+    (e: unknown) =>
+      e instanceof ConfigError &&
+      e.exitCode === 78 &&
+      e.message.includes(RUN) &&
+      !e.message.includes(KEY) &&
+      /TOLLGATE_MANIFEST_KEY/.test(e.hint ?? '') &&
+      !(e.hint ?? '').includes(KEY),
+  );
   // The database URL as key material: another password is another key.
   const byUrl = sealManifest(sampleManifest(), DB_URL);
   assert.deepEqual(unsealManifest(byUrl, RUN, DB_URL), sampleManifest());
   assert.throws(() => unsealManifest(byUrl, RUN, DB_URL.replace('db-pw-Vx81q', 'db-pw-rotated')), ConfigError);
 });
 
-test('the run id salts the key: the manifest of one run does not open as another run\'s', () => {
+test("the run id salts the key: the manifest of one run does not open as another run's", () => {
   const sealed = sealManifest(sampleManifest(), KEY);
-  assert.throws(() => unsealManifest(sealed, 'tg_20261122114113_di1cj4', KEY), (e: unknown) =>
-    e instanceof ConfigError && e.message.includes('tg_20261122114113_di1cj4'));
+  assert.throws(
+    () => unsealManifest(sealed, 'tg_20261122114113_di1cj4', KEY),
+    (e: unknown) => e instanceof ConfigError && e.message.includes('tg_20261122114113_di1cj4'),
+  );
   // Sealed under the manifest's own run id, whatever the caller believes.
   const other = sealManifest(sampleManifest({ runId: 'tg_20261123080000_aaaaaa' }), KEY);
   assert.throws(() => unsealManifest(other, RUN, KEY), ConfigError);
@@ -194,7 +225,8 @@ test('the run id salts the key: the manifest of one run does not open as another
 test('a sealed manifest changed by one byte anywhere, cut short or not base64 is refused (GCM authenticates it)', () => {
   const sealed = sealManifest(sampleManifest(), KEY);
   const bytes = sealedBytes(sealed);
-  for (const at of [0, 11, 12, 27, 28, 28 + 40, bytes.length - 1]) { // IV, tag, ciphertext
+  for (const at of [0, 11, 12, 27, 28, 28 + 40, bytes.length - 1]) {
+    // IV, tag, ciphertext
     const tampered = Buffer.from(bytes);
     tampered[at] = tampered[at]! ^ 0x01;
     assert.throws(() => unsealManifest(tampered.toString('base64'), RUN, KEY), ConfigError, `byte ${at} flipped`);

@@ -27,31 +27,33 @@ const stepSchema = z.object({
   detail: z.string(),
 });
 
-const planSchema = z.object({
-  version: z.literal(PLAN_VERSION),
-  runId: z.string().regex(RUN_ID),
-  environment: z.string().min(1),
-  /** The build the run gates: --build, else what the deployment reported after readiness. */
-  build: z.string().min(1),
-  /** What verify must find deployed (--build or EXPECTED_BUILD); absent: as deployed. */
-  expectedBuild: z.string().min(1).optional(),
-  suites: z.array(z.enum(SUITE_CHOICES)).min(1),
-  seed: z.number().int().optional(),
-  seeded: z.boolean(),
-  /** Playwright projects the shards run; empty when the run cannot be tested. */
-  projects: z.array(z.string().min(1)),
-  /** Regression spec files a differential run skips (Playwright --test-list-invert). */
-  skippedSpecs: z.array(z.string().min(1)),
-  startedAt: z.string().datetime(),
-  /** The steps done while preparing: config, ready, seed. */
-  steps: z.array(stepSchema),
-  notes: z.array(z.string()),
-  notReady: z.string().optional(),
-  untestable: z.object({ step: z.string(), message: z.string() }).optional(),
-  interrupted: z.string().optional(),
-  /** The seed manifest, sealed (base64 of iv ‖ tag ‖ ciphertext); absent when nothing was seeded. */
-  sealedManifest: z.string().optional(),
-}).strict();
+const planSchema = z
+  .object({
+    version: z.literal(PLAN_VERSION),
+    runId: z.string().regex(RUN_ID),
+    environment: z.string().min(1),
+    /** The build the run gates: --build, else what the deployment reported after readiness. */
+    build: z.string().min(1),
+    /** What verify must find deployed (--build or EXPECTED_BUILD); absent: as deployed. */
+    expectedBuild: z.string().min(1).optional(),
+    suites: z.array(z.enum(SUITE_CHOICES)).min(1),
+    seed: z.number().int().optional(),
+    seeded: z.boolean(),
+    /** Playwright projects the shards run; empty when the run cannot be tested. */
+    projects: z.array(z.string().min(1)),
+    /** Regression spec files a differential run skips (Playwright --test-list-invert). */
+    skippedSpecs: z.array(z.string().min(1)),
+    startedAt: z.string().datetime(),
+    /** The steps done while preparing: config, ready, seed. */
+    steps: z.array(stepSchema),
+    notes: z.array(z.string()),
+    notReady: z.string().optional(),
+    untestable: z.object({ step: z.string(), message: z.string() }).optional(),
+    interrupted: z.string().optional(),
+    /** The seed manifest, sealed (base64 of iv ‖ tag ‖ ciphertext); absent when nothing was seeded. */
+    sealedManifest: z.string().optional(),
+  })
+  .strict();
 
 export type RunPlan = z.infer<typeof planSchema> & { suites: SuiteChoice[]; steps: StepRecord[] };
 
@@ -72,10 +74,21 @@ export function readPlan(file: string): RunPlan {
       hint: 'Prepare the run first (`npx tollgate prepare --env <name>` writes reports/<run>/plan.json), or pass the plan file a CI artifact brought with --plan.',
     });
   }
-  const raw = readJson(file, (why) => new SchemaError(`${shown} is not JSON (${why}).`, { hint: 'Use the plan.json `tollgate prepare` wrote; it may have been cut off in transfer.' }));
-  return parseWith(planSchema, raw, (problems) => new SchemaError(`${shown} is not a Tollgate run plan (${problems}).`, {
-    hint: 'Use the plan.json written by `tollgate prepare` of the same Tollgate version.',
-  })) as RunPlan;
+  const raw = readJson(
+    file,
+    (why) =>
+      new SchemaError(`${shown} is not JSON (${why}).`, {
+        hint: 'Use the plan.json `tollgate prepare` wrote; it may have been cut off in transfer.',
+      }),
+  );
+  return parseWith(
+    planSchema,
+    raw,
+    (problems) =>
+      new SchemaError(`${shown} is not a Tollgate run plan (${problems}).`, {
+        hint: 'Use the plan.json written by `tollgate prepare` of the same Tollgate version.',
+      }),
+  ) as RunPlan;
 }
 
 /** The secret the manifest is sealed under: TOLLGATE_MANIFEST_KEY, else the database URL if it carries a password. */

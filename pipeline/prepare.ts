@@ -24,7 +24,9 @@ export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutp
   const { processEnv, environment, runId } = config;
   const s = openSession({ ...config, print: o.print }, 'stopping, then cleaning up what was seeded.');
   try {
-    s.print(`tollgate prepare ${runId} · ${environment.name} · build ${config.build ?? '(as deployed)'} · suites ${config.suites.join(',')}`);
+    s.print(
+      `tollgate prepare ${runId} · ${environment.name} · build ${config.build ?? '(as deployed)'} · suites ${config.suites.join(',')}`,
+    );
     const { plan, manifest } = await startRun(s, config, { seed: o.seed, owner: 'pipeline', started });
     if (s.interrupted && plan.seeded) {
       await cleanupStep(s, environment, plan, false);
@@ -41,7 +43,9 @@ export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutp
     }
     const file = writePlan(plan, planFile(reportDirOf(runId)));
     const why = untestedBecause(plan);
-    s.print(`  plan ${relative(REPO_ROOT, file)}: ${why ? `nothing to test (${why}); \`tollgate merge\` records it as INCONCLUSIVE` : `projects ${plan.projects.join(', ')}`}`);
+    s.print(
+      `  plan ${relative(REPO_ROOT, file)}: ${why ? `nothing to test (${why}); \`tollgate merge\` records it as INCONCLUSIVE` : `projects ${plan.projects.join(', ')}`}`,
+    );
     return { plan, file };
   } finally {
     s.close();

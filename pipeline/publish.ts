@@ -49,7 +49,12 @@ export async function publishStep(s: Session, config: Pick<GateConfig, 'environm
     allureUrl: existsSync(join(reportDir, 'allure-report', 'index.html')) ? 'allure-report/index.html' : undefined,
   });
   const slackNote = await slack(s, record, config, reportDir);
-  s.step('publish', 'ok', Date.now() - t, `${relative(REPO_ROOT, report.html)}; ${allureNote}; ${extra ? `${extra}; ` : ''}${slackNote}${scrubbed.changed ? `; ${scrubbed.changed} artifact(s) scrubbed of secrets` : ''}`);
+  s.step(
+    'publish',
+    'ok',
+    Date.now() - t,
+    `${relative(REPO_ROOT, report.html)}; ${allureNote}; ${extra ? `${extra}; ` : ''}${slackNote}${scrubbed.changed ? `; ${scrubbed.changed} artifact(s) scrubbed of secrets` : ''}`,
+  );
 }
 
 async function allure(s: Session, record: RunRecord, reportDir: string, env: NodeJS.ProcessEnv): Promise<string> {
@@ -65,13 +70,22 @@ async function allure(s: Session, record: RunRecord, reportDir: string, env: Nod
 }
 
 /** The payload is always saved beside the reports; posting follows SLACK_NOTIFY. */
-async function slack(s: Session, record: RunRecord, config: Pick<GateConfig, 'environment' | 'processEnv'>, reportDir: string): Promise<string> {
+async function slack(
+  s: Session,
+  record: RunRecord,
+  config: Pick<GateConfig, 'environment' | 'processEnv'>,
+  reportDir: string,
+): Promise<string> {
   const { environment, processEnv } = config;
   const base = processEnv.TOLLGATE_REPORT_BASE_URL?.replace(/\/+$/, '');
-  const message = buildSlackMessage(record, {
-    runUrl: record.ci?.runUrl,
-    reportUrl: base ? `${base}/${record.runId}/index.html` : undefined,
-  }, (x) => s.redactor.text(x));
+  const message = buildSlackMessage(
+    record,
+    {
+      runUrl: record.ci?.runUrl,
+      reportUrl: base ? `${base}/${record.runId}/index.html` : undefined,
+    },
+    (x) => s.redactor.text(x),
+  );
   saveSlackPayload(message, reportDir);
   if (!shouldPost(environment.slack.notify, record.verdict)) return `Slack: not posted (SLACK_NOTIFY=${environment.slack.notify})`;
   if (!environment.slack.webhookUrl && !environment.slack.botToken) return 'Slack: not configured (SLACK_WEBHOOK_URL or SLACK_BOT_TOKEN)';

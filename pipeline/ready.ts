@@ -17,13 +17,21 @@ export interface ReadyOutcome {
   notReady?: string;
 }
 
-export async function readyStep(s: Session, config: Pick<RunConfig, 'processEnv' | 'environment' | 'target' | 'build'>): Promise<ReadyOutcome> {
+export async function readyStep(
+  s: Session,
+  config: Pick<RunConfig, 'processEnv' | 'environment' | 'target' | 'build'>,
+): Promise<ReadyOutcome> {
   const t = Date.now();
   try {
     const timeout = (readContract(config.processEnv).readyTimeoutS ?? 0) * 1000 || config.environment.readyTimeoutMs;
     const probes = await waitUntilReady(targetProbes(config.target), timeout, undefined, s.stopWaiting.signal);
     const deployed = await fetchBuild(config.target);
-    s.step('ready', 'ok', Date.now() - t, `${probes.map((p) => p.name.split(' ')[0]).join(', ')} ready; deployed build ${deployed ?? 'unknown'}`);
+    s.step(
+      'ready',
+      'ok',
+      Date.now() - t,
+      `${probes.map((p) => p.name.split(' ')[0]).join(', ')} ready; deployed build ${deployed ?? 'unknown'}`,
+    );
     return { build: config.build ?? deployed ?? 'unknown' };
   } catch (e) {
     if (!(e instanceof NotReadyError)) throw e;

@@ -12,12 +12,23 @@ import type { Session } from './session.ts';
 
 export async function recordStep(s: Session, record: RunRecord, environment: Environment, processEnv: NodeJS.ProcessEnv): Promise<void> {
   const t = Date.now();
-  const stored = await recordOrSpool(record, { url: environment.resultsDatabaseUrl, dataDir: resultsDir(processEnv), spoolDir: spoolDir(processEnv) });
+  const stored = await recordOrSpool(record, {
+    url: environment.resultsDatabaseUrl,
+    dataDir: resultsDir(processEnv),
+    spoolDir: spoolDir(processEnv),
+  });
   if (stored.recorded) {
-    s.step('record', 'ok', Date.now() - t, `in the results store${stored.flushed ? ` (and ${stored.flushed} spooled run(s) from earlier)` : ''}`);
+    s.step(
+      'record',
+      'ok',
+      Date.now() - t,
+      `in the results store${stored.flushed ? ` (and ${stored.flushed} spooled run(s) from earlier)` : ''}`,
+    );
     return;
   }
   const where = relative(REPO_ROOT, stored.spooled ?? '');
-  s.notes.push(`Results store unreachable (${stored.error}); the record was spooled to ${where} and is written by the next run that reaches the store.`);
+  s.notes.push(
+    `Results store unreachable (${stored.error}); the record was spooled to ${where} and is written by the next run that reaches the store.`,
+  );
   s.step('record', 'failed', Date.now() - t, `store unreachable: spooled to ${where}`);
 }

@@ -1,8 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crashedRuns, EXIT_CODE, mergedUntestable, projectsFor, seedProfile, untestedBecause, type OwnerMarker, type PartSummary } from './rules.ts';
+import {
+  crashedRuns,
+  EXIT_CODE,
+  mergedUntestable,
+  projectsFor,
+  seedProfile,
+  untestedBecause,
+  type OwnerMarker,
+  type PartSummary,
+} from './rules.ts';
 
-test('projects: verify always, then each suite\'s projects in order', () => {
+test("projects: verify always, then each suite's projects in order", () => {
   assert.deepEqual(projectsFor(['smoke']), ['verify', 'smoke-api', 'smoke-web', 'smoke-selenium']);
   assert.deepEqual(projectsFor(['smoke', 'regression']), ['verify', 'smoke-api', 'smoke-web', 'smoke-selenium', 'regression']);
   assert.deepEqual(projectsFor(['demo']), ['verify', 'demo']);
@@ -31,7 +40,12 @@ test('exit codes: 0 for PROMOTE and WARN, 1 BLOCK, 2 INCONCLUSIVE', () => {
   assert.deepEqual(EXIT_CODE, { PROMOTE: 0, WARN: 0, BLOCK: 1, INCONCLUSIVE: 2 });
 });
 
-const part = (current: number, results = 5, over: Partial<PartSummary> = {}): PartSummary => ({ shard: { current, total: 2 }, results, exitCode: 0, ...over });
+const part = (current: number, results = 5, over: Partial<PartSummary> = {}): PartSummary => ({
+  shard: { current, total: 2 },
+  results,
+  exitCode: 0,
+  ...over,
+});
 
 test('merged: every shard reported and ran something: testable', () => {
   assert.equal(mergedUntestable({ parts: [part(1), part(2)], total: 2, missing: [], duplicates: [] }), undefined);
@@ -43,11 +57,17 @@ test('merged: no part, a missing shard, a shard that ran nothing, a test reporte
   const empty = mergedUntestable({ parts: [part(1), part(2, 0, { exitCode: 1 })], total: 2, missing: [], duplicates: [] })!;
   assert.match(empty.message, /shard\(s\) 2\/2 ran no test \(Playwright exit 1\)/);
   assert.equal(empty.step, 'suites');
-  assert.match(mergedUntestable({ parts: [part(1), part(2)], total: 2, missing: [], duplicates: ['a › b'] })!.message, /1 test\(s\) were reported by more than one shard \(e\.g\. a › b\)/);
+  assert.match(
+    mergedUntestable({ parts: [part(1), part(2)], total: 2, missing: [], duplicates: ['a › b'] })!.message,
+    /1 test\(s\) were reported by more than one shard \(e\.g\. a › b\)/,
+  );
 });
 
 test('merged: an interrupted shard that ran nothing is not "ran nothing" (the interruption speaks for it)', () => {
-  assert.equal(mergedUntestable({ parts: [part(1), part(2, 0, { interrupted: 'SIGTERM' })], total: 2, missing: [], duplicates: [] }), undefined);
+  assert.equal(
+    mergedUntestable({ parts: [part(1), part(2, 0, { interrupted: 'SIGTERM' })], total: 2, missing: [], duplicates: [] }),
+    undefined,
+  );
 });
 
 test('crashed runs: older than the limit, or owned by a dead process on this host; never this run', () => {
@@ -60,11 +80,18 @@ test('crashed runs: older than the limit, or owned by a dead process on this hos
     prepared: { pipeline: true, host: 'me' },
   };
   const runs = [
-    { runId: 'old', startedAt: at(30) }, { runId: 'dead', startedAt: at(1) }, { runId: 'alive', startedAt: at(1) },
-    { runId: 'elsewhere', startedAt: at(1) }, { runId: 'prepared', startedAt: at(1) }, { runId: 'unknown', startedAt: at(1) },
+    { runId: 'old', startedAt: at(30) },
+    { runId: 'dead', startedAt: at(1) },
+    { runId: 'alive', startedAt: at(1) },
+    { runId: 'elsewhere', startedAt: at(1) },
+    { runId: 'prepared', startedAt: at(1) },
+    { runId: 'unknown', startedAt: at(1) },
     { runId: 'self', startedAt: at(40) },
   ];
   const crashed = crashedRuns(runs, { self: 'self', now, host: 'me', ownerOf: (id) => owners[id], alive: (pid) => pid === 12 });
   assert.deepEqual(crashed, ['old', 'dead']);
-  assert.deepEqual(crashedRuns(runs, { self: 'self', now, host: 'me', maxAgeMs: 3_600_000 / 2, ownerOf: () => undefined, alive: () => true }), ['old', 'dead', 'alive', 'elsewhere', 'prepared', 'unknown']);
+  assert.deepEqual(
+    crashedRuns(runs, { self: 'self', now, host: 'me', maxAgeMs: 3_600_000 / 2, ownerOf: () => undefined, alive: () => true }),
+    ['old', 'dead', 'alive', 'elsewhere', 'prepared', 'unknown'],
+  );
 });

@@ -35,7 +35,10 @@ export interface Untestable {
 }
 
 /** Why the suites do not run, or undefined when they do. */
-export function untestedBecause(plan: { notReady?: string; untestable?: Untestable; interrupted?: string }, interrupted?: string): string | undefined {
+export function untestedBecause(
+  plan: { notReady?: string; untestable?: Untestable; interrupted?: string },
+  interrupted?: string,
+): string | undefined {
   if (plan.notReady) return 'the environment is not ready';
   if (plan.untestable) return `the ${plan.untestable.step} step failed`;
   if (plan.interrupted || interrupted) return 'interrupted';
@@ -55,11 +58,19 @@ export interface PartSummary {
  * Whether a sharded run's parts add up to a run a verdict can rest on: every shard reported, each
  * ran something, and no test was reported twice. Undefined when they do.
  */
-export function mergedUntestable(o: { parts: PartSummary[]; total: number; missing: number[]; duplicates: string[] }): Untestable | undefined {
+export function mergedUntestable(o: {
+  parts: PartSummary[];
+  total: number;
+  missing: number[];
+  duplicates: string[];
+}): Untestable | undefined {
   const ranNothing = o.parts.filter((p) => !p.results && !p.interrupted);
   if (!o.parts.length) return { step: 'suites', message: 'no shard reported (their jobs failed or were cancelled before writing a part)' };
   if (o.missing.length) {
-    return { step: 'suites', message: `shard(s) ${o.missing.map((i) => `${i}/${o.total}`).join(', ')} did not report (their jobs failed or were cancelled): the verdict cannot rest on part of the tests` };
+    return {
+      step: 'suites',
+      message: `shard(s) ${o.missing.map((i) => `${i}/${o.total}`).join(', ')} did not report (their jobs failed or were cancelled): the verdict cannot rest on part of the tests`,
+    };
   }
   if (ranNothing.length) {
     return {
@@ -68,7 +79,10 @@ export function mergedUntestable(o: { parts: PartSummary[]; total: number; missi
     };
   }
   if (o.duplicates.length) {
-    return { step: 'suites', message: `${o.duplicates.length} test(s) were reported by more than one shard (e.g. ${o.duplicates[0]}): the shards did not run the same test list` };
+    return {
+      step: 'suites',
+      message: `${o.duplicates.length} test(s) were reported by more than one shard (e.g. ${o.duplicates[0]}): the shards did not run the same test list`,
+    };
   }
   return undefined;
 }
@@ -86,10 +100,17 @@ export interface OwnerMarker {
  * The runs whose data should be swept before seeding: any run older than `maxAgeMs` (by the time
  * in its id), and runs whose owning process on this host died. Never `self`.
  */
-export function crashedRuns(runs: { runId: string; startedAt: Date }[], o: {
-  self: string; now: number; host: string; maxAgeMs?: number;
-  ownerOf: (runId: string) => OwnerMarker | undefined; alive: (pid: number) => boolean;
-}): string[] {
+export function crashedRuns(
+  runs: { runId: string; startedAt: Date }[],
+  o: {
+    self: string;
+    now: number;
+    host: string;
+    maxAgeMs?: number;
+    ownerOf: (runId: string) => OwnerMarker | undefined;
+    alive: (pid: number) => boolean;
+  },
+): string[] {
   const maxAge = o.maxAgeMs ?? SWEEP_AFTER_MS;
   const ownerDied = (runId: string) => {
     const owner = o.ownerOf(runId);

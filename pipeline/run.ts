@@ -64,7 +64,8 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
     } else {
       const pw = await runPlaywright({ s, plan, processEnv, reportDir, workers: o.workers, playwrightOutput: o.playwrightOutput });
       results = pw.results;
-      if (!results.length && !s.interrupted) untestable = { step: 'suites', message: `Playwright ran no test (exit ${pw.exitCode}); see ${relative(REPO_ROOT, pw.log)}` };
+      if (!results.length && !s.interrupted)
+        untestable = { step: 'suites', message: `Playwright ran no test (exit ${pw.exitCode}); see ${relative(REPO_ROOT, pw.log)}` };
       suiteSteps(s, results, plan.projects, Date.now() - t, pw.exitCode);
     }
   } finally {
@@ -78,10 +79,14 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
  * triage → gate → record → publish, once per run: after the suites of a single run, or after
  * `tollgate merge` has put the shards' results together.
  */
-export async function finishRun(s: Session, config: GateConfig, a: Omit<DecideInput, 'history'> & {
-  history: Promise<History>;
-  extra?: () => Promise<string | undefined>;
-}): Promise<RunOutcome> {
+export async function finishRun(
+  s: Session,
+  config: GateConfig,
+  a: Omit<DecideInput, 'history'> & {
+    history: Promise<History>;
+    extra?: () => Promise<string | undefined>;
+  },
+): Promise<RunOutcome> {
   try {
     const history = await a.history;
     const record = decideStep(s, config, { ...a, history });

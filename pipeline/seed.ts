@@ -28,7 +28,11 @@ export interface SeedOutcome {
  * run on this machine sweeps), or a merge to come (the preparing process exits; only age sweeps
  * what a lost pipeline left). `skip` says why nothing is seeded, when nothing is.
  */
-export async function seedStep(s: Session, config: Pick<RunConfig, 'environment' | 'suites' | 'runId' | 'processEnv'>, o: { seed?: number; owner: 'process' | 'pipeline'; skip?: string }): Promise<SeedOutcome> {
+export async function seedStep(
+  s: Session,
+  config: Pick<RunConfig, 'environment' | 'suites' | 'runId' | 'processEnv'>,
+  o: { seed?: number; owner: 'process' | 'pipeline'; skip?: string },
+): Promise<SeedOutcome> {
   const { environment, suites, runId } = config;
   const t = Date.now();
   if (o.skip) {
@@ -44,7 +48,12 @@ export async function seedStep(s: Session, config: Pick<RunConfig, 'environment'
     const result = await seed({ environment, profile: seedProfile(suites), seed: o.seed, runId });
     const manifest = result.manifest;
     s.learn(manifestPasswords(manifest));
-    s.step('seed', 'ok', Date.now() - t, `${manifest.profile} profile, ${result.rows.toLocaleString('en')} rows, seed ${manifest.seed} (replay with --seed ${manifest.seed})${swept.length ? `; swept ${swept.length} crashed run(s)` : ''}`);
+    s.step(
+      'seed',
+      'ok',
+      Date.now() - t,
+      `${manifest.profile} profile, ${result.rows.toLocaleString('en')} rows, seed ${manifest.seed} (replay with --seed ${manifest.seed})${swept.length ? `; swept ${swept.length} crashed run(s)` : ''}`,
+    );
     return { manifest };
   } catch (e) {
     if (!(e instanceof TollgateError)) throw e;
@@ -54,19 +63,30 @@ export async function seedStep(s: Session, config: Pick<RunConfig, 'environment'
 }
 
 /** Marks this run as ours, then deletes the data of runs that crashed (rules.ts: crashedRuns). */
-async function sweepLeftovers(config: Pick<RunConfig, 'environment' | 'runId' | 'processEnv'>, owner: 'process' | 'pipeline'): Promise<string[]> {
+async function sweepLeftovers(
+  config: Pick<RunConfig, 'environment' | 'runId' | 'processEnv'>,
+  owner: 'process' | 'pipeline',
+): Promise<string[]> {
   const dir = runsDir(config.processEnv);
   mkdirSync(join(dir, config.runId), { recursive: true, mode: 0o700 });
-  const marker: OwnerMarker = owner === 'process'
-    ? { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }
-    : { pipeline: true, host: hostname(), startedAt: new Date().toISOString() };
+  const marker: OwnerMarker =
+    owner === 'process'
+      ? { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }
+      : { pipeline: true, host: hostname(), startedAt: new Date().toISOString() };
   writeFileSync(join(dir, config.runId, 'owner.json'), JSON.stringify(marker));
   const client = await connect({ env: config.environment, applicationName: `tollgate-sweep ${config.runId}` });
   try {
     const inDb = await runsInDatabase(client);
-    const crashed = crashedRuns(inDb.map((runId) => ({ runId, startedAt: runStartedAt(runId)! })), {
-      self: config.runId, now: Date.now(), host: hostname(), alive: isAlive, ownerOf: (runId) => readOwner(join(dir, runId, 'owner.json')),
-    });
+    const crashed = crashedRuns(
+      inDb.map((runId) => ({ runId, startedAt: runStartedAt(runId)! })),
+      {
+        self: config.runId,
+        now: Date.now(),
+        host: hostname(),
+        alive: isAlive,
+        ownerOf: (runId) => readOwner(join(dir, runId, 'owner.json')),
+      },
+    );
     for (const r of crashed) await cleanRun(client, r);
     return crashed;
   } finally {

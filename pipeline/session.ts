@@ -26,7 +26,11 @@ export class Session {
     this.child?.kill('SIGINT');
   };
 
-  constructor(private readonly secrets: string[], private readonly out: ((line: string) => void) | undefined, private readonly onInterrupt: string) {
+  constructor(
+    private readonly secrets: string[],
+    private readonly out: ((line: string) => void) | undefined,
+    private readonly onInterrupt: string,
+  ) {
     this.redactor = createRedactor(secrets);
     process.on('SIGINT', this.onSignal);
     process.on('SIGTERM', this.onSignal);
@@ -61,7 +65,10 @@ export class Session {
 }
 
 /** A session that redacts every secret the configuration, the process and the target know of. */
-export function openSession(o: { processEnv: NodeJS.ProcessEnv; environment: Environment; target: Target; print?: (line: string) => void }, onInterrupt: string): Session {
+export function openSession(
+  o: { processEnv: NodeJS.ProcessEnv; environment: Environment; target: Target; print?: (line: string) => void },
+  onInterrupt: string,
+): Session {
   const secrets = collectSecrets({ env: o.processEnv, environment: o.environment });
   if (o.target.stackAdmin) secrets.push(o.target.stackAdmin.password);
   return new Session(secrets, o.print, onInterrupt);

@@ -32,14 +32,21 @@ export interface ShardOutcome {
 }
 
 export async function runShard(o: {
-  plan: string; shard: Shard; workers?: number; processEnv?: NodeJS.ProcessEnv;
-  print?: (line: string) => void; playwrightOutput?: 'inherit' | 'quiet';
+  plan: string;
+  shard: Shard;
+  workers?: number;
+  processEnv?: NodeJS.ProcessEnv;
+  print?: (line: string) => void;
+  playwrightOutput?: 'inherit' | 'quiet';
 }): Promise<ShardOutcome> {
   const t0 = Date.now();
   const processEnv = o.processEnv ?? process.env;
   const plan = readPlan(o.plan);
   const { environment, target } = loadGateConfig(plan.environment, processEnv);
-  const s = openSession({ processEnv, environment, target, print: o.print }, 'stopping the suites; the part is written and the merge records the run as INCONCLUSIVE.');
+  const s = openSession(
+    { processEnv, environment, target, print: o.print },
+    'stopping the suites; the part is written and the merge records the run as INCONCLUSIVE.',
+  );
   const name = `${o.shard.current}/${o.shard.total}`;
   const dir = shardDir(reportDirOf(plan.runId), o.shard);
   rmSync(dir, { recursive: true, force: true });
@@ -57,7 +64,16 @@ export async function runShard(o: {
         s.learn(manifestPasswords(manifest.manifest));
         opened = manifest.opened;
       }
-      const pw = await runPlaywright({ s, plan, processEnv, reportDir: dir, workers: o.workers, shard: o.shard, blobDir: join(dir, 'blob-report'), playwrightOutput: o.playwrightOutput });
+      const pw = await runPlaywright({
+        s,
+        plan,
+        processEnv,
+        reportDir: dir,
+        workers: o.workers,
+        shard: o.shard,
+        blobDir: join(dir, 'blob-report'),
+        playwrightOutput: o.playwrightOutput,
+      });
       exitCode = pw.exitCode;
       // What this machine uploads is scrubbed here; the merge scrubs again with what it knows.
       const scrubbed = await scrubTree(dir, s.redactor, { keepTraces: environment.keepTraces });
@@ -70,14 +86,28 @@ export async function runShard(o: {
         writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
       }
       const c = countResults(pw.results.filter((r) => r.suite !== 'setup'));
-      s.step('suites', c.failed || exitCode > 1 ? 'failed' : 'ok', Date.now() - t0, `shard ${name}: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped (Playwright exit ${exitCode})`);
+      s.step(
+        'suites',
+        c.failed || exitCode > 1 ? 'failed' : 'ok',
+        Date.now() - t0,
+        `shard ${name}: ${c.passed} passed, ${c.failed} failed, ${c.flaky} flaky, ${c.skipped} skipped (Playwright exit ${exitCode})`,
+      );
     }
     const part: ShardPart = {
-      version: 1, runId: plan.runId, shard: o.shard, startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0,
-      exitCode, ...(s.interrupted ? { interrupted: s.interrupted } : {}), host: hostname(), dir: rel(dir),
+      version: 1,
+      runId: plan.runId,
+      shard: o.shard,
+      startedAt: new Date(t0).toISOString(),
+      durationMs: Date.now() - t0,
+      exitCode,
+      ...(s.interrupted ? { interrupted: s.interrupted } : {}),
+      host: hostname(),
+      dir: rel(dir),
     };
     writePart(part, dir);
-    s.print(`  part ${name} of ${plan.runId} written to ${rel(dir)}; the verdict comes from \`npx tollgate merge ${rel(join(reportDirOf(plan.runId), 'shards'))}\``);
+    s.print(
+      `  part ${name} of ${plan.runId} written to ${rel(dir)}; the verdict comes from \`npx tollgate merge ${rel(join(reportDirOf(plan.runId), 'shards'))}\``,
+    );
     return { part, dir, exitCode: s.interrupted ? 75 : 0 };
   } finally {
     // A manifest opened from the plan was only for this shard's tests: it does not stay behind.

@@ -12,9 +12,18 @@ import { projectsFor } from './rules.ts';
 import { seedStep } from './seed.ts';
 import type { Session } from './session.ts';
 
-export async function startRun(s: Session, config: RunConfig, o: { seed?: number; owner: 'process' | 'pipeline'; started: Date }): Promise<{ plan: RunPlan; manifest?: Manifest }> {
+export async function startRun(
+  s: Session,
+  config: RunConfig,
+  o: { seed?: number; owner: 'process' | 'pipeline'; started: Date },
+): Promise<{ plan: RunPlan; manifest?: Manifest }> {
   const { environment, target, suites, runId, selection } = config;
-  s.step('config', 'ok', Date.now() - o.started.getTime(), `${environment.description}${environment.readOnly ? ' (READ_ONLY)' : ''}: ${target.webURL}`);
+  s.step(
+    'config',
+    'ok',
+    Date.now() - o.started.getTime(),
+    `${environment.description}${environment.readOnly ? ' (READ_ONLY)' : ''}: ${target.webURL}`,
+  );
   if (selection) {
     // Said on screen and in the report: a differential PROMOTE must show what it did not test.
     const line = describeSelection(selection, suites);
@@ -28,13 +37,22 @@ export async function startRun(s: Session, config: RunConfig, o: { seed?: number
   const testable = !notReady && !untestable && !s.interrupted;
   const projects = testable ? projectsFor(suites, selection) : [];
   const plan: RunPlan = {
-    version: PLAN_VERSION, runId, environment: environment.name, build,
+    version: PLAN_VERSION,
+    runId,
+    environment: environment.name,
+    build,
     ...(config.build ? { expectedBuild: config.build } : {}),
-    suites, ...(manifest ? { seed: manifest.seed } : o.seed !== undefined ? { seed: o.seed } : {}),
-    seeded: !!manifest, projects,
-    skippedSpecs: projects.includes('regression') ? selection?.skipped ?? [] : [],
-    startedAt: o.started.toISOString(), steps: [...s.steps], notes: [...s.notes],
-    ...(notReady ? { notReady } : {}), ...(untestable ? { untestable } : {}), ...(s.interrupted ? { interrupted: s.interrupted } : {}),
+    suites,
+    ...(manifest ? { seed: manifest.seed } : o.seed !== undefined ? { seed: o.seed } : {}),
+    seeded: !!manifest,
+    projects,
+    skippedSpecs: projects.includes('regression') ? (selection?.skipped ?? []) : [],
+    startedAt: o.started.toISOString(),
+    steps: [...s.steps],
+    notes: [...s.notes],
+    ...(notReady ? { notReady } : {}),
+    ...(untestable ? { untestable } : {}),
+    ...(s.interrupted ? { interrupted: s.interrupted } : {}),
   };
   return { plan, ...(manifest ? { manifest } : {}) };
 }

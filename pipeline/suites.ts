@@ -24,8 +24,12 @@ export interface PlaywrightRun {
 }
 
 export async function runPlaywright(a: {
-  s: Session; plan: RunPlan; processEnv: NodeJS.ProcessEnv; reportDir: string;
-  workers?: number; shard?: Shard;
+  s: Session;
+  plan: RunPlan;
+  processEnv: NodeJS.ProcessEnv;
+  reportDir: string;
+  workers?: number;
+  shard?: Shard;
   /** Also write a Playwright blob report here (a shard's, for `playwright merge-reports`). */
   blobDir?: string;
   playwrightOutput?: 'inherit' | 'quiet';
@@ -47,15 +51,23 @@ export async function runPlaywright(a: {
   const env: NodeJS.ProcessEnv = {
     ...a.processEnv,
     ...contractEnv({
-      env: plan.environment, runId: plan.runId, resultsFile, jsonReport: join(reportDir, 'playwright.json'),
-      allureResults: join(reportDir, 'allure-results'), quietReporter: true, blobDir: a.blobDir,
-      expectedBuild: plan.expectedBuild, seeded: plan.seeded,
+      env: plan.environment,
+      runId: plan.runId,
+      resultsFile,
+      jsonReport: join(reportDir, 'playwright.json'),
+      allureResults: join(reportDir, 'allure-results'),
+      quietReporter: true,
+      blobDir: a.blobDir,
+      expectedBuild: plan.expectedBuild,
+      seeded: plan.seeded,
     }),
   };
   const run = await runNode(args, {
-    cwd: REPO_ROOT, env,
+    cwd: REPO_ROOT,
+    env,
     onStart: (child) => (a.s.child = child),
-    onOutput: a.playwrightOutput === 'inherit' ? (chunk) => process.stdout.write(a.s.redactor.text(chunk).replace(/^/gm, '    ')) : undefined,
+    onOutput:
+      a.playwrightOutput === 'inherit' ? (chunk) => process.stdout.write(a.s.redactor.text(chunk).replace(/^/gm, '    ')) : undefined,
   });
   a.s.child = undefined;
   writeFileSync(log, run.output);
@@ -67,11 +79,23 @@ export async function runPlaywright(a: {
  * The verify and suites step lines, from the results of one run or of all its shards. `problem`:
  * why the suites did not all run (a shard that never reported), said on the suites step.
  */
-export function suiteSteps(s: Session, results: TestResult[], projects: string[], durationMs: number, playwrightExit: number, problem?: string): void {
+export function suiteSteps(
+  s: Session,
+  results: TestResult[],
+  projects: string[],
+  durationMs: number,
+  playwrightExit: number,
+  problem?: string,
+): void {
   const verify = results.filter((r) => r.suite === 'verify');
   const rest = results.filter((r) => r.suite !== 'verify' && r.suite !== 'setup');
   s.step('verify', verify.some(isFailure) ? 'failed' : verify.length || !problem ? 'ok' : 'skipped', span(verify), summarize(verify));
-  s.step('suites', rest.some(isFailure) || playwrightExit > 1 || problem ? 'failed' : 'ok', durationMs, `${projects.filter((p) => p !== 'verify').join(', ')}: ${summarize(rest)}${problem ? `; ${problem}` : ''}`);
+  s.step(
+    'suites',
+    rest.some(isFailure) || playwrightExit > 1 || problem ? 'failed' : 'ok',
+    durationMs,
+    `${projects.filter((p) => p !== 'verify').join(', ')}: ${summarize(rest)}${problem ? `; ${problem}` : ''}`,
+  );
 }
 
 function span(results: TestResult[]): number {
@@ -83,6 +107,11 @@ function span(results: TestResult[]): number {
 
 export function summarize(results: TestResult[]): string {
   const c = countResults(results);
-  const parts = [`${c.passed} passed`, c.failed && `${c.failed} failed`, c.flaky && `${c.flaky} flaky`, c.skipped && `${c.skipped} skipped`].filter(Boolean);
+  const parts = [
+    `${c.passed} passed`,
+    c.failed && `${c.failed} failed`,
+    c.flaky && `${c.flaky} flaky`,
+    c.skipped && `${c.skipped} skipped`,
+  ].filter(Boolean);
   return results.length ? parts.join(', ') : 'no tests';
 }

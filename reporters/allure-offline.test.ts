@@ -18,57 +18,90 @@ const loadsOf = (name: string, text: string) => {
 };
 
 test('HTML: every element that fetches on its own is found, protocol-relative URLs too', () => {
-  assert.deepEqual(loadsOf('a.html', [
-    '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>',
-    '<link rel="stylesheet" href="//cdn.example/app.css">',
-    "<link rel=preconnect href='https://fonts.gstatic.com'>",
-    '<img alt="" srcset="local.png 1x, https://img.example/a@2x.png 2x">',
-    '<iframe src=http://frame.example/></iframe>',
-    '<meta http-equiv="refresh" content="0; url=https://elsewhere.example/">',
-    '<div style="background: url(\'https://bg.example/x.png\')"></div>',
-    '<style>@import "https://fonts.googleapis.com/css?family=Inter"; body { background: url(https://bg.example/y.png) }</style>',
-  ].join('\n')), [
-    'https://fonts.googleapis.com/css?family=Inter', 'https://bg.example/y.png',
-    'https://www.googletagmanager.com/gtag/js?id=G-1', '//cdn.example/app.css', 'https://fonts.gstatic.com',
-    'https://img.example/a@2x.png', 'http://frame.example/', 'https://elsewhere.example/', 'https://bg.example/x.png',
-  ]);
+  assert.deepEqual(
+    loadsOf(
+      'a.html',
+      [
+        '<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script>',
+        '<link rel="stylesheet" href="//cdn.example/app.css">',
+        "<link rel=preconnect href='https://fonts.gstatic.com'>",
+        '<img alt="" srcset="local.png 1x, https://img.example/a@2x.png 2x">',
+        '<iframe src=http://frame.example/></iframe>',
+        '<meta http-equiv="refresh" content="0; url=https://elsewhere.example/">',
+        '<div style="background: url(\'https://bg.example/x.png\')"></div>',
+        '<style>@import "https://fonts.googleapis.com/css?family=Inter"; body { background: url(https://bg.example/y.png) }</style>',
+      ].join('\n'),
+    ),
+    [
+      'https://fonts.googleapis.com/css?family=Inter',
+      'https://bg.example/y.png',
+      'https://www.googletagmanager.com/gtag/js?id=G-1',
+      '//cdn.example/app.css',
+      'https://fonts.gstatic.com',
+      'https://img.example/a@2x.png',
+      'http://frame.example/',
+      'https://elsewhere.example/',
+      'https://bg.example/x.png',
+    ],
+  );
 });
 
 test('HTML: links, namespaces, data: URIs, local files and text are not loads', () => {
-  assert.deepEqual(loadsOf('b.html', [
-    '<a href="https://allurereport.org" target="_blank">Powered by</a>',
-    '<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=\'http://www.w3.org/2000/svg\'%3E%3C/svg%3E">',
-    '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>',
-    '<script src="app-1.js"></script><link rel="stylesheet" href="styles.css">',
-    '<meta name="description" content="https://example.com is not fetched">',
-    '<p>See https://docs.example/guide for help.</p>',
-  ].join('\n')), []);
+  assert.deepEqual(
+    loadsOf(
+      'b.html',
+      [
+        '<a href="https://allurereport.org" target="_blank">Powered by</a>',
+        '<link rel="icon" href="data:image/svg+xml,%3Csvg xmlns=\'http://www.w3.org/2000/svg\'%3E%3C/svg%3E">',
+        '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0"/></svg>',
+        '<script src="app-1.js"></script><link rel="stylesheet" href="styles.css">',
+        '<meta name="description" content="https://example.com is not fetched">',
+        '<p>See https://docs.example/guide for help.</p>',
+      ].join('\n'),
+    ),
+    [],
+  );
 });
 
 test('scripts: inserted, fetched and tracker URLs are loads; licence and namespace strings are not', () => {
-  assert.deepEqual(loadsOf('c.js', [
-    '/*! license: https://github.com/x/y/blob/main/LICENSE */',
-    'const ns = "http://www.w3.org/2000/svg"; const docs = "https://trace.playwright.dev";',
-    's.src="https://cdn.jsdelivr.net/npm/x.js";',
-    'fetch("https://api.example/track");',
-    'el.setAttribute("href", "//fonts.example/a.css");',
-    'navigator.sendBeacon("https://beacon.example/b", data);',
-    'const ga = "https://www.google-analytics.com/analytics.js";',
-  ].join('\n')), [
-    'https://cdn.jsdelivr.net/npm/x.js', 'https://api.example/track', 'https://beacon.example/b',
-    '//fonts.example/a.css', 'https://www.google-analytics.com/analytics.js',
-  ]);
+  assert.deepEqual(
+    loadsOf(
+      'c.js',
+      [
+        '/*! license: https://github.com/x/y/blob/main/LICENSE */',
+        'const ns = "http://www.w3.org/2000/svg"; const docs = "https://trace.playwright.dev";',
+        's.src="https://cdn.jsdelivr.net/npm/x.js";',
+        'fetch("https://api.example/track");',
+        'el.setAttribute("href", "//fonts.example/a.css");',
+        'navigator.sendBeacon("https://beacon.example/b", data);',
+        'const ga = "https://www.google-analytics.com/analytics.js";',
+      ].join('\n'),
+    ),
+    [
+      'https://cdn.jsdelivr.net/npm/x.js',
+      'https://api.example/track',
+      'https://beacon.example/b',
+      '//fonts.example/a.css',
+      'https://www.google-analytics.com/analytics.js',
+    ],
+  );
   // An inline script in HTML is a script too.
-  assert.deepEqual(loadsOf('d.html', '<script>var s=document.createElement("script");s.src="https://x.example/a.js"</script>'), ['https://x.example/a.js']);
+  assert.deepEqual(loadsOf('d.html', '<script>var s=document.createElement("script");s.src="https://x.example/a.js"</script>'), [
+    'https://x.example/a.js',
+  ]);
 });
 
 test('CSS files: url() and @import', () => {
-  assert.deepEqual(loadsOf('e.css', '@font-face{src:url(https://fonts.example/a.woff2)} .x{background:url("img/local.png")} @import url(//cdn.example/b.css);'), [
-    'https://fonts.example/a.woff2', '//cdn.example/b.css',
-  ]);
+  assert.deepEqual(
+    loadsOf(
+      'e.css',
+      '@font-face{src:url(https://fonts.example/a.woff2)} .x{background:url("img/local.png")} @import url(//cdn.example/b.css);',
+    ),
+    ['https://fonts.example/a.woff2', '//cdn.example/b.css'],
+  );
 });
 
-test('stripAnalytics removes the tag manager and its set-up, and keeps the report\'s own scripts', () => {
+test("stripAnalytics removes the tag manager and its set-up, and keeps the report's own scripts", () => {
   const html = `<body>
     <div id="app"></div>
     <script>

@@ -18,7 +18,11 @@ const GTAG_SETUP = /<script>\s*window\.dataLayer = window\.dataLayer \|\| \[\];[
 
 export const stripAnalytics = (html: string) => html.replace(GTAG_LOADER, '').replace(GTAG_SETUP, '');
 
-export interface ExternalLoad { file: string; url: string; kind: string }
+export interface ExternalLoad {
+  file: string;
+  url: string;
+  kind: string;
+}
 
 /** An absolute or protocol-relative network URL (data:, blob:, relative paths are local). */
 const NETWORK = /^\s*(?:(?:https?|wss?|ftp):)?\/\//i;
@@ -64,37 +68,58 @@ function htmlLoads(html: string): { url: string; kind: string }[] {
       const name = m[1]!.toLowerCase();
       const value = m[2] ?? m[3] ?? m[4] ?? '';
       if (name === 'content' && !/http-equiv\s*=\s*["']?refresh/i.test(attrs!)) continue;
-      const urls = name === 'srcset' ? value.split(',').map((s) => s.trim().split(/\s+/)[0]!) : [name === 'content' ? value.replace(/^[^;]*;\s*url=/i, '') : value];
+      const urls =
+        name === 'srcset'
+          ? value.split(',').map((s) => s.trim().split(/\s+/)[0]!)
+          : [name === 'content' ? value.replace(/^[^;]*;\s*url=/i, '') : value];
       found.push(...urls.filter((u) => NETWORK.test(u)).map((url) => ({ url, kind: `<${tag!.toLowerCase()} ${name}>` })));
     }
   }
-  for (const m of markup.matchAll(/\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')/gi)) found.push(...cssLoads(m[1] ?? m[2] ?? '').map((url) => ({ url, kind: 'style attribute' })));
+  for (const m of markup.matchAll(/\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')/gi))
+    found.push(...cssLoads(m[1] ?? m[2] ?? '').map((url) => ({ url, kind: 'style attribute' })));
   return found;
 }
 
 /** Everything under `path` (a file or a directory) that would be fetched from the network. */
 export function externalLoads(path: string): ExternalLoad[] {
   const files = statSync(path).isDirectory()
-    ? readdirSync(path, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))
+    ? readdirSync(path, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => join(e.parentPath, e.name))
     : [path];
   return files.flatMap((file) => {
     const ext = extname(file).toLowerCase();
     if (!['.html', '.htm', '.css', '.js', '.mjs', '.svg'].includes(ext)) return [];
     const text = readFileSync(file, 'utf8');
-    const loads = ext === '.css' ? cssLoads(text).map((url) => ({ url, kind: 'css url()' }))
-      : ext === '.js' || ext === '.mjs' ? jsLoads(text).map((url) => ({ url, kind: 'script' }))
-        : htmlLoads(text);
+    const loads =
+      ext === '.css'
+        ? cssLoads(text).map((url) => ({ url, kind: 'css url()' }))
+        : ext === '.js' || ext === '.mjs'
+          ? jsLoads(text).map((url) => ({ url, kind: 'script' }))
+          : htmlLoads(text);
     return loads.map((l) => ({ file, ...l }));
   });
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg',
-  '.txt': 'text/plain; charset=utf-8', '.zip': 'application/zip', '.webm': 'video/webm', '.md': 'text/markdown; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.txt': 'text/plain; charset=utf-8',
+  '.zip': 'application/zip',
+  '.webm': 'video/webm',
+  '.md': 'text/markdown; charset=utf-8',
 };
 
-export interface ServedReport { url: string; close(): Promise<void> }
+export interface ServedReport {
+  url: string;
+  close(): Promise<void>;
+}
 
 /** Serves `dir` on 127.0.0.1 only (port 0: any free port). Nothing outside `dir` is reachable. */
 export async function serveReport(dir: string, port = 0): Promise<ServedReport> {
@@ -117,9 +142,10 @@ export async function serveReport(dir: string, port = 0): Promise<ServedReport> 
   const { port: actual } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${actual}/`,
-    close: () => new Promise<void>((ok) => {
-      server.closeAllConnections();
-      server.close(() => ok());
-    }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

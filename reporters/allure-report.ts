@@ -35,7 +35,12 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface BuiltReport { dir: string; singleFile?: string; ms: number; results: number }
+export interface BuiltReport {
+  dir: string;
+  singleFile?: string;
+  ms: number;
+  results: number;
+}
 
 /** History entries kept per environment: enough for trends, small enough to read in a moment. */
 export const HISTORY_KEEP = 30;
@@ -47,7 +52,9 @@ export const reportName = (environment: string, runId: string) => `Tollgate · $
 export async function buildAllureReport(o: BuildOptions): Promise<BuiltReport> {
   const t0 = Date.now();
   if (!/^[A-Za-z0-9][\w.-]*$/.test(o.environment)) {
-    throw new UsageError(`"${o.environment}" is not an environment name.`, { hint: 'Use the name of a file in config/environments/, e.g. --env staging.' });
+    throw new UsageError(`"${o.environment}" is not an environment name.`, {
+      hint: 'Use the name of a file in config/environments/, e.g. --env staging.',
+    });
   }
   const runDir = join(o.reportsDir ?? reportsRoot(), o.runId);
   const results = join(runDir, 'allure-results');
@@ -61,7 +68,8 @@ export async function buildAllureReport(o: BuildOptions): Promise<BuiltReport> {
   labelTriage(results, resultFiles, o.triage);
   // Where the tests ran: written once, so rebuilding a CI run's results elsewhere keeps its CI link.
   const executor = join(results, 'executor.json');
-  if (!existsSync(executor)) writeFileSync(executor, JSON.stringify(executorInfo(o.env ?? process.env, { runId: o.runId, reportName: name }), null, 2));
+  if (!existsSync(executor))
+    writeFileSync(executor, JSON.stringify(executorInfo(o.env ?? process.env, { runId: o.runId, reportName: name }), null, 2));
 
   const history = historyFile(o.environment, o.historyDir ?? historyDir(o.env));
   pruneHistory(history, name);
@@ -84,11 +92,16 @@ export async function buildAllureReport(o: BuildOptions): Promise<BuiltReport> {
     const files = [...htmlFiles(dir), ...(o.singleFile ? [single] : [])];
     for (const f of files) writeFileSync(f, stripAnalytics(readFileSync(f, 'utf8')));
     // Allure's own files; what tests attached (data/attachments) is evidence, shown as it was captured.
-    const loads = externalLoads(dir).filter((l) => !relative(dir, l.file).startsWith(join('data', 'attachments'))).concat(o.singleFile ? externalLoads(single) : []);
+    const loads = externalLoads(dir)
+      .filter((l) => !relative(dir, l.file).startsWith(join('data', 'attachments')))
+      .concat(o.singleFile ? externalLoads(single) : []);
     if (loads.length) {
-      throw new TollgateError(`The Allure report would load ${loads.length} thing(s) from the network, e.g. ${loads[0]!.url} in ${relative(runDir, loads[0]!.file)}.`, {
-        hint: 'A new Allure version changed its template: update stripAnalytics in reporters/allure-offline.ts (the report must work air-gapped).',
-      });
+      throw new TollgateError(
+        `The Allure report would load ${loads.length} thing(s) from the network, e.g. ${loads[0]!.url} in ${relative(runDir, loads[0]!.file)}.`,
+        {
+          hint: 'A new Allure version changed its template: update stripAnalytics in reporters/allure-offline.ts (the report must work air-gapped).',
+        },
+      );
     }
     return { dir, singleFile: o.singleFile ? single : undefined, ms: Date.now() - t0, results: resultFiles.length };
   } finally {
@@ -118,13 +131,28 @@ function runAllure(args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
     let output = '';
     // Nothing is uploaded: that needs `allureService` in the config, which we never write.
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.on('data', (d: Buffer) => (output += d));
     child.stderr.on('data', (d: Buffer) => (output += d));
-    child.on('error', (e) => reject(new TollgateError(`Could not start the Allure CLI: ${e.message}`, { hint: 'The npm package `allure` (Allure 3) must be installed: npm ci.' })));
+    child.on('error', (e) =>
+      reject(
+        new TollgateError(`Could not start the Allure CLI: ${e.message}`, {
+          hint: 'The npm package `allure` (Allure 3) must be installed: npm ci.',
+        }),
+      ),
+    );
     child.on('exit', (code) => {
       if (code === 0) resolve();
-      else reject(new TollgateError(`allure generate failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`, { hint: 'See the Allure output above; the results stay in allure-results for another try with `tollgate report`.' }));
+      else
+        reject(
+          new TollgateError(`allure generate failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`, {
+            hint: 'See the Allure output above; the results stay in allure-results for another try with `tollgate report`.',
+          }),
+        );
     });
   });
 }
@@ -180,14 +208,18 @@ function labelTriage(dir: string, files: string[], triage: Triage | undefined): 
 export function pruneHistory(file: string, name: string): void {
   mkdirSync(join(file, '..'), { recursive: true });
   if (!existsSync(file)) return;
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
-  const kept = lines.filter((l) => {
-    try {
-      return (JSON.parse(l) as { name?: string }).name !== name;
-    } catch {
-      return false; // a torn line (a build killed mid-write) would stop Allure from reading the rest
-    }
-  }).slice(-(HISTORY_KEEP - 1));
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
+  const kept = lines
+    .filter((l) => {
+      try {
+        return (JSON.parse(l) as { name?: string }).name !== name;
+      } catch {
+        return false; // a torn line (a build killed mid-write) would stop Allure from reading the rest
+      }
+    })
+    .slice(-(HISTORY_KEEP - 1));
   if (kept.length === lines.length) return;
   writeFileSync(`${file}.tmp`, kept.map((l) => `${l}\n`).join(''));
   renameSync(`${file}.tmp`, file);
@@ -208,6 +240,13 @@ export function latestRun(reportsDir = reportsRoot()): string | undefined {
 export function environmentOf(runId: string, reportsDir = reportsRoot()): string | undefined {
   const file = join(reportsDir, runId, 'allure-results', 'environment.properties');
   if (!existsSync(file)) return undefined;
-  const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('environment='));
-  return line?.slice('environment='.length).replace(/\s*\(READ_ONLY\)$/, '').trim() || undefined;
+  const line = readFileSync(file, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('environment='));
+  return (
+    line
+      ?.slice('environment='.length)
+      .replace(/\s*\(READ_ONLY\)$/, '')
+      .trim() || undefined
+  );
 }

@@ -36,7 +36,10 @@ export default class DemoReadinessReporter implements Reporter {
 
   onEnd() {
     if (!this.suite || !this.config || !this.started) return;
-    const runs = this.suite.allTests().map(fromPlaywright).filter((r): r is DemoRun => !!r);
+    const runs = this.suite
+      .allTests()
+      .map(fromPlaywright)
+      .filter((r): r is DemoRun => !!r);
     const projects = new Set(runs.map((r) => r.project));
     const target = this.config.projects.find((p) => projects.has(p.name))?.use.baseURL;
     const readiness = toReadiness(runs, target ? { target } : {});

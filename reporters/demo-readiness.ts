@@ -10,7 +10,11 @@ export const DEMO_TAG = '@demo';
 /** Annotation the demo spec adds per planned step, so steps that never started still count. */
 export const PLANNED_STEP = 'demo-step';
 
-export interface Shot { contentType: string; path?: string; body?: Buffer }
+export interface Shot {
+  contentType: string;
+  path?: string;
+  body?: Buffer;
+}
 
 /** One demo test's run, reduced to what readiness needs (plain data: easy to build in tests). */
 export interface DemoRun {
@@ -63,7 +67,9 @@ export function firstLine(message: string): string {
 const isDemo = (test: Pick<TestCase, 'tags'>) => test.tags.includes(DEMO_TAG);
 
 /** Playwright's test case and last result as a DemoRun; undefined for tests that are not @demo. */
-export function fromPlaywright(test: Pick<TestCase, 'title' | 'tags' | 'annotations' | 'parent'> & { results: TestResult[] }): DemoRun | undefined {
+export function fromPlaywright(
+  test: Pick<TestCase, 'title' | 'tags' | 'annotations' | 'parent'> & { results: TestResult[] },
+): DemoRun | undefined {
   if (!isDemo(test)) return undefined;
   const project = projectOf(test.parent);
   const result = test.results.at(-1);
@@ -93,7 +99,9 @@ function projectOf(suite: TestCase['parent'] | undefined): string {
 
 /** The spec names each screenshot after its step; step attachments come first when present. */
 function screenshotOf(step: Pick<TestStep, 'title' | 'attachments'>, result: Pick<TestResult, 'attachments'>): Shot | undefined {
-  const images = [...(step.attachments ?? []), ...result.attachments].filter((a) => a.contentType.startsWith('image/') && (a.path || a.body));
+  const images = [...(step.attachments ?? []), ...result.attachments].filter(
+    (a) => a.contentType.startsWith('image/') && (a.path || a.body),
+  );
   const a = images.find((i) => i.name === step.title);
   return a ? { contentType: a.contentType, ...(a.path ? { path: a.path } : {}), ...(a.body ? { body: a.body } : {}) } : undefined;
 }
@@ -108,7 +116,14 @@ export function toReadiness(runs: DemoRun[], o: { target?: string; now?: Date } 
   if (considered.length === 0) return undefined;
   const steps = considered.flatMap(stepsOf);
   const failed = steps.filter((s) => s.state !== 'passed').length;
-  return { ready: failed === 0, failed, total: steps.length, steps, ...(o.target ? { target: o.target } : {}), generatedAt: (o.now ?? new Date()).toISOString() };
+  return {
+    ready: failed === 0,
+    failed,
+    total: steps.length,
+    steps,
+    ...(o.target ? { target: o.target } : {}),
+    generatedAt: (o.now ?? new Date()).toISOString(),
+  };
 }
 
 function stepsOf(run: DemoRun): StepOutcome[] {
@@ -117,7 +132,12 @@ function stepsOf(run: DemoRun): StepOutcome[] {
   const out: StepOutcome[] = titles.map((title) => {
     const s = seen.get(title);
     if (!s) {
-      const why = run.status === 'timedOut' ? 'the test timed out before this step' : run.status === 'interrupted' ? 'the run was interrupted before this step' : 'never started';
+      const why =
+        run.status === 'timedOut'
+          ? 'the test timed out before this step'
+          : run.status === 'interrupted'
+            ? 'the run was interrupted before this step'
+            : 'never started';
       return { test: run.title, title, state: 'not run', error: why, durationMs: 0 };
     }
     return {
@@ -132,8 +152,17 @@ function stepsOf(run: DemoRun): StepOutcome[] {
   // A failure no step explains (a fixture, the seed, a setup project) must still show, as a step of its own.
   const stepFailed = out.some((s) => s.state !== 'passed');
   if (run.status !== 'passed' && !stepFailed) {
-    const message = run.errors[0] ?? (run.status === 'not run' ? 'did not run: a setup project it depends on failed or the run stopped early' : `ended ${run.status}`);
-    out.push({ test: run.title, title: `${run.title} (outside the demo steps)`, state: 'failed', error: firstLine(message), detail: clean(run.errors.join('\n\n') || message), durationMs: run.durationMs });
+    const message =
+      run.errors[0] ??
+      (run.status === 'not run' ? 'did not run: a setup project it depends on failed or the run stopped early' : `ended ${run.status}`);
+    out.push({
+      test: run.title,
+      title: `${run.title} (outside the demo steps)`,
+      state: 'failed',
+      error: firstLine(message),
+      detail: clean(run.errors.join('\n\n') || message),
+      durationMs: run.durationMs,
+    });
   }
   return out;
 }
@@ -153,7 +182,7 @@ export function toSummary(r: Readiness) {
     total: r.total,
     target: r.target ?? null,
     generatedAt: r.generatedAt,
-    steps: r.steps.map(({ screenshot, detail, ...s }) => ({ ...s, screenshot: screenshot ? true : false })),
+    steps: r.steps.map(({ screenshot, detail: _detail, ...s }) => ({ ...s, screenshot: screenshot ? true : false })),
   };
 }
 
@@ -181,11 +210,14 @@ pre{white-space:pre-wrap;background:#fbeceb;border-radius:6px;padding:10px 12px;
 export function renderHtml(r: Readiness, embed: (shot: Shot) => string | undefined): string {
   const verdict = r.ready ? 'READY' : `NOT READY — ${r.failed} of ${r.total} steps failed`;
   const cls = (s: StepOutcome) => (s.state === 'not run' ? 'not-run' : s.state);
-  const toc = r.steps.map((s, i) => `<li class="${cls(s)}"><a href="#step-${i + 1}">${s.state === 'passed' ? '✓' : '✗'} ${escape(s.title)}</a>${s.error ? ` — ${escape(s.error)}` : ''}</li>`);
+  const toc = r.steps.map(
+    (s, i) =>
+      `<li class="${cls(s)}"><a href="#step-${i + 1}">${s.state === 'passed' ? '✓' : '✗'} ${escape(s.title)}</a>${s.error ? ` — ${escape(s.error)}` : ''}</li>`,
+  );
   const items = r.steps.map((s, i) => {
     const src = s.screenshot ? embed(s.screenshot) : undefined;
     return `<li class="step ${cls(s)}" id="step-${i + 1}"><h2><span class="badge">${escape(s.state)}</span>${escape(s.title)}<span class="time">${(s.durationMs / 1000).toFixed(1)} s</span></h2>
-${s.detail ?? s.error ? `<pre>${escape(s.detail ?? s.error ?? '')}</pre>` : ''}
+${(s.detail ?? s.error) ? `<pre>${escape(s.detail ?? s.error ?? '')}</pre>` : ''}
 ${src ? `<div class="shot"><img alt="Screenshot: ${escape(s.title)}" src="${escape(src)}"></div>` : '<p class="none">No screenshot.</p>'}</li>`;
   });
   return `<!doctype html>

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -14,14 +14,31 @@ function result(project: string, file: string, line: number, titlePath: string[]
   return aResult({ project, suite, file, line, titlePath, durationMs: 1234, ...over });
 }
 
-const failed = (message: string, stack?: string): Partial<TestResult> => ({ status: 'failed', outcome: 'unexpected', error: { message, ...(stack ? { stack } : {}) } });
-const triaged = (r: TestResult, category: TriageCategory): ClassifiedFailure => ({ testId: r.id, category, rule: 'test', signature: 'sig' });
+const failed = (message: string, stack?: string): Partial<TestResult> => ({
+  status: 'failed',
+  outcome: 'unexpected',
+  error: { message, ...(stack ? { stack } : {}) },
+});
+const triaged = (r: TestResult, category: TriageCategory): ClassifiedFailure => ({
+  testId: r.id,
+  category,
+  rule: 'test',
+  signature: 'sig',
+});
 
 function run(results: TestResult[], failures: ClassifiedFailure[] = [], reasons: Reason[] = []): RunRecord {
   return aRun({
-    runId: 'tg_20261122T071500Z_abc123', suites: ['smoke', 'regression'], seed: 4242,
-    startedAt: '2026-11-22T07:15:00.000Z', finishedAt: '2026-11-22T07:16:30.000Z', durationMs: 90_500,
-    verdict: 'WARN', reasons, counts: { ...ZERO_COUNTS, total: results.length }, results, triage: { failures, groups: [] },
+    runId: 'tg_20261122T071500Z_abc123',
+    suites: ['smoke', 'regression'],
+    seed: 4242,
+    startedAt: '2026-11-22T07:15:00.000Z',
+    finishedAt: '2026-11-22T07:16:30.000Z',
+    durationMs: 90_500,
+    verdict: 'WARN',
+    reasons,
+    counts: { ...ZERO_COUNTS, total: results.length },
+    results,
+    triage: { failures, groups: [] },
     target: { webURL: 'http://127.0.0.1:8080', apiURL: 'http://127.0.0.1:8080/api' },
   });
 }
@@ -33,14 +50,24 @@ const R = {
   authFail: result('auth', 'tests/auth.setup.ts', 20, ['sign in as auditor'], failed('Error: login failed: 401')),
   seedOk: result('seed', 'tests/seed.setup.ts', 3, ['seed data']),
   pass: result('smoke-api', api, 10, ['verify API', 'a genuine tag'], { durationMs: 42 }),
-  fail: result('smoke-api', api, 20, ['verify API', 'a revoked tag'], failed(
-    'Error: expect(received).toBe(expected)\n\nExpected: "revoked"\nReceived: "genuine"',
-    'Error: expect(received).toBe(expected)\n\nExpected: "revoked"\nReceived: "genuine"\n    at tests/smoke/api/verify.spec.ts:22:5',
-  )),
+  fail: result(
+    'smoke-api',
+    api,
+    20,
+    ['verify API', 'a revoked tag'],
+    failed(
+      'Error: expect(received).toBe(expected)\n\nExpected: "revoked"\nReceived: "genuine"',
+      'Error: expect(received).toBe(expected)\n\nExpected: "revoked"\nReceived: "genuine"\n    at tests/smoke/api/verify.spec.ts:22:5',
+    ),
+  ),
   timeout: result('smoke-api', api, 30, ['verify API', 'an unknown tag'], { status: 'timedOut', outcome: 'unexpected' }),
   skip: result('smoke-api', api, 40, ['verify API', 'not on prod'], { status: 'skipped', outcome: 'skipped', durationMs: 0 }),
   interrupted: result('smoke-api', api, 50, ['verify API', 'cut short'], { status: 'interrupted', outcome: 'unexpected' }),
-  flaky: result('smoke-api', api, 60, ['verify API', 'audit entry'], { outcome: 'flaky', retries: 2, error: { message: 'Error: socket hang up\n  at x' } }),
+  flaky: result('smoke-api', api, 60, ['verify API', 'audit entry'], {
+    outcome: 'flaky',
+    retries: 2,
+    error: { message: 'Error: socket hang up\n  at x' },
+  }),
   quarantined: result('smoke-api', 'tests/smoke/api/revoke.spec.ts', 7, ['revoke', 'twice'], {
     ...failed('Error: expected 409, got 500'),
     attachments: [{ name: 'trace', contentType: 'application/zip', path: 'test-results/revoke-twice/trace.zip' }],
@@ -48,8 +75,18 @@ const R = {
   regA: result('regression-web', 'tests/regression/web/tags/list.spec.ts', 12, ['tags list', 'paginates']),
   regB: result('regression-web', 'tests/regression/web/tags/list.spec.ts', 3, ['tags list', 'sorts']),
 };
-const full = run(Object.values(R), [triaged(R.fail, 'product'), triaged(R.quarantined, 'known-issue'), triaged(R.flaky, 'flaky'), triaged(R.authFail, 'environment')],
-  [{ rule: 'quarantined', verdict: 'WARN', message: `Quarantined failure of ${R.quarantined.id}: 500 on double revoke (owner tags-team, TAG-12, until 2026-12-31).`, tests: [R.quarantined.id] }]);
+const full = run(
+  Object.values(R),
+  [triaged(R.fail, 'product'), triaged(R.quarantined, 'known-issue'), triaged(R.flaky, 'flaky'), triaged(R.authFail, 'environment')],
+  [
+    {
+      rule: 'quarantined',
+      verdict: 'WARN',
+      message: `Quarantined failure of ${R.quarantined.id}: 500 on double revoke (owner tags-team, TAG-12, until 2026-12-31).`,
+      tests: [R.quarantined.id],
+    },
+  ],
+);
 
 /** The XML of the test case named `name` (for string checks that need no parser). */
 function testcaseXml(xml: string, name: string): string {
@@ -60,15 +97,23 @@ function testcaseXml(xml: string, name: string): string {
 
 test('classname, name, file, line and time follow the brief', () => {
   const xml = renderJUnit(full);
-  assert.match(xml, /<testcase classname="smoke-api\.smoke\.api\.verify" name="verify API › a genuine tag" file="tests\/smoke\/api\/verify\.spec\.ts" line="10" time="0\.042">/);
-  assert.equal(classnameOf({ project: 'regression-web', file: 'tests/regression/web/tags/list.spec.ts' }), 'regression-web.regression.web.tags.list');
+  assert.match(
+    xml,
+    /<testcase classname="smoke-api\.smoke\.api\.verify" name="verify API › a genuine tag" file="tests\/smoke\/api\/verify\.spec\.ts" line="10" time="0\.042">/,
+  );
+  assert.equal(
+    classnameOf({ project: 'regression-web', file: 'tests/regression/web/tags/list.spec.ts' }),
+    'regression-web.regression.web.tags.list',
+  );
   assert.equal(classnameOf({ project: 'auth', file: 'tests/auth.setup.ts' }), 'auth.auth');
   assert.match(xml, /^<testsuites name="tollgate staging 3f2c1a9" tests="10" failures="3" errors="0" skipped="3" time="90\.500">$/m);
 });
 
 test('testsuite counts are per project; setup projects keep only their failures', () => {
   const xml = renderJUnit(full);
-  const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)" errors="(\d+)" skipped="(\d+)"/g)].map((m) => m.slice(1).join(' '));
+  const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)" errors="(\d+)" skipped="(\d+)"/g)].map((m) =>
+    m.slice(1).join(' '),
+  );
   // Sorted by project; `seed` had only a pass, so it has no testsuite at all.
   assert.deepEqual(suites, ['auth 1 1 0 0', 'regression-web 2 0 0 0', 'smoke-api 7 2 0 3']);
   assert.ok(!xml.includes('sign in as operator'));
@@ -81,7 +126,10 @@ test('run-level properties are on every testsuite, not on testsuites', () => {
   assert.ok(!head.includes('<properties>'));
   for (const name of ['auth', 'regression-web', 'smoke-api']) {
     const suite = xml.slice(xml.indexOf(`<testsuite name="${name}"`));
-    assert.match(suite, /^[^]*?<properties>\s*<property name="tollgate\.runId" value="tg_20261122T071500Z_abc123"\/>\s*<property name="tollgate\.environment" value="staging"\/>\s*<property name="tollgate\.build" value="3f2c1a9"\/>\s*<property name="tollgate\.verdict" value="WARN"\/>\s*<property name="tollgate\.seed" value="4242"\/>\s*<\/properties>/);
+    assert.match(
+      suite,
+      /^[^]*?<properties>\s*<property name="tollgate\.runId" value="tg_20261122T071500Z_abc123"\/>\s*<property name="tollgate\.environment" value="staging"\/>\s*<property name="tollgate\.build" value="3f2c1a9"\/>\s*<property name="tollgate\.verdict" value="WARN"\/>\s*<property name="tollgate\.seed" value="4242"\/>\s*<\/properties>/,
+    );
   }
   assert.ok(!renderJUnit({ ...full, seed: undefined }).includes('tollgate.seed'));
 });
@@ -93,7 +141,10 @@ test("a failure's type is its triage category, else 'failure'; full message and 
   assert.match(fail, /Received: &quot;genuine&quot;\n {4}at tests\/smoke\/api\/verify\.spec\.ts:22:5<\/failure>/);
   assert.equal(fail.split('Expected: &quot;revoked&quot;').length - 1, 1, 'the message is not repeated before its stack');
   assert.match(fail, /<property name="tollgate\.id" value="smoke-api › smoke\/api\/verify\.spec\.ts › verify API › a revoked tag"\/>/);
-  assert.match(testcaseXml(xml, 'verify API › an unknown tag'), /<failure message="Test timed out" type="failure">Test timed out<\/failure>/);
+  assert.match(
+    testcaseXml(xml, 'verify API › an unknown tag'),
+    /<failure message="Test timed out" type="failure">Test timed out<\/failure>/,
+  );
 });
 
 test('the failure message attribute is the first line, at most 500 characters', () => {
@@ -111,7 +162,10 @@ test('quarantined failures are skipped with the error in system-out; skipped and
   const q = testcaseXml(xml, 'revoke › twice');
   assert.ok(!q.includes('<failure'));
   assert.match(q, /<skipped message="quarantined: Error: expected 409, got 500"\/>/);
-  assert.match(q, /<system-out>Quarantined failure of [^<]*TAG-12[^<]*\nError: expected 409, got 500\n\[\[ATTACHMENT\|test-results\/revoke-twice\/trace\.zip\]\]<\/system-out>/);
+  assert.match(
+    q,
+    /<system-out>Quarantined failure of [^<]*TAG-12[^<]*\nError: expected 409, got 500\n\[\[ATTACHMENT\|test-results\/revoke-twice\/trace\.zip\]\]<\/system-out>/,
+  );
   assert.match(testcaseXml(xml, 'verify API › not on prod'), /<skipped\/>/);
   assert.match(testcaseXml(xml, 'verify API › cut short'), /<skipped message="interrupted"\/>/);
 });
@@ -133,13 +187,20 @@ test('attachments are [[ATTACHMENT|path]] lines; attachments without a file are 
       { name: 'trace', contentType: 'application/zip', path: 'test-results/page/trace.zip' },
     ],
   });
-  assert.match(renderJUnit(run([r])), /<system-out>\[\[ATTACHMENT\|test-results\/page\/shot\.png\]\]\n\[\[ATTACHMENT\|test-results\/page\/trace\.zip\]\]<\/system-out>/);
+  assert.match(
+    renderJUnit(run([r])),
+    /<system-out>\[\[ATTACHMENT\|test-results\/page\/shot\.png\]\]\n\[\[ATTACHMENT\|test-results\/page\/trace\.zip\]\]<\/system-out>/,
+  );
 });
 
 // The nasty inputs: markup in a title, ANSI colours, control characters, a lone surrogate, U+FFFF.
-const nasty = result('smoke-api', api, 70, ['<script>&"\'', 'tab\there'], failed(
-  '\u001b[31mError:\u001b[39m expected \u001b[32m"a"\u001b[39m <b>&amp;</b>\u0000\u001f\uD800\uFFFF done\r\nline two',
-));
+const nasty = result(
+  'smoke-api',
+  api,
+  70,
+  ['<script>&"\'', 'tab\there'],
+  failed('\u001b[31mError:\u001b[39m expected \u001b[32m"a"\u001b[39m <b>&amp;</b>\u0000\u001f\uD800\uFFFF done\r\nline two'),
+);
 const nastyRun = run([nasty], [triaged(nasty, 'product')]);
 
 test('escapes markup and strips ANSI codes and characters XML 1.0 forbids', () => {
@@ -187,11 +248,17 @@ test('writeJUnit writes <dir>/junit.xml atomically and returns its path', () => 
 interface Parsed {
   error: string | null;
   root?: Record<string, string>;
-  suites: { attrs: Record<string, string>; properties: Record<string, string>; cases: {
-    attrs: Record<string, string>; properties: Record<string, string>;
-    failure?: { message: string | null; type: string | null; text: string };
-    skipped?: { message: string | null }; out?: string;
-  }[] }[];
+  suites: {
+    attrs: Record<string, string>;
+    properties: Record<string, string>;
+    cases: {
+      attrs: Record<string, string>;
+      properties: Record<string, string>;
+      failure?: { message: string | null; type: string | null; text: string };
+      skipped?: { message: string | null };
+      out?: string;
+    }[];
+  }[];
 }
 
 /**
@@ -250,8 +317,19 @@ describe('parsed by a real XML parser (Chromium DOMParser)', () => {
   test('the full run is well-formed; counts and the structure consumers read come back', async () => {
     const doc = await parse(renderJUnit(full));
     assert.equal(doc.error, null);
-    assert.deepEqual(doc.root, { tag: 'testsuites', name: 'tollgate staging 3f2c1a9', tests: '10', failures: '3', errors: '0', skipped: '3', time: '90.500' });
-    assert.deepEqual(doc.suites.map((s) => s.attrs.name), ['auth', 'regression-web', 'smoke-api']);
+    assert.deepEqual(doc.root, {
+      tag: 'testsuites',
+      name: 'tollgate staging 3f2c1a9',
+      tests: '10',
+      failures: '3',
+      errors: '0',
+      skipped: '3',
+      time: '90.500',
+    });
+    assert.deepEqual(
+      doc.suites.map((s) => s.attrs.name),
+      ['auth', 'regression-web', 'smoke-api'],
+    );
     for (const s of doc.suites) {
       assert.equal(Number(s.attrs.tests), s.cases.length, `${s.attrs.name}: tests`);
       assert.equal(Number(s.attrs.failures), s.cases.filter((c) => c.failure).length, `${s.attrs.name}: failures`);
@@ -266,10 +344,16 @@ describe('parsed by a real XML parser (Chromium DOMParser)', () => {
     }
     const smoke = doc.suites.find((s) => s.attrs.name === 'smoke-api')!;
     const revoked = smoke.cases.find((c) => c.attrs.name === 'verify API › a revoked tag')!;
-    assert.deepEqual({ message: revoked.failure?.message, type: revoked.failure?.type }, { message: 'Error: expect(received).toBe(expected)', type: 'product' });
+    assert.deepEqual(
+      { message: revoked.failure?.message, type: revoked.failure?.type },
+      { message: 'Error: expect(received).toBe(expected)', type: 'product' },
+    );
     assert.match(revoked.failure?.text ?? '', /Received: "genuine"\n {4}at tests\/smoke\/api\/verify\.spec\.ts:22:5$/);
     const flaky = smoke.cases.find((c) => c.attrs.name === 'verify API › audit entry')!;
-    assert.deepEqual({ flaky: flaky.properties.flaky, retries: flaky.properties.retries, failure: flaky.failure, skipped: flaky.skipped }, { flaky: 'true', retries: '2', failure: undefined, skipped: undefined });
+    assert.deepEqual(
+      { flaky: flaky.properties.flaky, retries: flaky.properties.retries, failure: flaky.failure, skipped: flaky.skipped },
+      { flaky: 'true', retries: '2', failure: undefined, skipped: undefined },
+    );
   });
 
   test('escaped values read back as the original text, minus what XML cannot carry', async () => {

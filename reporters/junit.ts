@@ -19,7 +19,8 @@ export const JUNIT_FILE = 'junit.xml';
 export const MAX_MESSAGE = 500;
 
 // Not allowed anywhere in XML 1.0, not even as a character reference.
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text that is safe to put in XML: ANSI codes and characters XML 1.0 forbids removed. */
 export const clean = (s: string) => stripAnsi(s).replace(INVALID_XML, '');
@@ -29,7 +30,10 @@ const text = (s: string) => clean(s).replace(/[&<>"'\r]/g, (c) => ENTITIES[c]!);
 // Attribute values also lose raw newlines and tabs to attribute normalization: keep them as references.
 const attr = (s: string | number) => text(String(s)).replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 const attrs = (o: Record<string, string | number | undefined>) =>
-  Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${attr(v!)}"`).join('');
+  Object.entries(o)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => ` ${k}="${attr(v!)}"`)
+    .join('');
 
 const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 
@@ -47,19 +51,33 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byPosition = (a: TestResult, b: TestResult) => cmp(a.project, b.project) || cmp(a.file, b.file) || a.line - b.line || cmp(a.id, b.id);
 
 type Kind = 'passed' | 'failed' | 'skipped';
-interface Case { result: TestResult; kind: Kind; xml: string }
+interface Case {
+  result: TestResult;
+  kind: Kind;
+  xml: string;
+}
 
 /** Setup projects (sign-in, seed) are plumbing: only their failures say something. */
 const reported = (r: TestResult) => r.suite !== 'setup' || isFailure(r);
 
 export function renderJUnit(record: RunRecord): string {
   const category = new Map(record.triage.failures.map((f) => [f.testId, f.category]));
-  const quarantineReason = new Map(record.reasons.filter((r) => r.rule === 'quarantined').flatMap((r) => r.tests.map((t) => [t, r.message] as const)));
-  const cases = [...record.results].filter(reported).sort(byPosition)
+  const quarantineReason = new Map(
+    record.reasons.filter((r) => r.rule === 'quarantined').flatMap((r) => r.tests.map((t) => [t, r.message] as const)),
+  );
+  const cases = [...record.results]
+    .filter(reported)
+    .sort(byPosition)
     .map((r) => testcase(r, category.get(r.id), quarantineReason.get(r.id)));
 
   const projects = [...new Set(cases.map((c) => c.result.project))];
-  const suites = projects.map((p) => testsuite(p, cases.filter((c) => c.result.project === p), record));
+  const suites = projects.map((p) =>
+    testsuite(
+      p,
+      cases.filter((c) => c.result.project === p),
+      record,
+    ),
+  );
   const total = tally(cases);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -101,7 +119,9 @@ function testsuite(project: string, cases: Case[], record: RunRecord): string {
   return [
     `  <testsuite${attrs({ name: project, ...tally(cases), time, timestamp: started.slice(0, 19) })}>`,
     '    <properties>',
-    ...Object.entries(properties).filter(([, v]) => v !== undefined).map(([name, value]) => `      <property${attrs({ name, value })}/>`),
+    ...Object.entries(properties)
+      .filter(([, v]) => v !== undefined)
+      .map(([name, value]) => `      <property${attrs({ name, value })}/>`),
     '    </properties>',
     ...cases.map((c) => c.xml),
     '  </testsuite>',
@@ -113,7 +133,10 @@ function testcase(r: TestResult, category: TriageCategory | undefined, quarantin
   const quarantined = isFailure(r) && category === 'known-issue';
   const message = r.error?.message ?? (r.status === 'timedOut' ? 'Test timed out' : `Test ${r.status}`);
   // Playwright's stack starts with the message: do not print it twice.
-  const detail = r.error?.stack && clean(r.error.stack).includes(clean(message)) ? r.error.stack : [message, r.error?.stack].filter(Boolean).join('\n\n');
+  const detail =
+    r.error?.stack && clean(r.error.stack).includes(clean(message))
+      ? r.error.stack
+      : [message, r.error?.stack].filter(Boolean).join('\n\n');
 
   const properties: [string, string | number][] = [['tollgate.id', r.id]];
   if (flaky) properties.push(['flaky', 'true'], ['retries', r.retries]);
@@ -137,7 +160,9 @@ function testcase(r: TestResult, category: TriageCategory | undefined, quarantin
     verdict = '<skipped/>';
   } else if (flaky) {
     const retried = r.error ? `: ${firstLine(r.error.message)}` : '';
-    out.push(`Flaky: passed after ${r.retries} ${r.retries === 1 ? 'retry' : 'retries'}; the retried failure${retried || ' left no error'}`);
+    out.push(
+      `Flaky: passed after ${r.retries} ${r.retries === 1 ? 'retry' : 'retries'}; the retried failure${retried || ' left no error'}`,
+    );
   }
   // The Jenkins attachments plugin's convention; paths are relative to the repository (the workspace).
   out.push(...r.attachments.filter((a) => a.path).map((a) => `[[ATTACHMENT|${a.path}]]`));

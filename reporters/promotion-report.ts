@@ -41,7 +41,11 @@ function writeReport(dir: string, model: ReportModel): { html: string; markdown:
  * and renamed into place, so a reader never sees it half-written. Its links are computed from
  * latest/ itself, so they work from there too.
  */
-export function writePromotionReport(record: RunRecord, ctx: ReportContext, reportsRoot = join(REPO_ROOT, 'reports')): { dir: string; html: string; markdown: string; json: string } {
+export function writePromotionReport(
+  record: RunRecord,
+  ctx: ReportContext,
+  reportsRoot = join(REPO_ROOT, 'reports'),
+): { dir: string; html: string; markdown: string; json: string } {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(record.runId) || record.runId === LATEST) {
     throw new SchemaError(`Run id "${record.runId}" cannot name a report directory.`, {
       hint: 'Run ids look like tg_<utc>_<random> (letters, digits, ".", "_", "-"); pass the id the run was given.',

@@ -5,7 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FailureGroup, RunRecord, Verdict } from '../gate/types.ts';
 import { textLength } from './slack/mrkdwn.ts';
-import { buildSlackMessage, formatDuration, postToSlack, saveSlackPayload, shouldPost, type Block, type SlackAnswer, type SlackPart, type SlackSender } from './slack.ts';
+import {
+  buildSlackMessage,
+  formatDuration,
+  postToSlack,
+  saveSlackPayload,
+  shouldPost,
+  type Block,
+  type SlackAnswer,
+  type SlackPart,
+  type SlackSender,
+} from './slack.ts';
 
 const none = (s: string) => s;
 
@@ -14,7 +24,10 @@ function group(over: Partial<FailureGroup> = {}): FailureGroup {
     category: 'product',
     signature: 'expected status <n> to be <n>',
     count: 2,
-    tests: ['smoke-api › smoke/api/verify.spec.ts › verify API › a genuine tag', 'smoke-web › smoke/web/verify.spec.ts › verify page › shows genuine'],
+    tests: [
+      'smoke-api › smoke/api/verify.spec.ts › verify API › a genuine tag',
+      'smoke-web › smoke/web/verify.spec.ts › verify page › shows genuine',
+    ],
     novelty: 'new',
     firstSeen: { build: '3f2c1a9', runId: 'tg_1', at: '2024-05-01T10:00:00Z' },
     owner: { team: 'tags-team', slack: '<!subteam^S123>' },
@@ -65,17 +78,32 @@ function assertWithinLimits(part: SlackPart): void {
 
 test('shouldPost: always posts, never does not, not-promote posts all but PROMOTE', () => {
   const verdicts: Verdict[] = ['PROMOTE', 'WARN', 'BLOCK', 'INCONCLUSIVE'];
-  const table = { always: [true, true, true, true], 'not-promote': [false, true, true, true], never: [false, false, false, false] } as const;
+  const table = {
+    always: [true, true, true, true],
+    'not-promote': [false, true, true, true],
+    never: [false, false, false, false],
+  } as const;
   for (const [notify, expected] of Object.entries(table)) {
-    assert.deepEqual(verdicts.map((v) => shouldPost(notify as keyof typeof table, v)), expected, notify);
+    assert.deepEqual(
+      verdicts.map((v) => shouldPost(notify as keyof typeof table, v)),
+      expected,
+      notify,
+    );
   }
 });
 
 test('the message has the verdict header, counts, reasons, the group and links', () => {
-  const m = buildSlackMessage(record({ ci: { provider: 'github', runUrl: 'https://ci.example/run/7' } }), { allureUrl: 'https://ci.example/allure/index.html', reportUrl: 'reports/x/promotion.html' }, none);
+  const m = buildSlackMessage(
+    record({ ci: { provider: 'github', runUrl: 'https://ci.example/run/7' } }),
+    { allureUrl: 'https://ci.example/allure/index.html', reportUrl: 'reports/x/promotion.html' },
+    none,
+  );
   const [header, summary, reasons] = m.blocks;
   assert.deepEqual(header, { type: 'header', text: { type: 'plain_text', text: '🔴 BLOCK · staging · build 3f2c1a9', emoji: true } });
-  assert.deepEqual((summary!.fields as { text: string }[]).map((f) => f.text), ['*Passed*\n36', '*Failed*\n2', '*Flaky*\n1', '*Skipped*\n1', '*Quarantined*\n0', '*Duration*\n4m 12s']);
+  assert.deepEqual(
+    (summary!.fields as { text: string }[]).map((f) => f.text),
+    ['*Passed*\n36', '*Failed*\n2', '*Flaky*\n1', '*Skipped*\n1', '*Quarantined*\n0', '*Duration*\n4m 12s'],
+  );
   assert.match(texts([reasons!])[0]!, /critical-failed.*2 critical tests failed/);
   const g = sections(m.blocks).find((t) => t.startsWith('*product*'))!;
   assert.match(g, /^\*product\* · 2 tests · \*new\* · <!subteam\^S123>\n`expected status &lt;n&gt; to be &lt;n&gt;`/);
@@ -83,7 +111,10 @@ test('the message has the verdict header, counts, reasons, the group and links',
   const footer = m.blocks.at(-1)!;
   assert.equal(footer.type, 'context');
   // The relative report path is useless in Slack and left out; the CI run comes from the record.
-  assert.equal((footer.elements as { text: string }[])[0]!.text, '<https://ci.example/allure/index.html|Allure report> · <https://ci.example/run/7|CI run>');
+  assert.equal(
+    (footer.elements as { text: string }[])[0]!.text,
+    '<https://ci.example/allure/index.html|Allure report> · <https://ci.example/run/7|CI run>',
+  );
   assert.match(m.text, /^🔴 BLOCK · staging · build 3f2c1a9: 2 failed, 36 passed of 40$/);
   assert.ok(m.thread, 'failures have a thread with the details');
 });
@@ -97,15 +128,27 @@ test('groups are ordered deployment, environment, new product, recurring product
     group({ category: 'deployment', novelty: undefined, signature: 'd' }),
   ];
   const m = buildSlackMessage(record({ triage: { failures: [], groups } }), {}, none);
-  const sigs = sections(m.blocks).map((t) => /\n`(\w)`/.exec(t)?.[1]).filter(Boolean);
+  const sigs = sections(m.blocks)
+    .map((t) => /\n`(\w)`/.exec(t)?.[1])
+    .filter(Boolean);
   assert.deepEqual(sigs, ['d', 'n', 'r', 'f', 'k']);
-  assert.match(sections(m.blocks).find((t) => t.includes('`r`'))!, /recurring since build 3f2c1a9/);
-  assert.match(sections(m.blocks).find((t) => t.includes('`f`'))!, /^\*flaky\* · 2 tests · flaky/);
+  assert.match(
+    sections(m.blocks).find((t) => t.includes('`r`'))!,
+    /recurring since build 3f2c1a9/,
+  );
+  assert.match(
+    sections(m.blocks).find((t) => t.includes('`f`'))!,
+    /^\*flaky\* · 2 tests · flaky/,
+  );
 });
 
 test('untrusted text cannot open links or mentions; owner mentions pass through', () => {
   const g = group({ signature: '<!channel> & <@U999>', example: 'got <b>&nbsp;</b> ``` tail', owner: { team: 'a<b>', slack: '<@U123>' } });
-  const m = buildSlackMessage(record({ environment: 'st<ag>e', triage: { failures: [], groups: [g, group({ owner: { team: 'x&y' } })] } }), {}, none);
+  const m = buildSlackMessage(
+    record({ environment: 'st<ag>e', triage: { failures: [], groups: [g, group({ owner: { team: 'x&y' } })] } }),
+    {},
+    none,
+  );
   const all = JSON.stringify(m);
   assert.ok(!all.includes('<!channel>') && !all.includes('<@U999>') && !all.includes('<b>'));
   const text = sections(m.blocks).find((t) => t.includes('channel'))!;
@@ -118,7 +161,11 @@ test('untrusted text cannot open links or mentions; owner mentions pass through'
 });
 
 test('links: only absolute http(s) URLs, no footer without any', () => {
-  const m = buildSlackMessage(record(), { allureUrl: 'reports/allure/index.html', reportUrl: 'file:///tmp/r.html', runUrl: 'javascript:alert(1)' }, none);
+  const m = buildSlackMessage(
+    record(),
+    { allureUrl: 'reports/allure/index.html', reportUrl: 'file:///tmp/r.html', runUrl: 'javascript:alert(1)' },
+    none,
+  );
   assert.ok(!m.blocks.some((b) => b.type === 'context'));
   assert.ok(!JSON.stringify(m).includes('query='), 'no per-test links without an absolute Allure URL');
   const q = buildSlackMessage(record(), { reportUrl: 'https://x.example/r?a=1&b=|2' }, none);
@@ -133,18 +180,27 @@ test('the redactor sees every final string, and secrets with mrkdwn characters t
     return out;
   };
   const g = group({ example: 'login with hunter2 failed', signature: 'token p&ss<1> rejected' });
-  const m = buildSlackMessage(record({ reasons: [{ rule: 'x', verdict: 'BLOCK', message: 'pw hunter2', tests: [] }], triage: { failures: [], groups: [g] } }), { allureUrl: 'https://a.example/?k=hunter2' }, redact);
+  const m = buildSlackMessage(
+    record({ reasons: [{ rule: 'x', verdict: 'BLOCK', message: 'pw hunter2', tests: [] }], triage: { failures: [], groups: [g] } }),
+    { allureUrl: 'https://a.example/?k=hunter2' },
+    redact,
+  );
   const all = JSON.stringify(m);
   // Escaping turns p&ss<1> into p&amp;ss&lt;1&gt;: only redacting the raw text too catches it.
   assert.ok(!all.includes('hunter2') && !all.includes('p&amp;ss&lt;1&gt;') && !all.includes('p&ss<1>'), all);
   assert.ok(all.includes('[REDACTED]'));
   // Every final string is a redactor output: the last pass ran over the finished payload.
-  for (const t of [m.text, ...texts(m.blocks), ...texts(m.thread!.blocks)].filter(Boolean)) assert.ok(outputs.has(t), `not a final redactor output: ${t.slice(0, 60)}`);
+  for (const t of [m.text, ...texts(m.blocks), ...texts(m.thread!.blocks)].filter(Boolean))
+    assert.ok(outputs.has(t), `not a final redactor output: ${t.slice(0, 60)}`);
 });
 
 test('a redactor that lengthens text cannot push a message over the limits', () => {
   const long = (s: string) => s.replace(/a/g, '[REDACTED-SECRET]');
-  const m = buildSlackMessage(record({ environment: 'a'.repeat(100), triage: { failures: [], groups: [group({ example: 'a'.repeat(3000) })] } }), {}, long);
+  const m = buildSlackMessage(
+    record({ environment: 'a'.repeat(100), triage: { failures: [], groups: [group({ example: 'a'.repeat(3000) })] } }),
+    {},
+    long,
+  );
   assertWithinLimits(m);
   assertWithinLimits(m.thread!);
 });
@@ -152,10 +208,19 @@ test('a redactor that lengthens text cannot push a message over the limits', () 
 test('500 groups with 10 KB messages stay within every Slack limit', () => {
   const big = 'x<&>'.repeat(2500); // 10 KB that triples in size when escaped
   const groups = Array.from({ length: 500 }, (_, i) =>
-    group({ signature: `sig ${i} ${big}`, example: big, count: 500 - i, tests: Array.from({ length: 40 }, (_, j) => `p › f.spec.ts › ${big.slice(0, 200)} ${j}`) }),
+    group({
+      signature: `sig ${i} ${big}`,
+      example: big,
+      count: 500 - i,
+      tests: Array.from({ length: 40 }, (_, j) => `p › f.spec.ts › ${big.slice(0, 200)} ${j}`),
+    }),
   );
   const reasons = Array.from({ length: 30 }, (_, i) => ({ rule: `r${i}`, verdict: 'BLOCK' as const, message: big, tests: [] }));
-  const m = buildSlackMessage(record({ build: 'b'.repeat(400), reasons, triage: { failures: [], groups } }), { allureUrl: 'https://a.example/allure/', runUrl: 'https://ci.example/1' }, none);
+  const m = buildSlackMessage(
+    record({ build: 'b'.repeat(400), reasons, triage: { failures: [], groups } }),
+    { allureUrl: 'https://a.example/allure/', runUrl: 'https://ci.example/1' },
+    none,
+  );
   assertWithinLimits(m);
   assertWithinLimits(m.thread!);
   const shown = sections(m.blocks).filter((t) => t.startsWith('*product*')).length;
@@ -174,12 +239,17 @@ test('topGroups caps the channel message; no failures means no thread and no gro
   const m = buildSlackMessage(record({ triage: { failures: [], groups } }), {}, none, { topGroups: 3 });
   assert.equal(sections(m.blocks).filter((t) => t.startsWith('*product*')).length, 3);
   assert.equal(sections(m.blocks).at(-1), '…and 1 more group');
-  const linked = buildSlackMessage(record({ triage: { failures: [], groups } }), { reportUrl: 'https://r.example/p.html' }, none, { topGroups: 2 });
+  const linked = buildSlackMessage(record({ triage: { failures: [], groups } }), { reportUrl: 'https://r.example/p.html' }, none, {
+    topGroups: 2,
+  });
   assert.equal(sections(linked.blocks).at(-1), '…and 2 more groups (all of them are in the <https://r.example/p.html|promotion report>)');
   assert.equal(sections(m.thread!.blocks).filter((t) => t.startsWith('*product*')).length, 4);
   const clean = buildSlackMessage(record({ verdict: 'PROMOTE', reasons: [], triage: { failures: [], groups: [] } }), {}, none);
   assert.equal(clean.thread, undefined);
-  assert.deepEqual(clean.blocks.map((b) => b.type), ['header', 'section']);
+  assert.deepEqual(
+    clean.blocks.map((b) => b.type),
+    ['header', 'section'],
+  );
   assert.match(texts(clean.blocks)[0]!, /^🟢 PROMOTE/);
 });
 
@@ -223,7 +293,11 @@ test('delivery goes through the injected sender: 429 waits Retry-After and retri
   assert.doesNotMatch(lines.join('\n'), /very-secret-path/);
 
   let count = 0;
-  const bad = await postToSlack(message, { webhookUrl }, { send: async () => (count++, { status: 400, text: 'invalid_blocks', retryAfter: null }), log: () => {}, minBackoffMs: 1 });
+  const bad = await postToSlack(
+    message,
+    { webhookUrl },
+    { send: async () => (count++, { status: 400, text: 'invalid_blocks', retryAfter: null }), log: () => {}, minBackoffMs: 1 },
+  );
   assert.equal(bad.delivered, false);
   assert.equal(count, 1, 'a 400 is Slack rejecting the request: never sent again');
   assert.match(bad.error!, /HTTP 400 invalid_blocks/);

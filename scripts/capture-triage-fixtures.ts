@@ -56,10 +56,29 @@ const NO_STACK = { TOLLGATE_STACK_DIR: join(work, 'none'), TOLLGATE_RUNS_DIR: jo
 // @playwright/test from its node_modules, as the real suites do.
 const probeDir = join(REPO_ROOT, '.tollgate', `capture-${process.pid}`);
 
-interface Failure { project: string; file: string; titlePath: string[]; status: 'failed' | 'timedOut'; message: string; stack: string }
-interface JsonResult { status: string; error?: { message?: string; stack?: string } }
-interface JsonSpec { title: string; file: string; tests: { projectName: string; results: JsonResult[] }[] }
-interface JsonSuite { title: string; file: string; suites?: JsonSuite[]; specs?: JsonSpec[] }
+interface Failure {
+  project: string;
+  file: string;
+  titlePath: string[];
+  status: 'failed' | 'timedOut';
+  message: string;
+  stack: string;
+}
+interface JsonResult {
+  status: string;
+  error?: { message?: string; stack?: string };
+}
+interface JsonSpec {
+  title: string;
+  file: string;
+  tests: { projectName: string; results: JsonResult[] }[];
+}
+interface JsonSuite {
+  title: string;
+  file: string;
+  suites?: JsonSuite[];
+  specs?: JsonSpec[];
+}
 
 async function playwright(args: string[], env: Record<string, string>, root = REPO_ROOT): Promise<Failure[]> {
   const dir = mkdtempSync(join(work, 'pw-'));
@@ -97,7 +116,8 @@ async function playwright(args: string[], env: Record<string, string>, root = RE
 }
 
 const stackEnv = { ...process.env, ...STACK };
-const stackUp = async (faults: string[]): Promise<StackState> => (await up({ build: 'capture', faults, portBase: PORT_BASE, env: stackEnv })).state;
+const stackUp = async (faults: string[]): Promise<StackState> =>
+  (await up({ build: 'capture', faults, portBase: PORT_BASE, env: stackEnv })).state;
 
 /** [test title (regex over the title path), fault, category]; the first that matches decides. */
 type Expect = [title: RegExp, fault: string, category: TriageCategory, options?: { stack?: boolean; note?: string }];
@@ -137,7 +157,9 @@ const DEPLOYMENT_SPEC = ['verify/deployment.spec.ts', '--project', 'verify', '--
 
 function writeProbes(webURL: string): void {
   mkdirSync(join(probeDir, 'tests', 'regression'), { recursive: true });
-  writeFileSync(join(probeDir, 'playwright.config.ts'), `
+  writeFileSync(
+    join(probeDir, 'playwright.config.ts'),
+    `
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from '../../config/browser.ts';
 export default defineConfig({
@@ -145,9 +167,12 @@ export default defineConfig({
   use: { baseURL: ${JSON.stringify(webURL)}, launchOptions: chromiumLaunchOptions(), actionTimeout: 10_000, navigationTimeout: 15_000 },
   projects: [{ name: 'regression', testMatch: /\\.spec\\.ts$/ }],
 });
-`);
+`,
+  );
   // Test code that is itself wrong, against a healthy deployment.
-  writeFileSync(join(probeDir, 'tests', 'regression', 'login-form.spec.ts'), `
+  writeFileSync(
+    join(probeDir, 'tests', 'regression', 'login-form.spec.ts'),
+    `
 import { expect, test } from '@playwright/test';
 test.describe('login form', () => {
   test('the e-mail field takes an address', async ({ page }) => {
@@ -156,8 +181,11 @@ test.describe('login form', () => {
     await expect(page.locator('form input').first()).toHaveValue('viewer@example.test');
   });
 });
-`);
-  writeFileSync(join(probeDir, 'tests', 'regression', 'tags-list.spec.ts'), `
+`,
+  );
+  writeFileSync(
+    join(probeDir, 'tests', 'regression', 'tags-list.spec.ts'),
+    `
 import { expect, test } from '@playwright/test';
 test.describe('tags list', () => {
   test('every listed tag has a code', async ({ request }) => {
@@ -166,101 +194,150 @@ test.describe('tags list', () => {
     expect(codes.length).toBeGreaterThan(0);
   });
 });
-`);
-  writeFileSync(join(probeDir, 'tests', 'regression', 'web-down.spec.ts'), `
+`,
+  );
+  writeFileSync(
+    join(probeDir, 'tests', 'regression', 'web-down.spec.ts'),
+    `
 import { test } from '@playwright/test';
 test('the sign-in page loads', async ({ page }) => {
   await page.goto('http://127.0.0.1:${CLOSED_PORT}/login');
 });
-`);
+`,
+  );
 }
 
 async function main(): Promise<void> {
   // 1. Product and deployment faults the suites must catch.
   await stackUp(['revoked_reads_genuine', 'verify_button_missing', 'security_headers_missing', 'wrong_build']);
-  await scenario('faults', [
-    [/report the same build/, 'wrong_build', 'deployment'],
-    [/security headers/, 'security_headers_missing', 'product'],
-    [/verify tells a genuine|verify then calls it revoked/, 'revoked_reads_genuine', 'product'],
-    [/verify page/, 'verify_button_missing', 'product'],
-  ], () => playwright(SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }));
+  await scenario(
+    'faults',
+    [
+      [/report the same build/, 'wrong_build', 'deployment'],
+      [/security headers/, 'security_headers_missing', 'product'],
+      [/verify tells a genuine|verify then calls it revoked/, 'revoked_reads_genuine', 'product'],
+      [/verify page/, 'verify_button_missing', 'product'],
+    ],
+    () => playwright(SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }),
+  );
   // Again with other faults: revoked_reads_genuine a second time, on other seeded codes.
   await stackUp(['revoked_reads_genuine', 'viewer_login_broken', 'audit_open']);
-  await scenario('faults-2', [
-    [/verify tells a genuine|verify then calls it revoked/, 'revoked_reads_genuine', 'product'],
-    // These sign in as the viewer first.
-    [/viewer signs in|sign in as viewer|role without the right|searching tags|malformed parameters/, 'viewer_login_broken', 'product'],
-    [/refuse unauthenticated/, 'audit_open', 'product'],
-  ], () => playwright(SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }));
+  await scenario(
+    'faults-2',
+    [
+      [/verify tells a genuine|verify then calls it revoked/, 'revoked_reads_genuine', 'product'],
+      // These sign in as the viewer first.
+      [/viewer signs in|sign in as viewer|role without the right|searching tags|malformed parameters/, 'viewer_login_broken', 'product'],
+      [/refuse unauthenticated/, 'audit_open', 'product'],
+    ],
+    () => playwright(SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }),
+  );
   await stackUp(['slow_tags_list']);
-  await scenario('slow', [[/GET \/api\/tags/, 'slow_tags_list', 'product']],
-    () => playwright(['regression/latency.spec.ts', '--project', 'regression'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke', TOLLGATE_LATENCY_SAMPLES: '5' }));
+  await scenario('slow', [[/GET \/api\/tags/, 'slow_tags_list', 'product']], () =>
+    playwright(['regression/latency.spec.ts', '--project', 'regression'], {
+      ...STACK,
+      TOLLGATE_SEED_PROFILE: 'smoke',
+      TOLLGATE_LATENCY_SAMPLES: '5',
+    }),
+  );
 
   // 2. Migrations not at head: readiness gives up (environment: nothing could be tested), and
   //    the deployment check, run on its own, names the missing migration (deployment).
   await stackUp(['pending_migration']);
-  await scenario('not-ready', [[/environment is ready/, 'pending_migration', 'environment']],
-    () => playwright(['--project', 'verify'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }));
-  await scenario('pending-migration', [[/migrations are at the head/, 'pending_migration', 'deployment']],
-    () => playwright(DEPLOYMENT_SPEC, STACK));
+  await scenario('not-ready', [[/environment is ready/, 'pending_migration', 'environment']], () =>
+    playwright(['--project', 'verify'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }),
+  );
+  await scenario('pending-migration', [[/migrations are at the head/, 'pending_migration', 'deployment']], () =>
+    playwright(DEPLOYMENT_SPEC, STACK),
+  );
 
   // 3. A healthy deployment of another build than the pipeline expects.
   const state = await stackUp([]);
-  await scenario('build-mismatch', [[/the expected one/, 'expected_build_mismatch', 'deployment']],
-    () => playwright(DEPLOYMENT_SPEC, { ...STACK, EXPECTED_BUILD: '3f2c1a9' }));
+  await scenario('build-mismatch', [[/the expected one/, 'expected_build_mismatch', 'deployment']], () =>
+    playwright(DEPLOYMENT_SPEC, { ...STACK, EXPECTED_BUILD: '3f2c1a9' }),
+  );
 
   // 4. Test data: a seed that fails, a manifest that is missing, a manifest that is torn.
-  await scenario('seed-profile', [[/seed this run/, 'seed_profile_unknown', 'test-data']],
-    () => playwright(['--project', 'seed'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoek' }));
-  await scenario('manifest-missing', [[/./, 'manifest_missing', 'test-data']],
-    () => playwright(['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: newRunId() }));
+  await scenario('seed-profile', [[/seed this run/, 'seed_profile_unknown', 'test-data']], () =>
+    playwright(['--project', 'seed'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoek' }),
+  );
+  await scenario('manifest-missing', [[/./, 'manifest_missing', 'test-data']], () =>
+    playwright(['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: newRunId() }),
+  );
   const torn = newRunId();
   await playwright(['--project', 'seed'], { ...STACK, TOLLGATE_RUN_ID: torn, TOLLGATE_SEED_PROFILE: 'smoke' });
   const manifest = join(STACK.TOLLGATE_RUNS_DIR, torn, 'manifest.json');
   const text = readFileSync(manifest, 'utf8');
   writeFileSync(manifest, text.slice(0, Math.floor(text.length / 2))); // as a full disk leaves it
-  await scenario('manifest-truncated', [[/./, 'manifest_truncated', 'test-data', { stack: true }]],
-    () => playwright(['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: torn }));
+  await scenario('manifest-truncated', [[/./, 'manifest_truncated', 'test-data', { stack: true }]], () =>
+    playwright(['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: torn }),
+  );
 
   // 5. Automation: test code that is wrong, against the healthy deployment.
   writeProbes(state.urls.web);
-  await scenario('automation', [
-    [/e-mail field/, 'strict_locator', 'automation'],
-    [/every listed tag/, 'type_error', 'automation'],
-    [/sign-in page loads/, 'web_down', 'environment'],
-  ], () => playwright(['--config', join(probeDir, 'playwright.config.ts')], {}, probeDir));
+  await scenario(
+    'automation',
+    [
+      [/e-mail field/, 'strict_locator', 'automation'],
+      [/every listed tag/, 'type_error', 'automation'],
+      [/sign-in page loads/, 'web_down', 'environment'],
+    ],
+    () => playwright(['--config', join(probeDir, 'playwright.config.ts')], {}, probeDir),
+  );
 
   // 6. Deployment: a migration renamed a column the seed writes; the seed checks the schema first.
   const db = new pg.Client({ connectionString: state.databaseUrl });
   await db.connect();
   await db.query('ALTER TABLE tags RENAME COLUMN revoked_reason TO revocation_reason').finally(() => db.end());
-  await scenario('schema-drift', [[/seed this run/, 'column_renamed', 'deployment']],
-    () => playwright(['--project', 'seed', '--no-deps'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }));
+  await scenario('schema-drift', [[/seed this run/, 'column_renamed', 'deployment']], () =>
+    playwright(['--project', 'seed', '--no-deps'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }),
+  );
 
   // 7. Environment: the API process is gone (nginx answers 502), a closed port, a name that
   //    does not resolve, a server that accepts and never answers.
   process.kill(state.pids.api, 'SIGTERM');
   await new Promise((r) => setTimeout(r, 1_000));
-  await scenario('api-stopped', [
-    [/role without the right|malformed parameters/, 'manifest_missing', 'test-data'], // --no-deps: nothing seeded
-    [/./, 'api_stopped', 'environment'],
-  ], () => playwright(['--project', 'verify', '--no-deps'], STACK));
-  await scenario('api-stopped-ready', [[/environment is ready/, 'api_stopped', 'environment']],
-    () => playwright(['--project', 'ready'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }));
+  await scenario(
+    'api-stopped',
+    [
+      [/role without the right|malformed parameters/, 'manifest_missing', 'test-data'], // --no-deps: nothing seeded
+      [/./, 'api_stopped', 'environment'],
+    ],
+    () => playwright(['--project', 'verify', '--no-deps'], STACK),
+  );
+  await scenario('api-stopped-ready', [[/environment is ready/, 'api_stopped', 'environment']], () =>
+    playwright(['--project', 'ready'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }),
+  );
   const closed = `http://127.0.0.1:${CLOSED_PORT}`;
-  await scenario('connection-refused', [[/./, 'target_port_closed', 'environment']],
-    () => playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: closed, TOLLGATE_API_URL: `${closed}/api` }));
-  await scenario('dns', [[/./, 'target_host_unknown', 'environment']],
-    () => playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: 'http://tollgate-staging.invalid', TOLLGATE_API_URL: 'http://tollgate-staging.invalid/api' }));
+  await scenario('connection-refused', [[/./, 'target_port_closed', 'environment']], () =>
+    playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: closed, TOLLGATE_API_URL: `${closed}/api` }),
+  );
+  await scenario('dns', [[/./, 'target_host_unknown', 'environment']], () =>
+    playwright(DEPLOYMENT_SPEC, {
+      ...NO_STACK,
+      TOLLGATE_WEB_URL: 'http://tollgate-staging.invalid',
+      TOLLGATE_API_URL: 'http://tollgate-staging.invalid/api',
+    }),
+  );
   const held: Socket[] = [];
   const silent = createServer((s) => held.push(s)).listen(SILENT_PORT, '127.0.0.1');
   try {
     const url = `http://127.0.0.1:${SILENT_PORT}`;
-    await scenario('no-answer', [
-      [/migrations are at the head/, 'target_silent', 'product', { note: 'A bare "Test timeout of N ms exceeded." says nothing about its cause (here the API client was still waiting): triage cannot tell a silent target from a slow product, so it stays product.' }],
-      [/./, 'target_silent', 'environment'],
-    ],
-      () => playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: url, TOLLGATE_API_URL: `${url}/api` }));
+    await scenario(
+      'no-answer',
+      [
+        [
+          /migrations are at the head/,
+          'target_silent',
+          'product',
+          {
+            note: 'A bare "Test timeout of N ms exceeded." says nothing about its cause (here the API client was still waiting): triage cannot tell a silent target from a slow product, so it stays product.',
+          },
+        ],
+        [/./, 'target_silent', 'environment'],
+      ],
+      () => playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: url, TOLLGATE_API_URL: `${url}/api` }),
+    );
   } finally {
     held.forEach((s) => s.destroy());
     silent.close();

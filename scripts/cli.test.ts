@@ -12,7 +12,11 @@ const capture = (e: unknown) => {
 
 test('each kind of user error has its own exit code', () => {
   const codes = [
-    new UsageError('u'), new DependencyError('d'), new StackError('api', 's'), new PortInUseError('ports', 'p'), new ConfigError('c'),
+    new UsageError('u'),
+    new DependencyError('d'),
+    new StackError('api', 's'),
+    new PortInUseError('ports', 'p'),
+    new ConfigError('c'),
   ].map((e) => capture(e).code);
   assert.deepEqual(codes, [64, 69, 70, 73, 78]);
   assert.equal(new Set(codes).size, codes.length);

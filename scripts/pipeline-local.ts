@@ -47,15 +47,20 @@ function tollgate(args: string[], env: NodeJS.ProcessEnv, prefix: string): Promi
 function options() {
   const { values } = parseArgs({
     options: {
-      shards: { type: 'string', default: '2' }, suite: { type: 'string' }, fault: { type: 'string' },
-      build: { type: 'string' }, workers: { type: 'string' }, 'port-base': { type: 'string' },
+      shards: { type: 'string', default: '2' },
+      suite: { type: 'string' },
+      fault: { type: 'string' },
+      build: { type: 'string' },
+      workers: { type: 'string' },
+      'port-base': { type: 'string' },
     },
   });
   // The same bounds as the workflow's matrix.
   const matrix = shardMatrix(values.shards);
   if (typeof matrix === 'string') throw new UsageError(`--${matrix}.`, { hint: 'e.g. npm run pipeline:local -- --shards 2' });
   const shards = matrix.length;
-  if (values.workers !== undefined && !/^[1-9]\d*$/.test(values.workers)) throw new UsageError(`--workers ${values.workers} is not a whole number ≥ 1.`);
+  if (values.workers !== undefined && !/^[1-9]\d*$/.test(values.workers))
+    throw new UsageError(`--workers ${values.workers} is not a whole number ≥ 1.`);
   const portBase = values['port-base'] === undefined ? undefined : Number(values['port-base']);
   return { ...values, shards, portBase };
 }
@@ -85,22 +90,37 @@ async function jobs(o: ReturnType<typeof options> & { work: string; t0: number; 
   let t = Date.now();
   const outputs = join(work, 'github-output');
   writeFileSync(outputs, '');
-  const prepared = await tollgate(PIPELINE_COMMANDS.prepare({ env: 'local', build, suites: o.suite }), { ...process.env, GITHUB_OUTPUT: outputs }, '[prepare] ');
+  const prepared = await tollgate(
+    PIPELINE_COMMANDS.prepare({ env: 'local', build, suites: o.suite }),
+    { ...process.env, GITHUB_OUTPUT: outputs },
+    '[prepare] ',
+  );
   if (prepared !== 0) {
     console.log(`pipeline: prepare failed (exit ${prepared})`);
     return prepared;
   }
-  const out = Object.fromEntries(readFileSync(outputs, 'utf8').trim().split('\n').map((l) => l.split('=', 2) as [string, string]));
+  const out = Object.fromEntries(
+    readFileSync(outputs, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('=', 2) as [string, string]),
+  );
   const { plan, 'run-id': runId } = out as { plan: string; 'run-id': string };
   console.log(`pipeline: prepare ${runId} (${since(t)})`);
 
   // The matrix: every shard a process with a runs directory of its own, as on its own runner.
   t = Date.now();
-  const exits = await Promise.all(Array.from({ length: o.shards }, (_, k) => {
-    const runs = join(work, `shard-${k + 1}`, 'runs');
-    mkdirSync(runs, { recursive: true });
-    return tollgate(PIPELINE_COMMANDS.shard(plan, `${k + 1}/${o.shards}`, o.workers), { ...process.env, TOLLGATE_RUNS_DIR: runs }, `[shard ${k + 1}/${o.shards}] `);
-  }));
+  const exits = await Promise.all(
+    Array.from({ length: o.shards }, (_, k) => {
+      const runs = join(work, `shard-${k + 1}`, 'runs');
+      mkdirSync(runs, { recursive: true });
+      return tollgate(
+        PIPELINE_COMMANDS.shard(plan, `${k + 1}/${o.shards}`, o.workers),
+        { ...process.env, TOLLGATE_RUNS_DIR: runs },
+        `[shard ${k + 1}/${o.shards}] `,
+      );
+    }),
+  );
   console.log(`pipeline: ${o.shards} shard(s) in ${since(t)} (exit ${exits.join(', ')})`);
 
   // The merge job runs whatever the shards did: a missing part makes the run INCONCLUSIVE there.
@@ -113,8 +133,11 @@ async function jobs(o: ReturnType<typeof options> & { work: string; t0: number; 
   } catch {
     // no report: the merge failed before publishing; the line below says so
   }
-  if (o.fault) console.log(`pipeline: the stack keeps running with ${o.fault}; \`npm run demo\` or \`npx tollgate stack up\` redeploys it healthy.`);
-  console.log(`pipeline: ${report.verdict ?? `no verdict (merge exit ${code})`}, ${o.shards} shards, ${report.counts?.total ?? 0} tests, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (o.fault)
+    console.log(`pipeline: the stack keeps running with ${o.fault}; \`npm run demo\` or \`npx tollgate stack up\` redeploys it healthy.`);
+  console.log(
+    `pipeline: ${report.verdict ?? `no verdict (merge exit ${code})`}, ${o.shards} shards, ${report.counts?.total ?? 0} tests, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return code;
 }
 

@@ -18,10 +18,18 @@ import { knownFaults } from '../stack/paths.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { up } from '../stack/stack.ts';
 
-interface Row { name: string; verdict: string; reason: string; seconds: number; ok: boolean }
+interface Row {
+  name: string;
+  verdict: string;
+  reason: string;
+  seconds: number;
+  ok: boolean;
+}
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { suite: { type: 'string' }, only: { type: 'string' }, healthy: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({
+    options: { suite: { type: 'string' }, only: { type: 'string' }, healthy: { type: 'string', default: '5' } },
+  });
   const suites = values.suite ? parseSuites(values.suite) : undefined;
   if (values.suite && !suites) throw new Error(`--suite "${values.suite}" is not a list of smoke, regression, demo`);
   const faults = values.only ? values.only.split(',') : knownFaults();
@@ -33,7 +41,8 @@ async function main(): Promise<number> {
     TOLLGATE_ALLURE_HISTORY_DIR: process.env.TOLLGATE_ALLURE_HISTORY_DIR ?? mkdtempSync(join(REPO_ROOT, '.tollgate', 'prove-allure-')),
     // A fault that keeps the environment from becoming ready is known within seconds here.
     TOLLGATE_READY_TIMEOUT: process.env.TOLLGATE_READY_TIMEOUT ?? '15',
-    SLACK_WEBHOOK_URL: '', SLACK_BOT_TOKEN: '',
+    SLACK_WEBHOOK_URL: '',
+    SLACK_BOT_TOKEN: '',
   };
   const rows: Row[] = [];
   const runCase = async (name: string, fault: string | undefined, i: number) => {
@@ -43,7 +52,13 @@ async function main(): Promise<number> {
     const out = await runGate({ env: 'local', build, suites, processEnv: env, print: () => {} });
     const verdict = out.record.verdict;
     const ok = fault ? verdict === 'BLOCK' || verdict === 'INCONCLUSIVE' : verdict === 'PROMOTE';
-    const row = { name, verdict, reason: (out.record.reasons[0]?.message ?? '').split('\n')[0]!.slice(0, 120), seconds: (Date.now() - t) / 1000, ok };
+    const row = {
+      name,
+      verdict,
+      reason: (out.record.reasons[0]?.message ?? '').split('\n')[0]!.slice(0, 120),
+      seconds: (Date.now() - t) / 1000,
+      ok,
+    };
     rows.push(row);
     console.log(`${ok ? '✓' : '✗'} ${name.padEnd(26)} ${verdict.padEnd(12)} ${row.seconds.toFixed(1).padStart(6)} s  ${row.reason}`);
   };
@@ -54,7 +69,9 @@ async function main(): Promise<number> {
   await up({ build: 'local', faults: [], env });
   const healthy = rows.filter((r) => r.name.startsWith('healthy') && r.ok).length;
   const caught = rows.filter((r) => !r.name.startsWith('healthy') && r.ok).length;
-  console.log(`\n| fault | verdict | reason | seconds |\n|---|---|---|---|\n${rows.map((r) => `| ${r.name} | ${r.verdict} | ${r.reason.replace(/\|/g, '\\|')} | ${r.seconds.toFixed(1)} |`).join('\n')}\n`);
+  console.log(
+    `\n| fault | verdict | reason | seconds |\n|---|---|---|---|\n${rows.map((r) => `| ${r.name} | ${r.verdict} | ${r.reason.replace(/\|/g, '\\|')} | ${r.seconds.toFixed(1)} |`).join('\n')}\n`,
+  );
   console.log(`prove: ${caught}/${faults.length} faults caught, healthy ${healthy}/${healthyRuns} promoted`);
   return caught === faults.length && healthy === healthyRuns ? 0 : 1;
 }

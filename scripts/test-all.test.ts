@@ -12,7 +12,8 @@ test('TAP without a summary is not mistaken for zero tests', () => {
 });
 
 test('JUnit: errors are failures, several suites add up', () => {
-  const xml = '<?xml version="1.0"?><testsuites><testsuite name="a" errors="1" failures="2" skipped="3" tests="20" time="1.0"></testsuite>' +
+  const xml =
+    '<?xml version="1.0"?><testsuites><testsuite name="a" errors="1" failures="2" skipped="3" tests="20" time="1.0"></testsuite>' +
     '<testsuite name="b" errors="0" failures="0" skipped="0" tests="5"></testsuite></testsuites>';
   assert.deepEqual(countsFromJunit(xml), { passed: 19, failed: 3, skipped: 3 });
   assert.equal(countsFromJunit('<testsuites></testsuites>'), undefined);

@@ -14,8 +14,15 @@ import { resolveTarget } from '../config/target.ts';
 import { PYTHON, REFERENCE_APP } from '../stack/paths.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 
-interface Counts { passed: number; failed: number; skipped: number }
-interface Group { name: string; run: () => Promise<Counts> }
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+interface Group {
+  name: string;
+  run: () => Promise<Counts>;
+}
 
 const REPORTS = join(REPO_ROOT, 'reports', 'tests');
 const E2E_STACK_DIR = join(REPO_ROOT, '.tollgate', 'test-stack');
@@ -58,7 +65,11 @@ export function countsFromJunit(xml: string): Counts | undefined {
   const attr = (s: string, k: string) => Number(new RegExp(`\\b${k}="(\\d+)"`).exec(s)?.[1] ?? 0);
   const total = { tests: 0, failures: 0, errors: 0, skipped: 0 };
   for (const s of suites) for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += attr(s, k);
-  return { passed: total.tests - total.failures - total.errors - total.skipped, failed: total.failures + total.errors, skipped: total.skipped };
+  return {
+    passed: total.tests - total.failures - total.errors - total.skipped,
+    failed: total.failures + total.errors,
+    skipped: total.skipped,
+  };
 }
 
 /** Counts from Playwright's JSON reporter (`stats`). A flaky test passed, so it counts as passed. */
@@ -77,9 +88,13 @@ async function nodeTests(name: string, files: string[]): Promise<Counts> {
   const tap = join(REPORTS, `${name}.tap`);
   rmSync(tap, { force: true });
   const code = await exec(process.execPath, [
-    '--import', 'tsx', '--test',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
     ...files.map((f) => relative(REPO_ROOT, f)),
   ]);
   const counts = existsSync(tap) ? countsFromTap(readFileSync(tap, 'utf8')) : undefined;
@@ -92,13 +107,19 @@ const WEB_FAULTS = ['dashboard_counts_zero', 'link_button_missing', 'signout_bro
 
 async function playwright(args: string[], jsonFile: string, env: NodeJS.ProcessEnv, label: string): Promise<Counts> {
   rmSync(jsonFile, { force: true });
-  const code = await exec(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...args], { env: { PLAYWRIGHT_JSON_OUTPUT_NAME: jsonFile, ...env } });
+  const code = await exec(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', ...args], {
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: jsonFile, ...env },
+  });
   const counts = existsSync(jsonFile) ? countsFromPlaywright(readFileSync(jsonFile, 'utf8')) : undefined;
   if (!counts) return crashed(label, `playwright exited ${code} without a report`);
   return code !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts;
 }
 
-const add = (a: Counts, b: Counts): Counts => ({ passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped });
+const add = (a: Counts, b: Counts): Counts => ({
+  passed: a.passed + b.passed,
+  failed: a.failed + b.failed,
+  skipped: a.skipped + b.skipped,
+});
 
 /**
  * The harness's Playwright suites on a healthy stack, then the web app's own fault tests on the
@@ -113,7 +134,15 @@ async function e2e(): Promise<Counts> {
     // Every suite on regression-profile data; the demo dry run needs the demo storyline's data.
     let total = await playwright([], join(REPO_ROOT, 'reports', 'playwright', 'results.json'), env, 'e2e');
     if (existsSync(join(REPO_ROOT, 'tests', 'demo'))) {
-      total = add(total, await playwright(['--project', 'demo'], join(REPO_ROOT, 'reports', 'playwright', 'demo.json'), { ...env, TOLLGATE_SEED_PROFILE: 'demo' }, 'e2e'));
+      total = add(
+        total,
+        await playwright(
+          ['--project', 'demo'],
+          join(REPO_ROOT, 'reports', 'playwright', 'demo.json'),
+          { ...env, TOLLGATE_SEED_PROFILE: 'demo' },
+          'e2e',
+        ),
+      );
     }
     const target = resolveTarget(env);
     const webEnv = {
@@ -125,7 +154,10 @@ async function e2e(): Promise<Counts> {
     };
     const webConfig = ['--config', join(REFERENCE_APP, 'web', 'e2e', 'playwright.config.ts')];
     for (const faults of [[], WEB_FAULTS]) {
-      if (faults.length && (await stack('up', '--port-base', E2E_PORT_BASE, '--build', 'e2e', '--faults', faults.join(','), '--quiet')) !== 0) {
+      if (
+        faults.length &&
+        (await stack('up', '--port-base', E2E_PORT_BASE, '--build', 'e2e', '--faults', faults.join(','), '--quiet')) !== 0
+      ) {
         return add(total, crashed('e2e', 'the stack could not be redeployed with the web faults'));
       }
       const json = join(REPO_ROOT, 'reports', 'playwright', `reference-web${faults.length ? '-faults' : ''}.json`);
@@ -143,7 +175,9 @@ const groups: Group[] = [
     run: async () => {
       const xml = join(REPORTS, 'app.junit.xml');
       rmSync(xml, { force: true });
-      const code = await exec(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${xml}`, 'api/tests'], { cwd: REFERENCE_APP });
+      const code = await exec(PYTHON, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${xml}`, 'api/tests'], {
+        cwd: REFERENCE_APP,
+      });
       const counts = existsSync(xml) ? countsFromJunit(readFileSync(xml, 'utf8')) : undefined;
       if (!counts) return crashed('app', `pytest exited ${code} without a report`);
       return code !== 0 && counts.failed === 0 ? { ...counts, failed: 1 } : counts;
@@ -151,7 +185,11 @@ const groups: Group[] = [
   },
   {
     name: 'unit',
-    run: () => nodeTests('unit', findFiles(REPO_ROOT, /\.test\.ts$/, new Set(['node_modules', 'reference-app', 'selftest', 'reports', 'test-results']))),
+    run: () =>
+      nodeTests(
+        'unit',
+        findFiles(REPO_ROOT, /\.test\.ts$/, new Set(['node_modules', 'reference-app', 'selftest', 'reports', 'test-results'])),
+      ),
   },
   {
     name: 'selftest',
@@ -183,9 +221,14 @@ async function main(): Promise<number> {
   }
   console.log('\n=== summary ===');
   for (const r of results) {
-    console.log(`  ${r.name.padEnd(9)} ${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.skipped} skipped  (${r.seconds.toFixed(1)} s)`);
+    console.log(
+      `  ${r.name.padEnd(9)} ${r.counts.passed} passed, ${r.counts.failed} failed, ${r.counts.skipped} skipped  (${r.seconds.toFixed(1)} s)`,
+    );
   }
-  const total = results.reduce((t, r) => ({ passed: t.passed + r.counts.passed, failed: t.failed + r.counts.failed, skipped: t.skipped + r.counts.skipped }), { passed: 0, failed: 0, skipped: 0 });
+  const total = results.reduce(
+    (t, r) => ({ passed: t.passed + r.counts.passed, failed: t.failed + r.counts.failed, skipped: t.skipped + r.counts.skipped }),
+    { passed: 0, failed: 0, skipped: 0 },
+  );
   console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
   return total.failed > 0 || total.passed === 0 ? 1 : 0;
 }

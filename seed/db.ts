@@ -15,19 +15,29 @@ function passwordFromCommand(command: string): Promise<string> {
     execFile('/bin/sh', ['-c', command], { timeout: 30_000, maxBuffer: 1024 * 1024 }, (err, stdout) => {
       if (err) {
         const how = err.killed ? 'timed out after 30 s' : `exited with code ${err.code ?? 'unknown'}`;
-        reject(new ConfigError(`DATABASE_PASSWORD_COMMAND ${how}; its output is not shown because it may hold secrets.`, {
-          hint: 'Run the command yourself to see why it fails (expired session, missing permissions).',
-        }));
+        reject(
+          new ConfigError(`DATABASE_PASSWORD_COMMAND ${how}; its output is not shown because it may hold secrets.`, {
+            hint: 'Run the command yourself to see why it fails (expired session, missing permissions).',
+          }),
+        );
         return;
       }
       const password = stdout.replace(/\r?\n$/, '');
-      if (!password) reject(new ConfigError('DATABASE_PASSWORD_COMMAND printed nothing.', { hint: 'It must print the password (or token) on standard output.' }));
+      if (!password)
+        reject(
+          new ConfigError('DATABASE_PASSWORD_COMMAND printed nothing.', {
+            hint: 'It must print the password (or token) on standard output.',
+          }),
+        );
       else resolve(password);
     });
   });
 }
 
-export interface Target { env: Environment; applicationName: string }
+export interface Target {
+  env: Environment;
+  applicationName: string;
+}
 
 /** How errors about an environment's database name it. */
 function subject(env: Environment): PgSubject {
@@ -45,15 +55,20 @@ export async function connect({ env, applicationName }: Target): Promise<pg.Clie
   const url = env.databaseUrl;
   if (!url) {
     throw new ConfigError(`No database URL for environment "${env.name}": ${env.databaseUrlVar} is not set.`, {
-      hint: env.name === 'local'
-        ? 'Start the local stack (`npx tollgate stack up`) or set LOCAL_DATABASE_URL.'
-        : `Set ${env.databaseUrlVar} in the process environment or in .env.${env.name}.local.`,
+      hint:
+        env.name === 'local'
+          ? 'Start the local stack (`npx tollgate stack up`) or set LOCAL_DATABASE_URL.'
+          : `Set ${env.databaseUrlVar} in the process environment or in .env.${env.name}.local.`,
     });
   }
   const problem = databaseUrlProblem(url);
-  if (problem) throw new ConfigError(`${env.databaseUrlVar} ${problem}.`, { hint: 'Expected postgresql://user:password@host:5432/database.' });
+  if (problem)
+    throw new ConfigError(`${env.databaseUrlVar} ${problem}.`, { hint: 'Expected postgresql://user:password@host:5432/database.' });
   const command = env.databasePasswordCommand;
-  return connectPg(subject(env), { application_name: applicationName, ...(command ? { password: () => passwordFromCommand(command) } : {}) });
+  return connectPg(subject(env), {
+    application_name: applicationName,
+    ...(command ? { password: () => passwordFromCommand(command) } : {}),
+  });
 }
 
 /** Map a connection or query failure to a user-facing error (never containing the password). */

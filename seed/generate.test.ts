@@ -10,14 +10,20 @@ function input(seed: number, profile = 'regression', runId = 'tg_20261122000000_
   const plan = makePlan(profile, profile === 'volume' ? 20_000 : undefined, rotationFor(seed, profile));
   const range = (n: number, start: number) => Float64Array.from({ length: n }, (_, i) => start + i);
   return {
-    seed, plan, runId, batches, anchor: new Date('2026-11-22T07:00:00Z'), pools: buildPools(seed),
+    seed,
+    plan,
+    runId,
+    batches,
+    anchor: new Date('2026-11-22T07:00:00Z'),
+    pools: buildPools(seed),
     ids: { users: range(10, 500), assets: range(plan.assets, 1000), tags: range(plan.tags, 90_000) },
     userHashes: Array.from({ length: 10 }, (_, i) => `pbkdf2:sha256:5000$salt${i}$${'ab'.repeat(32)}`),
   };
 }
 
 const text = (i: GenerateInput, table: (typeof TABLES)[number]['table']) => [...rows(table, i)].map((c) => c.text).join('');
-const digest = (i: GenerateInput) => Object.fromEntries(TABLES.map((t) => [t.table, createHash('sha256').update(text(i, t.table)).digest('hex')]));
+const digest = (i: GenerateInput) =>
+  Object.fromEntries(TABLES.map((t) => [t.table, createHash('sha256').update(text(i, t.table)).digest('hex')]));
 
 test('the same seed, profile and scale give byte-identical rows in every table', () => {
   for (const profile of ['smoke', 'regression', 'demo', 'volume']) {
@@ -40,7 +46,11 @@ test('a replay under another run id differs only in its run markers', () => {
 });
 
 test('two runs with the same seed in different batches share no code and no fingerprint', () => {
-  const codes = (i: GenerateInput) => text(i, 'tags').trim().split('\n').map((l) => l.split('\t'));
+  const codes = (i: GenerateInput) =>
+    text(i, 'tags')
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t'));
   const a = codes(input(7, 'regression', undefined, [100]));
   const b = codes(input(7, 'regression', undefined, [101]));
   const aCodes = new Set(a.map((r) => r[1]));
@@ -48,20 +58,29 @@ test('two runs with the same seed in different batches share no code and no fing
   assert.ok(b.every((r) => !aCodes.has(r[1]) && !aPrints.has(r[2])));
 });
 
-test('rows look like the product\'s: valid codes, hex fingerprints, the status mix, run markers', () => {
+test("rows look like the product's: valid codes, hex fingerprints, the status mix, run markers", () => {
   const i = input(5);
-  const tags = text(i, 'tags').trim().split('\n').map((l) => l.split('\t'));
+  const tags = text(i, 'tags')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   assert.equal(tags.length, i.plan.tags);
   assert.ok(tags.every((r) => isValidCode(r[1]!) && /^[0-9a-f]{64}$/.test(r[2]!)));
   const share = (s: string) => tags.filter((r) => r[3] === s).length / tags.length;
   assert.equal(share('active'), 0.7);
   assert.equal(share('unassigned'), 0.2);
   assert.equal(share('revoked'), 0.1);
-  assert.ok(tags.filter((r) => r[3] === 'revoked').every((r) => r[4] !== '\\N' && r[5] !== '\\N'), 'revoked tags say when and why');
+  assert.ok(
+    tags.filter((r) => r[3] === 'revoked').every((r) => r[4] !== '\\N' && r[5] !== '\\N'),
+    'revoked tags say when and why',
+  );
   assert.ok(tags.every((r) => JSON.parse(r[6]!).tollgate_run === i.runId));
   const links = text(i, 'tag_links').trim().split('\n');
   assert.equal(links.length, i.plan.links);
-  const scans = text(i, 'verifications').trim().split('\n').map((l) => l.split('\t'));
+  const scans = text(i, 'verifications')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   assert.equal(scans.length, i.plan.verifications);
   assert.ok(scans.every((r) => r[4]!.endsWith(` tollgate/${i.runId}`) && new Date(r[5]!) < i.anchor));
   assert.ok(scans.some((r) => r[2] === 'unknown') && scans.some((r) => r[2] === 'revoked') && scans.some((r) => r[2] === 'genuine'));

@@ -33,8 +33,14 @@ export interface TableSpec {
 
 export const TABLES: TableSpec[] = [
   { table: 'users', columns: ['id', 'email', 'name', 'role', 'password_hash', 'active', 'created_at', 'updated_at'] },
-  { table: 'assets', columns: ['id', 'name', 'sku', 'lot', 'manufacturer', 'location', 'manufactured_on', 'metadata', 'created_at', 'updated_at'] },
-  { table: 'tags', columns: ['id', 'code', 'fingerprint', 'status', 'revoked_at', 'revoked_reason', 'metadata', 'created_at', 'updated_at'] },
+  {
+    table: 'assets',
+    columns: ['id', 'name', 'sku', 'lot', 'manufacturer', 'location', 'manufactured_on', 'metadata', 'created_at', 'updated_at'],
+  },
+  {
+    table: 'tags',
+    columns: ['id', 'code', 'fingerprint', 'status', 'revoked_at', 'revoked_reason', 'metadata', 'created_at', 'updated_at'],
+  },
   { table: 'tag_links', columns: ['tag_id', 'asset_id', 'linked_at', 'linked_by', 'unlinked_at', 'unlinked_by'] },
   { table: 'verifications', columns: ['code', 'tag_id', 'result', 'location', 'user_agent', 'verified_at'] },
 ];
@@ -163,8 +169,10 @@ function* assets(shape: Shape): Generator<string> {
     const location = demo?.location ?? r.pick(pools.locations);
     const category = demo?.category ?? r.pick(pools.categories);
     const created = iso(shape.assetCreated(j));
-    yield `${input.ids.assets[j]}\t${name}\t${sku}\t${lot}\t${manufacturer}\t${location}\t${iso(made).slice(0, 10)}\t` +
-      `{"tollgate_run": "${runId}", "category": "${category}"}\t${created}\t${created}\n`;
+    yield (
+      `${input.ids.assets[j]}\t${name}\t${sku}\t${lot}\t${manufacturer}\t${location}\t${iso(made).slice(0, 10)}\t` +
+      `{"tollgate_run": "${runId}", "category": "${category}"}\t${created}\t${created}\n`
+    );
   }
 }
 
@@ -187,8 +195,10 @@ function* tags(shape: Shape): Generator<string> {
     } else if (status === 'active') {
       updated = iso(shape.linkedAt(i));
     }
-    yield `${input.ids.tags[i]}\t${shape.code(i)}\t${hex64(fingerprints)}\t${status}\t${revokedAt}\t${reason}\t` +
-      `{"tollgate_run": "${runId}", "batch": "${batch}"}\t${created}\t${updated}\n`;
+    yield (
+      `${input.ids.tags[i]}\t${shape.code(i)}\t${hex64(fingerprints)}\t${status}\t${revokedAt}\t${reason}\t` +
+      `{"tollgate_run": "${runId}", "batch": "${batch}"}\t${created}\t${updated}\n`
+    );
   }
 }
 

@@ -46,9 +46,10 @@ export async function checkSchema(client: pg.Client): Promise<void> {
     else for (const c of r.columns) if (!have.has(`${r.table}.${c}`)) missing.push(`${r.table}.${c}`);
   }
   if (!missing.length) return;
-  const head = await client
-    .query<{ v: string | null }>('SELECT max(version) AS v FROM schema_migrations')
-    .then((r) => r.rows[0]?.v ?? 'none', () => 'unknown (no schema_migrations table)');
+  const head = await client.query<{ v: string | null }>('SELECT max(version) AS v FROM schema_migrations').then(
+    (r) => r.rows[0]?.v ?? 'none',
+    () => 'unknown (no schema_migrations table)',
+  );
   throw new SchemaError(`The target database lacks ${missing.join(', ')} (applied migrations: ${head}).`, {
     hint: "The deployment's migrations have probably not run: run them, then seed again. Nothing was written.",
   });
@@ -63,10 +64,15 @@ async function claimBatches(client: pg.Client, seed: number, count: number): Pro
   const claimed: number[] = [];
   const first = Math.imul(seed, 2654435761) >>> 12;
   for (let k = 0; claimed.length < count; k++) {
-    if (k > 5_000) throw new SchemaError('Could not find a free tag-code batch after 5,000 tries.', { hint: 'Clean old runs with `tollgate seed clean --older-than 24h`.' });
+    if (k > 5_000)
+      throw new SchemaError('Could not find a free tag-code batch after 5,000 tries.', {
+        hint: 'Clean old runs with `tollgate seed clean --older-than 24h`.',
+      });
     const batch = (first + k * 7919) & (BATCH_SIZE - 1);
     if (claimed.includes(batch)) continue;
-    const { rows: [r] } = await client.query<{ locked: boolean; taken: boolean }>(
+    const {
+      rows: [r],
+    } = await client.query<{ locked: boolean; taken: boolean }>(
       `SELECT pg_try_advisory_xact_lock(1952999271, $1) AS locked,
               EXISTS (SELECT 1 FROM tags WHERE lower(code) LIKE $2) AS taken`,
       [batch, `tt-${batchPrefix(batch).toLowerCase()}-%`],
@@ -85,7 +91,9 @@ async function reserveIds(client: pg.Client, table: string, n: number): Promise<
   if (!n) return ids;
   await client.query(`CREATE TEMP TABLE reserved_${table} ON COMMIT DROP AS
     SELECT nextval(pg_get_serial_sequence('${table}', 'id')) AS id FROM generate_series(1, ${n})`);
-  const { rows: [b] } = await client.query<{ first: string; last: string }>(`SELECT min(id) AS first, max(id) AS last FROM reserved_${table}`);
+  const {
+    rows: [b],
+  } = await client.query<{ first: string; last: string }>(`SELECT min(id) AS first, max(id) AS last FROM reserved_${table}`);
   const first = Number(b!.first);
   if (Number(b!.last) - first + 1 === n) {
     for (let i = 0; i < n; i++) ids[i] = first + i;
@@ -107,7 +115,12 @@ function newPassword(): string {
   return Array.from({ length: 20 }, () => alphabet[randomInt(alphabet.length)]).join('');
 }
 
-async function copyTable(client: pg.Client, table: (typeof TABLES)[number], input: GenerateInput, progress: (rows: number) => void): Promise<number> {
+async function copyTable(
+  client: pg.Client,
+  table: (typeof TABLES)[number],
+  input: GenerateInput,
+  progress: (rows: number) => void,
+): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${table.table} (${table.columns.join(', ')}) FROM STDIN`));
   const done = new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
@@ -121,8 +134,14 @@ async function copyTable(client: pg.Client, table: (typeof TABLES)[number], inpu
       progress(chunk.rows);
       if (!stream.write(chunk.text)) {
         await new Promise<void>((resolve, reject) => {
-          const onDrain = () => { stream.off('error', onError); resolve(); };
-          const onError = (e: Error) => { stream.off('drain', onDrain); reject(e); };
+          const onDrain = () => {
+            stream.off('error', onError);
+            resolve();
+          };
+          const onError = (e: Error) => {
+            stream.off('drain', onDrain);
+            reject(e);
+          };
           stream.once('drain', onDrain);
           stream.once('error', onError);
         });

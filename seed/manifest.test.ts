@@ -9,7 +9,10 @@ test('the manifest is private, but the directories above it stay traversable', (
   const root = mkdtempSync(join(tmpdir(), 'tollgate-manifest-'));
   try {
     const env = { TOLLGATE_RUNS_DIR: join(root, '.tollgate', 'runs') };
-    const manifest = { runId: 'tg_20261122000000_abcdef', users: { admin: [{ email: 'a@b.c', name: 'A', password: 'secret-pw' }] } } as unknown as Manifest;
+    const manifest = {
+      runId: 'tg_20261122000000_abcdef',
+      users: { admin: [{ email: 'a@b.c', name: 'A', password: 'secret-pw' }] },
+    } as unknown as Manifest;
     const file = writeManifest(manifest, env);
     const mode = (p: string) => statSync(p).mode & 0o777;
     assert.equal(mode(file), 0o600);

@@ -10,7 +10,11 @@ import { emailFor, Shape, userRoles } from './generate.ts';
 import type { LoadResult } from './load.ts';
 import { batchPrefix } from './tagcode.ts';
 
-export interface ManifestUser { email: string; name: string; password: string }
+export interface ManifestUser {
+  email: string;
+  name: string;
+  password: string;
+}
 export interface Manifest {
   runId: string;
   seed: number;
@@ -53,7 +57,8 @@ export function buildManifest(r: LoadResult, o: { environment: string; scale?: n
   const tags: Manifest['tags'] = { genuine: [], revoked: [], unassigned: [], unknown: [] };
   for (let i = 0; i < plan.tags; i++) {
     const status = shape.status(i);
-    if (status === 'active' && tags.genuine.length < SAMPLE) tags.genuine.push({ code: shape.code(i), assetId: Number(input.ids.assets[shape.assetOf(i)]) });
+    if (status === 'active' && tags.genuine.length < SAMPLE)
+      tags.genuine.push({ code: shape.code(i), assetId: Number(input.ids.assets[shape.assetOf(i)]) });
     if (status === 'revoked' && tags.revoked.length < SAMPLE) tags.revoked.push({ code: shape.code(i), reason: null });
     if (status === 'unassigned' && tags.unassigned.length < SAMPLE) tags.unassigned.push(shape.code(i));
   }
@@ -103,14 +108,21 @@ export function readManifest(runId: string, env: NodeJS.ProcessEnv = process.env
 
 /** Names and reasons as the database holds them (read back inside the seeding transaction). */
 export async function fillFromDatabase(client: import('pg').Client, m: Manifest): Promise<void> {
-  const assets = await client.query<{ id: string; name: string }>('SELECT id, name FROM assets WHERE id = ANY($1::bigint[])', [m.assets.map((a) => a.id)]);
+  const assets = await client.query<{ id: string; name: string }>('SELECT id, name FROM assets WHERE id = ANY($1::bigint[])', [
+    m.assets.map((a) => a.id),
+  ]);
   const assetNames = new Map(assets.rows.map((r) => [Number(r.id), r.name]));
   for (const a of m.assets) a.name = assetNames.get(a.id) ?? a.name;
   const emails = Object.values(m.users).flat();
-  const users = await client.query<{ email: string; name: string }>('SELECT email, name FROM users WHERE email = ANY($1)', [emails.map((u) => u.email)]);
+  const users = await client.query<{ email: string; name: string }>('SELECT email, name FROM users WHERE email = ANY($1)', [
+    emails.map((u) => u.email),
+  ]);
   const userNames = new Map(users.rows.map((r) => [r.email, r.name]));
   for (const u of emails) u.name = userNames.get(u.email) ?? u.name;
-  const revoked = await client.query<{ code: string; revoked_reason: string | null }>('SELECT code, revoked_reason FROM tags WHERE code = ANY($1)', [m.tags.revoked.map((t) => t.code)]);
+  const revoked = await client.query<{ code: string; revoked_reason: string | null }>(
+    'SELECT code, revoked_reason FROM tags WHERE code = ANY($1)',
+    [m.tags.revoked.map((t) => t.code)],
+  );
   const reasons = new Map(revoked.rows.map((r) => [r.code, r.revoked_reason]));
   for (const t of m.tags.revoked) t.reason = reasons.get(t.code) ?? null;
 }

@@ -36,12 +36,22 @@ export function makePlan(profile: string, scale: number | undefined, rotation: n
     throw new UsageError(`Unknown profile "${profile}".`, { hint: `Profiles: ${PROFILES.join(', ')}.` });
   }
   if (scale !== undefined && profile !== 'volume') {
-    throw new UsageError(`--scale applies to the volume profile only (got --profile ${profile}).`, { hint: 'Use --profile volume --scale N.' });
+    throw new UsageError(`--scale applies to the volume profile only (got --profile ${profile}).`, {
+      hint: 'Use --profile volume --scale N.',
+    });
   }
   const fixed = (users: Record<Role, number>, assets: number, tags: number, verifications: number): Plan => {
     const links = linkCount(profile, tags, rotation);
     const userCount = users.admin + users.operator + users.viewer;
-    return { profile: profile as Profile, users, assets, tags, links, verifications, total: userCount + assets + tags + links + verifications };
+    return {
+      profile: profile as Profile,
+      users,
+      assets,
+      tags,
+      links,
+      verifications,
+      total: userCount + assets + tags + links + verifications,
+    };
   };
   switch (profile as Profile) {
     case 'smoke':
@@ -52,9 +62,12 @@ export function makePlan(profile: string, scale: number | undefined, rotation: n
       return fixed({ admin: 1, operator: 1, viewer: 1 }, 24, 40, 80);
     case 'volume': {
       if (scale === undefined || !Number.isInteger(scale) || scale < 100 || scale > MAX_SCALE) {
-        throw new UsageError(`--scale must be an integer from 100 to ${MAX_SCALE.toLocaleString('en')} for the volume profile${scale === undefined ? '' : `, got ${scale}`}.`, {
-          hint: 'For example: --profile volume --scale 1000000 (rows in total, across all tables).',
-        });
+        throw new UsageError(
+          `--scale must be an integer from 100 to ${MAX_SCALE.toLocaleString('en')} for the volume profile${scale === undefined ? '' : `, got ${scale}`}.`,
+          {
+            hint: 'For example: --profile volume --scale 1000000 (rows in total, across all tables).',
+          },
+        );
       }
       const rest = scale - 10;
       const assets = Math.floor(rest * 0.2);

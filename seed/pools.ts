@@ -34,7 +34,13 @@ export function buildPools(seed: number): Pools {
   const manufacturers = unique(() => f.company.name(), 60);
   return {
     manufacturers,
-    manufacturerCodes: manufacturers.map((m) => m.replace(/[^A-Za-z]/g, '').slice(0, 3).toUpperCase().padEnd(3, 'X')),
+    manufacturerCodes: manufacturers.map((m) =>
+      m
+        .replace(/[^A-Za-z]/g, '')
+        .slice(0, 3)
+        .toUpperCase()
+        .padEnd(3, 'X'),
+    ),
     products: unique(() => `${f.commerce.productAdjective()} ${f.commerce.productMaterial()} ${f.commerce.product()}`, 400),
     categories: unique(() => f.commerce.department(), 20),
     locations: unique(() => `${f.location.city()}, ${f.location.countryCode()}`, 150),

@@ -15,12 +15,29 @@ function run(isTTY: boolean, ticks: [ms: number, done: number][]) {
 }
 
 test('a run that ends within 2 s prints nothing', () => {
-  assert.equal(run(false, [[500, 200_000], [1_900, 1_000_000]]), '');
-  assert.equal(run(true, [[500, 200_000], [1_900, 1_000_000]]), '');
+  assert.equal(
+    run(false, [
+      [500, 200_000],
+      [1_900, 1_000_000],
+    ]),
+    '',
+  );
+  assert.equal(
+    run(true, [
+      [500, 200_000],
+      [1_900, 1_000_000],
+    ]),
+    '',
+  );
 });
 
 test('not a TTY: plain lines, at most one per 5 s, with rate and ETA', () => {
-  const out = run(false, [[2_000, 400_000], [3_000, 600_000], [7_100, 900_000], [8_000, 1_000_000]]);
+  const out = run(false, [
+    [2_000, 400_000],
+    [3_000, 600_000],
+    [7_100, 900_000],
+    [8_000, 1_000_000],
+  ]);
   const lines = out.trim().split('\n');
   assert.deepEqual(lines, [
     'seed: 40% (400,000/1,000,000 rows, 200,000 rows/s, ETA 3 s)',
@@ -31,8 +48,12 @@ test('not a TTY: plain lines, at most one per 5 s, with rate and ETA', () => {
 });
 
 test('a TTY: one bar redrawn in place, ended by a newline', () => {
-  const out = run(true, [[2_000, 500_000], [2_200, 750_000], [4_000, 1_000_000]]);
+  const out = run(true, [
+    [2_000, 500_000],
+    [2_200, 750_000],
+    [4_000, 1_000_000],
+  ]);
   assert.equal(out.split('\r').length - 1, 3);
-  assert.match(out, /\[############------------\]  50% 500,000\/1,000,000 rows  250,000 rows\/s  ETA 2 s/);
+  assert.match(out, /\[############------------\] {2}50% 500,000\/1,000,000 rows {2}250,000 rows\/s {2}ETA 2 s/);
   assert.ok(out.endsWith('\n'));
 });

@@ -28,7 +28,9 @@ export function progressReporter(label: string, sink: ProgressSink = process.std
       if (sink.isTTY) {
         const width = 24;
         const filled = Math.round((pct / 100) * width);
-        sink.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${fmt(done)}/${fmt(total)} rows  ${fmt(perSec)} rows/s  ETA ${eta.toFixed(0)} s `);
+        sink.write(
+          `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${fmt(done)}/${fmt(total)} rows  ${fmt(perSec)} rows/s  ETA ${eta.toFixed(0)} s `,
+        );
       } else {
         sink.write(`${label}: ${pct}% (${fmt(done)}/${fmt(total)} rows, ${fmt(perSec)} rows/s, ETA ${eta.toFixed(0)} s)\n`);
       }

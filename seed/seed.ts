@@ -24,7 +24,12 @@ export interface SeedOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export interface SeedResult { manifest: Manifest; manifestFile: string; seconds: number; rows: number }
+export interface SeedResult {
+  manifest: Manifest;
+  manifestFile: string;
+  seconds: number;
+  rows: number;
+}
 
 export function assertWritable(environment: Environment): void {
   if (environment.readOnly) {
@@ -49,7 +54,10 @@ export async function seed(o: SeedOptions): Promise<SeedResult> {
   try {
     await client.query('BEGIN');
     const loaded = await loadRun(client, {
-      profile: o.profile, scale: o.scale, seed: seedValue, runId,
+      profile: o.profile,
+      scale: o.scale,
+      seed: seedValue,
+      runId,
       anchor: new Date(Math.floor(createdAt.getTime() / 1000) * 1000),
       onProgress: o.onProgress,
     });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BATCH_SIZE, batchPrefix, checkChar, codeFor, isValidCode } from './tagcode.ts';
 
-test('check characters match the reference API\'s vectors', () => {
+test("check characters match the reference API's vectors", () => {
   // From reference-app/api/tagcode.py (Luhn mod 32): TT-0000-0001-Y, TT-0000-000Z-1, TT-0000-0010-Z.
   assert.equal(checkChar('00000001'), 'Y');
   assert.equal(checkChar('0000000Z'), '1');

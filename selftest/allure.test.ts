@@ -26,10 +26,18 @@ const REVOKE = 'an operator revokes a tag, and verify then calls it revoked';
 const TICKET = 'https://tickets.example/TAGS-7';
 
 interface AllureResult {
-  name: string; status: string; labels: { name: string; value: string }[]; links: { type: string; url: string }[];
-  steps: AllureStep[]; attachments: { name: string; type: string; source: string }[];
+  name: string;
+  status: string;
+  labels: { name: string; value: string }[];
+  links: { type: string; url: string }[];
+  steps: AllureStep[];
+  attachments: { name: string; type: string; source: string }[];
 }
-interface AllureStep { name: string; steps?: AllureStep[]; attachments?: { name: string; type: string; source: string }[] }
+interface AllureStep {
+  name: string;
+  steps?: AllureStep[];
+  attachments?: { name: string; type: string; source: string }[];
+}
 
 /**
  * `tollgate report …` through the CLI's own program and error mapping (scripts/cli.ts), with the
@@ -41,7 +49,11 @@ import { registerReport } from './scripts/commands/report.ts';
 const program = buildProgram();
 if (!program.commands.some((c) => c.name() === 'report')) registerReport(program);
 try { await program.parseAsync(process.argv.slice(1), { from: 'user' }); } catch (e) { process.exitCode = reportError(e); }`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, '--', 'report', ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, '--', 'report', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -61,27 +73,64 @@ describe('the Allure report of a real run, offline', { concurrency: false }, () 
   const runDir = join(REPO_ROOT, 'reports', runId);
   const resultsDir = join(runDir, 'allure-results');
   const env = {
-    TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs'), TOLLGATE_ALLURE_HISTORY_DIR: join(dir, 'history'),
-    TOLLGATE_QUARANTINE_FILE: join(dir, 'quarantine.json'), CI: '',
+    TOLLGATE_STACK_DIR: join(dir, 'stack'),
+    TOLLGATE_RUNS_DIR: join(dir, 'runs'),
+    TOLLGATE_ALLURE_HISTORY_DIR: join(dir, 'history'),
+    TOLLGATE_QUARANTINE_FILE: join(dir, 'quarantine.json'),
+    CI: '',
   };
   let results: AllureResult[] = [];
   const result = (title: string) => results.find((r) => r.name === title) ?? assert.fail(`no Allure result "${title}"`);
 
   before(async () => {
-    writeFileSync(env.TOLLGATE_QUARANTINE_FILE, JSON.stringify({ quarantine: [{ test: `smoke-api › smoke/api/api.spec.ts › API journeys › ${REVOKE}`, reason: 'revocation cache', owner: 'tags-team', ticket: TICKET, expires: '2099-12-31' }] }));
-    const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'allure', '--quiet', '--faults', 'revoked_reads_genuine'], env);
+    writeFileSync(
+      env.TOLLGATE_QUARANTINE_FILE,
+      JSON.stringify({
+        quarantine: [
+          {
+            test: `smoke-api › smoke/api/api.spec.ts › API journeys › ${REVOKE}`,
+            reason: 'revocation cache',
+            owner: 'tags-team',
+            ticket: TICKET,
+            expires: '2099-12-31',
+          },
+        ],
+      }),
+    );
+    const up = await tollgate(
+      ['stack', 'up', '--port-base', String(BASE), '--build', 'allure', '--quiet', '--faults', 'revoked_reads_genuine'],
+      env,
+    );
     assert.equal(up.code, 0, up.stdout + up.stderr);
-    const pw = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--project', 'smoke-api', '--output', join(dir, 'test-results')], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env, ...env, TOLLGATE_RUN_ID: runId, TOLLGATE_ALLURE_RESULTS: resultsDir, TOLLGATE_RESULTS_FILE: join(runDir, 'results.json'),
-        PLAYWRIGHT_JSON_OUTPUT_NAME: join(dir, 'playwright.json'), TOLLGATE_QUIET_REPORTER: '1',
+    const pw = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'),
+        'test',
+        '--project',
+        'smoke-api',
+        '--output',
+        join(dir, 'test-results'),
+      ],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          ...env,
+          TOLLGATE_RUN_ID: runId,
+          TOLLGATE_ALLURE_RESULTS: resultsDir,
+          TOLLGATE_RESULTS_FILE: join(runDir, 'results.json'),
+          PLAYWRIGHT_JSON_OUTPUT_NAME: join(dir, 'playwright.json'),
+          TOLLGATE_QUIET_REPORTER: '1',
+        },
+        stdio: 'ignore',
       },
-      stdio: 'ignore',
-    });
+    );
     const code = await new Promise<number>((resolve) => pw.on('exit', (c) => resolve(c ?? 1)));
     assert.equal(code, 1, 'the fault makes the smoke suite fail');
-    results = readdirSync(resultsDir).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')) as AllureResult);
+    results = readdirSync(resultsDir)
+      .filter((f) => f.endsWith('-result.json'))
+      .map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')) as AllureResult);
   });
 
   after(async () => {
@@ -90,21 +139,38 @@ describe('the Allure report of a real run, offline', { concurrency: false }, () 
     rmSync(runDir, { recursive: true, force: true });
   });
 
-  test('allure-playwright writes labelled results, the environment, steps, and the failures\' evidence', () => {
+  test("allure-playwright writes labelled results, the environment, steps, and the failures' evidence", () => {
     const verify = result(VERIFY);
     const labels = (r: AllureResult, name: string) => r.labels.filter((l) => l.name === name).map((l) => l.value);
     assert.equal(verify.status, 'failed');
-    assert.deepEqual([labels(verify, 'epic'), labels(verify, 'feature'), labels(verify, 'severity'), labels(verify, 'parentSuite')], [['smoke'], ['verify'], ['critical'], ['smoke-api']]);
+    assert.deepEqual(
+      [labels(verify, 'epic'), labels(verify, 'feature'), labels(verify, 'severity'), labels(verify, 'parentSuite')],
+      [['smoke'], ['verify'], ['critical'], ['smoke-api']],
+    );
     assert.ok(labels(verify, 'tag').includes('smoke'));
     const steps = walk(verify.steps);
-    assert.ok(steps.some((s) => /^GET \/verify\/TT-/.test(s.name)), 'each API call is a step');
+    assert.ok(
+      steps.some((s) => /^GET \/verify\/TT-/.test(s.name)),
+      'each API call is a step',
+    );
     const evidence = [...verify.attachments, ...steps.flatMap((s) => s.attachments ?? [])];
-    assert.ok(evidence.some((a) => a.type === 'application/vnd.allure.playwright-trace'), 'the trace');
-    assert.ok(evidence.some((a) => a.type === 'application/vnd.allure.http+json' && /^API \d+\/\d+: GET \/api\/verify\/TT-[\w-]+ → 200$/.test(a.name)), 'the API calls');
+    assert.ok(
+      evidence.some((a) => a.type === 'application/vnd.allure.playwright-trace'),
+      'the trace',
+    );
+    assert.ok(
+      evidence.some(
+        (a) => a.type === 'application/vnd.allure.http+json' && /^API \d+\/\d+: GET \/api\/verify\/TT-[\w-]+ → 200$/.test(a.name),
+      ),
+      'the API calls',
+    );
 
     const passed = results.filter((r) => r.status === 'passed');
     assert.ok(passed.length >= 5);
-    assert.ok(passed.every((r) => !walk(r.steps).some((s) => s.attachments?.some((a) => a.type === 'application/vnd.allure.http+json'))), 'a passing test attaches no calls');
+    assert.ok(
+      passed.every((r) => !walk(r.steps).some((s) => s.attachments?.some((a) => a.type === 'application/vnd.allure.http+json'))),
+      'a passing test attaches no calls',
+    );
 
     const props = readFileSync(join(resultsDir, 'environment.properties'), 'utf8');
     const manifest = JSON.parse(readFileSync(join(env.TOLLGATE_RUNS_DIR, runId, 'manifest.json'), 'utf8')) as Manifest;
@@ -114,22 +180,35 @@ describe('the Allure report of a real run, offline', { concurrency: false }, () 
     assert.match(props, /^api=http:\/\/127\.0\.0\.1:\d+\/api$/m);
   });
 
-  test('the API calls attached are redacted: no token, no password of this run\'s users', () => {
+  test("the API calls attached are redacted: no token, no password of this run's users", () => {
     const revoke = result(REVOKE);
-    const files = walk(revoke.steps).flatMap((s) => s.attachments ?? []).filter((a) => a.type === 'application/vnd.allure.http+json');
+    const files = walk(revoke.steps)
+      .flatMap((s) => s.attachments ?? [])
+      .filter((a) => a.type === 'application/vnd.allure.http+json');
     assert.ok(files.length >= 2, 'the revoke and the verify calls');
     const manifest = JSON.parse(readFileSync(join(env.TOLLGATE_RUNS_DIR, runId, 'manifest.json'), 'utf8')) as Manifest;
-    const passwords = Object.values(manifest.users).flat().map((u) => u.password);
-    const all = readdirSync(resultsDir).filter((f) => f.endsWith('.httpexchange')).map((f) => readFileSync(join(resultsDir, f), 'utf8')).join('\n');
-    assert.match(all, /"value": "Bearer \[REDACTED\]"/, 'the operator\'s calls carried a token, masked');
+    const passwords = Object.values(manifest.users)
+      .flat()
+      .map((u) => u.password);
+    const all = readdirSync(resultsDir)
+      .filter((f) => f.endsWith('.httpexchange'))
+      .map((f) => readFileSync(join(resultsDir, f), 'utf8'))
+      .join('\n');
+    assert.match(all, /"value": "Bearer \[REDACTED\]"/, "the operator's calls carried a token, masked");
     assert.doesNotMatch(all, /eyJ[\w-]+\.[\w-]+\./, 'no JWT');
     for (const p of passwords) assert.ok(!all.includes(p), 'no seeded password');
   });
 
   test('a quarantined test links its ticket', () => {
     const revoke = result(REVOKE);
-    assert.deepEqual(revoke.links.filter((l) => l.type === 'issue').map((l) => l.url), [TICKET]);
-    assert.deepEqual(revoke.labels.filter((l) => l.name === LABEL.quarantine).map((l) => l.value), [`${TICKET} (tags-team, until 2099-12-31)`]);
+    assert.deepEqual(
+      revoke.links.filter((l) => l.type === 'issue').map((l) => l.url),
+      [TICKET],
+    );
+    assert.deepEqual(
+      revoke.labels.filter((l) => l.name === LABEL.quarantine).map((l) => l.value),
+      [`${TICKET} (tags-team, until 2099-12-31)`],
+    );
     assert.deepEqual(result(VERIFY).links, []);
   });
 
@@ -138,11 +217,26 @@ describe('the Allure report of a real run, offline', { concurrency: false }, () 
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, new RegExp(`report: ${runId} \\(local\\), \\d+ results in \\d+\\.\\d s`));
     assert.match(r.stdout, new RegExp(`reports/${runId}/allure-report\\.html`));
-    const labelled = readdirSync(resultsDir).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')) as AllureResult)
-      .map((x) => [x.name, x.labels.find((l) => l.name === LABEL.triage)?.value]).filter(([, c]) => c).sort();
-    assert.deepEqual(labelled, [[REVOKE, 'known-issue'], [VERIFY, 'product']]);
-    const categories = JSON.parse(readFileSync(join(runDir, 'allure-report', 'widgets', 'categories.json'), 'utf8')) as { nodes: Record<string, { type: string; name: string }> };
-    assert.deepEqual(Object.values(categories.nodes).filter((n) => n.type === 'category').map((n) => n.name).sort(), [CATEGORY_NAMES['known-issue'], CATEGORY_NAMES.product]);
+    const labelled = readdirSync(resultsDir)
+      .filter((f) => f.endsWith('-result.json'))
+      .map((f) => JSON.parse(readFileSync(join(resultsDir, f), 'utf8')) as AllureResult)
+      .map((x) => [x.name, x.labels.find((l) => l.name === LABEL.triage)?.value])
+      .filter(([, c]) => c)
+      .sort();
+    assert.deepEqual(labelled, [
+      [REVOKE, 'known-issue'],
+      [VERIFY, 'product'],
+    ]);
+    const categories = JSON.parse(readFileSync(join(runDir, 'allure-report', 'widgets', 'categories.json'), 'utf8')) as {
+      nodes: Record<string, { type: string; name: string }>;
+    };
+    assert.deepEqual(
+      Object.values(categories.nodes)
+        .filter((n) => n.type === 'category')
+        .map((n) => n.name)
+        .sort(),
+      [CATEGORY_NAMES['known-issue'], CATEGORY_NAMES.product],
+    );
     const history = join(env.TOLLGATE_ALLURE_HISTORY_DIR, 'local', 'history.jsonl');
     assert.equal(readFileSync(history, 'utf8').trim().split('\n').length, 1);
     const again = await report(['--run', runId], env);
@@ -154,7 +248,10 @@ describe('the Allure report of a real run, offline', { concurrency: false }, () 
   });
 
   test('no generated file loads a script, a style or an image from the network', () => {
-    assert.deepEqual(externalLoads(join(runDir, 'allure-report')).filter((l) => !l.file.includes(`${join('data', 'attachments')}`)), []);
+    assert.deepEqual(
+      externalLoads(join(runDir, 'allure-report')).filter((l) => !l.file.includes(`${join('data', 'attachments')}`)),
+      [],
+    );
     assert.deepEqual(externalLoads(join(runDir, 'allure-report.html')), []);
   });
 
@@ -182,7 +279,10 @@ describe('the Allure report of a real run, offline', { concurrency: false }, () 
       const dirReport = await open(served.url, local);
       await showsTests(dirReport.page);
       await dirReport.page.getByText(VERIFY, { exact: true }).first().click();
-      await dirReport.page.getByText(/API \d+\/\d+: GET \/api\/verify/).first().waitFor({ timeout: 15_000 });
+      await dirReport.page
+        .getByText(/API \d+\/\d+: GET \/api\/verify/)
+        .first()
+        .waitFor({ timeout: 15_000 });
       await dirReport.page.waitForLoadState('networkidle');
       assert.deepEqual(dirReport.outside, []);
 

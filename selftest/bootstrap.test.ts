@@ -16,7 +16,11 @@ const SCRIPT = join(REPO_ROOT, 'scripts', 'bootstrap.sh');
 const PACKAGES = ['chromium', 'chromium-driver', 'nginx', 'postgresql', 'python3-flask', 'python3-psycopg2', 'python3-pytest', 'gunicorn'];
 const isRoot = process.getuid?.() === 0;
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 function fakeMachine(missing: string[]): { bin: string; calls: string; cleanup: () => void } {
   const bin = mkdtempSync(join(tmpdir(), 'tollgate-bootstrap-'));
@@ -34,9 +38,7 @@ function fakeMachine(missing: string[]): { bin: string; calls: string; cleanup: 
 
 function bootstrap(pathPrefix: string, asUser?: string): Promise<Run> {
   const path = `${pathPrefix}:${dirname(process.execPath)}:/usr/bin:/bin`;
-  const [cmd, args] = asUser
-    ? [findRunuser(), ['-u', asUser, '--', 'env', `PATH=${path}`, 'bash', SCRIPT]]
-    : ['bash', [SCRIPT]];
+  const [cmd, args] = asUser ? [findRunuser(), ['-u', asUser, '--', 'env', `PATH=${path}`, 'bash', SCRIPT]] : ['bash', [SCRIPT]];
   return new Promise((resolve) => {
     execFile(cmd, args as string[], { env: { ...process.env, PATH: path }, timeout: 30_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
@@ -71,16 +73,20 @@ describe('scripts/bootstrap.sh', { concurrency: false }, () => {
     }
   });
 
-  test('not root and no sudo: it names the exact packages to install and exits non-zero', { skip: !isRoot && 'needs root to switch to another user' }, async () => {
-    const m = fakeMachine(['chromium-driver', 'python3-pytest']);
-    try {
-      const r = await bootstrap(m.bin, 'nobody');
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /missing Debian packages: chromium-driver python3-pytest/);
-      assert.match(r.stderr, /sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium-driver python3-pytest/);
-      assert.doesNotMatch(readFileSync(m.calls, 'utf8'), /^apt-get/m, 'apt-get must not run without root');
-    } finally {
-      m.cleanup();
-    }
-  });
+  test(
+    'not root and no sudo: it names the exact packages to install and exits non-zero',
+    { skip: !isRoot && 'needs root to switch to another user' },
+    async () => {
+      const m = fakeMachine(['chromium-driver', 'python3-pytest']);
+      try {
+        const r = await bootstrap(m.bin, 'nobody');
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /missing Debian packages: chromium-driver python3-pytest/);
+        assert.match(r.stderr, /sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium-driver python3-pytest/);
+        assert.doesNotMatch(readFileSync(m.calls, 'utf8'), /^apt-get/m, 'apt-get must not run without root');
+      } finally {
+        m.cleanup();
+      }
+    },
+  );
 });

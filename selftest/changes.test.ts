@@ -36,7 +36,10 @@ describe('tollgate run --changed', { concurrency: false }, () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
 
     const { regression } = loadChangeMap();
-    const line = /^ {2}differential: api-only change \(api\/app\.py → api: API code\): skipping web regression specs (.+); verify and smoke run in full$/m.exec(r.stdout);
+    const line =
+      /^ {2}differential: api-only change \(api\/app\.py → api: API code\): skipping web regression specs (.+); verify and smoke run in full$/m.exec(
+        r.stdout,
+      );
     assert.ok(line, r.stdout);
     assert.deepEqual(line[1]!.split(', ').sort(), regression.web.map((f) => f.split('/').pop()).sort());
 
@@ -48,6 +51,9 @@ describe('tollgate run --changed', { concurrency: false }, () => {
 
     const report = JSON.parse(readFileSync(join(reportDir, 'report.json'), 'utf8')) as { verdict: string; notes: string[] };
     assert.equal(report.verdict, 'PROMOTE');
-    assert.ok(report.notes.some((n) => n.includes('skipping web regression specs')), JSON.stringify(report.notes));
+    assert.ok(
+      report.notes.some((n) => n.includes('skipping web regression specs')),
+      JSON.stringify(report.notes),
+    );
   });
 });

@@ -54,9 +54,11 @@ export const reply = {
 };
 
 const textLength = (v: unknown): number =>
-  Array.isArray(v) ? v.reduce((n: number, x) => n + textLength(x), 0)
-    : v && typeof v === 'object' ? Object.entries(v).reduce((n, [k, x]) => n + (k === 'text' && typeof x === 'string' ? x.length : textLength(x)), 0)
-    : 0;
+  Array.isArray(v)
+    ? v.reduce((n: number, x) => n + textLength(x), 0)
+    : v && typeof v === 'object'
+      ? Object.entries(v).reduce((n, [k, x]) => n + (k === 'text' && typeof x === 'string' ? x.length : textLength(x)), 0)
+      : 0;
 
 /**
  * Slack's own validation of the limits the message builder promises to keep, including the
@@ -71,7 +73,12 @@ export function blockProblem(payload: any): string | undefined {
     const text: unknown = b?.text?.text;
     if (b?.type === 'header' && (typeof text !== 'string' || text.length > 150 || b.text.type !== 'plain_text')) return 'invalid_blocks';
     if (b?.type === 'section' && typeof text === 'string' && text.length > 3000) return 'invalid_blocks';
-    if (b?.type === 'section' && Array.isArray(b.fields) && (b.fields.length > 10 || b.fields.some((f: any) => String(f?.text).length > 2000))) return 'invalid_blocks';
+    if (
+      b?.type === 'section' &&
+      Array.isArray(b.fields) &&
+      (b.fields.length > 10 || b.fields.some((f: any) => String(f?.text).length > 2000))
+    )
+      return 'invalid_blocks';
     if (b?.type === 'context' && (!Array.isArray(b.elements) || b.elements.length > 10)) return 'invalid_blocks';
   }
   return undefined;

@@ -11,18 +11,30 @@ import { REPO_ROOT } from '../config/paths.ts';
 
 export const CLI = join(REPO_ROOT, 'scripts', 'tollgate.js');
 
-export interface Run { code: number; stdout: string; stderr: string }
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export function tollgate(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, timeout, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { ...process.env, ...env }, timeout, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 /** Start the CLI without waiting; `output` accumulates both streams. */
-export function startTollgate(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string; exit: Promise<number> } {
+export function startTollgate(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; output: () => string; exit: Promise<number> } {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d));
@@ -46,15 +58,21 @@ export function workspace(name: string): { dir: string; env: NodeJS.ProcessEnv }
   return {
     dir,
     env: {
-      TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs'),
-      TOLLGATE_RESULTS_DIR: join(dir, 'results'), TOLLGATE_SPOOL_DIR: join(dir, 'spool'),
+      TOLLGATE_STACK_DIR: join(dir, 'stack'),
+      TOLLGATE_RUNS_DIR: join(dir, 'runs'),
+      TOLLGATE_RESULTS_DIR: join(dir, 'results'),
+      TOLLGATE_SPOOL_DIR: join(dir, 'spool'),
       TOLLGATE_ALLURE_HISTORY_DIR: join(dir, 'allure-history'),
-      CI: '', SLACK_WEBHOOK_URL: '', SLACK_BOT_TOKEN: '', RESULTS_DATABASE_URL: '',
+      CI: '',
+      SLACK_WEBHOOK_URL: '',
+      SLACK_BOT_TOKEN: '',
+      RESULTS_DATABASE_URL: '',
     },
   };
 }
 
-export const stackState = (env: NodeJS.ProcessEnv) => JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR!, 'state.json'), 'utf8')) as StackState;
+export const stackState = (env: NodeJS.ProcessEnv) =>
+  JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR!, 'state.json'), 'utf8')) as StackState;
 
 /** The running stack's state and a client on its database (end it in `after`). */
 export async function stackDatabase(env: NodeJS.ProcessEnv): Promise<{ state: StackState; db: pg.Client }> {
@@ -67,7 +85,12 @@ export async function stackDatabase(env: NodeJS.ProcessEnv): Promise<{ state: St
 /** A new, empty database in the stack's cluster owned by the app's role; returns its URL (with the role's password). */
 export async function createDatabase(env: NodeJS.ProcessEnv, name: string): Promise<string> {
   const state = stackState(env);
-  const admin = new pg.Client({ host: join(env.TOLLGATE_STACK_DIR!, 'pgdata'), port: state.ports.db, user: 'postgres', database: 'postgres' });
+  const admin = new pg.Client({
+    host: join(env.TOLLGATE_STACK_DIR!, 'pgdata'),
+    port: state.ports.db,
+    user: 'postgres',
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${name} OWNER tagtrust`);

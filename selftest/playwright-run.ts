@@ -15,15 +15,25 @@ export interface TestOutcome {
   error: string;
 }
 
-interface JsonSuite { suites?: JsonSuite[]; specs?: JsonSpec[] }
-interface JsonSpec { title: string; tags: string[]; tests: { projectName: string; status: TestOutcome['status']; results: { error?: { message?: string } }[] }[] }
+interface JsonSuite {
+  suites?: JsonSuite[];
+  specs?: JsonSpec[];
+}
+interface JsonSpec {
+  title: string;
+  tags: string[];
+  tests: { projectName: string; status: TestOutcome['status']; results: { error?: { message?: string } }[] }[];
+}
 
 export function flatten(report: { suites: JsonSuite[] }): TestOutcome[] {
   const out: TestOutcome[] = [];
   const walk = (s: JsonSuite) => {
     for (const spec of s.specs ?? []) {
       for (const t of spec.tests) {
-        const error = t.results.map((r) => r.error?.message ?? '').filter(Boolean).join('\n');
+        const error = t.results
+          .map((r) => r.error?.message ?? '')
+          .filter(Boolean)
+          .join('\n');
         out.push({ project: t.projectName, title: spec.title, tags: spec.tags, status: t.status, error: stripAnsi(error) });
       }
     }
@@ -33,15 +43,22 @@ export function flatten(report: { suites: JsonSuite[] }): TestOutcome[] {
   return out;
 }
 
-export async function runPlaywright(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; outcomes: TestOutcome[]; output: string }> {
+export async function runPlaywright(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; outcomes: TestOutcome[]; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-pw-'));
   const json = join(dir, 'report.json');
   try {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--reporter=json', '--output', join(dir, 'out'), ...args], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--reporter=json', '--output', join(dir, 'out'), ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let output = '';
     child.stderr!.on('data', (d: Buffer) => (output += d));
     const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? 1)));

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import type { RunRecord } from '../gate/types.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { noStackTrace, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
@@ -32,18 +32,32 @@ describe('tollgate run', { concurrency: false }, () => {
   };
   const report = (runId: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'report.json'), 'utf8'));
   const deploy = async (build: string, faults: string[] = []) => {
-    const r = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', build, '--quiet', ...(faults.length ? ['--faults', faults.join(',')] : [])], env);
+    const r = await tollgate(
+      ['stack', 'up', '--port-base', String(BASE), '--build', build, '--quiet', ...(faults.length ? ['--faults', faults.join(',')] : [])],
+      env,
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
   };
-  const rowsOf = async (runId: string) => Number((await db.query(
-    `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM assets WHERE metadata->>'tollgate_run' = $1)
-          + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`, [runId])).rows[0].n);
+  const rowsOf = async (runId: string) =>
+    Number(
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM assets WHERE metadata->>'tollgate_run' = $1)
+          + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`,
+          [runId],
+        )
+      ).rows[0].n,
+    );
   const history = async () => {
     const r = await tollgate(['history', '--env', 'local', '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as { runId: string; verdict: string; build: string }[];
   };
-  const stepLines = (r: Run) => r.stdout.split('\n').map((l) => /^\s+[✓✗-] (\w+)\s+\d+\.\d s/.exec(l)?.[1]).filter(Boolean);
+  const stepLines = (r: Run) =>
+    r.stdout
+      .split('\n')
+      .map((l) => /^\s+[✓✗-] (\w+)\s+\d+\.\d s/.exec(l)?.[1])
+      .filter(Boolean);
 
   before(async () => {
     await deploy('run-good');
@@ -61,22 +75,29 @@ describe('tollgate run', { concurrency: false }, () => {
     const old = 'tg_20200101000000_crash1';
     const dead = `tg_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_crash2`;
     for (const id of [old, dead]) assert.equal((await tollgate(['seed', '--run', id], env)).code, 0);
-    writeFileSync(join(env.TOLLGATE_RUNS_DIR!, dead, 'owner.json'), JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: new Date().toISOString() }));
-    assert.ok(await rowsOf(old) > 0 && await rowsOf(dead) > 0);
+    writeFileSync(
+      join(env.TOLLGATE_RUNS_DIR!, dead, 'owner.json'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: new Date().toISOString() }),
+    );
+    assert.ok((await rowsOf(old)) > 0 && (await rowsOf(dead)) > 0);
     const r = await gate(['--suite', 'smoke']);
     assert.match(r.stdout, /✓ seed .*swept 2 crashed run\(s\)/);
-    assert.equal(await rowsOf(old) + await rowsOf(dead), 0);
+    assert.equal((await rowsOf(old)) + (await rowsOf(dead)), 0);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(stepLines(r), STEPS);
     assert.match(r.stdout, /✓ PROMOTE {2}local · build run-good/);
     const rep = report(r.runId!);
     assert.equal(rep.verdict, 'PROMOTE');
-    for (const f of ['index.html', 'summary.md', 'report.json', 'results.json', 'junit.xml', 'slack.json', 'allure-report/index.html']) assert.ok(existsSync(join(REPO_ROOT, 'reports', r.runId!, f)), f);
+    for (const f of ['index.html', 'summary.md', 'report.json', 'results.json', 'junit.xml', 'slack.json', 'allure-report/index.html'])
+      assert.ok(existsSync(join(REPO_ROOT, 'reports', r.runId!, f)), f);
     const results = JSON.parse(readFileSync(join(REPO_ROOT, 'reports', r.runId!, 'results.json'), 'utf8')) as RunRecord['results'];
     const projects = new Set(results.map((x) => x.project));
     for (const p of ['verify', 'smoke-api', 'smoke-web', 'smoke-selenium']) assert.ok(projects.has(p), `results of ${p}`);
-    assert.ok(results.every((x) => x.id.startsWith(`${x.project} › `)), 'stable ids');
-    assert.equal(await rowsOf(r.runId!), 0, 'cleanup deleted the run\'s rows');
+    assert.ok(
+      results.every((x) => x.id.startsWith(`${x.project} › `)),
+      'stable ids',
+    );
+    assert.equal(await rowsOf(r.runId!), 0, "cleanup deleted the run's rows");
     assert.equal((await history())[0]!.runId, r.runId);
   });
 
@@ -87,7 +108,10 @@ describe('tollgate run', { concurrency: false }, () => {
     const rep = report(r.runId!);
     assert.equal(rep.verdict, 'BLOCK');
     const critical = rep.reasons.find((x: { rule: string }) => x.rule === 'critical-failed');
-    assert.ok(critical.tests.some((t: string) => t.includes('verify tells a genuine, a revoked and an unknown tag apart')), critical.message);
+    assert.ok(
+      critical.tests.some((t: string) => t.includes('verify tells a genuine, a revoked and an unknown tag apart')),
+      critical.message,
+    );
     assert.ok(rep.groups.some((g: { category: string }) => g.category === 'product'));
     assert.equal(await rowsOf(r.runId!), 0, 'cleanup ran after the failures');
   });
@@ -95,11 +119,16 @@ describe('tollgate run', { concurrency: false }, () => {
   test('the same failures quarantined give WARN naming owner and ticket (exit 0)', async () => {
     const file = join(dir, 'quarantine.json');
     const entry = { reason: 'revocation cache serves stale status', owner: 'tags-team', ticket: 'TAG-42', expires: '2099-01-01' };
-    writeFileSync(file, JSON.stringify({ quarantine: [
-      { test: 'smoke-api › * › verify tells a genuine, a revoked and an unknown tag apart', ...entry },
-      { test: 'smoke-api › * › an operator revokes a tag, and verify then calls it revoked', ...entry },
-      { test: 'smoke-* › * › the verify page tells genuine, revoked and unknown tags apart', ...entry },
-    ] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        quarantine: [
+          { test: 'smoke-api › * › verify tells a genuine, a revoked and an unknown tag apart', ...entry },
+          { test: 'smoke-api › * › an operator revokes a tag, and verify then calls it revoked', ...entry },
+          { test: 'smoke-* › * › the verify page tells genuine, revoked and unknown tags apart', ...entry },
+        ],
+      }),
+    );
     const r = await gate(['--suite', 'smoke', '--build', 'run-bad'], { TOLLGATE_QUARANTINE_FILE: file });
     const rep = report(r.runId!);
     assert.equal(r.code, 0, JSON.stringify(rep.reasons, null, 1));
@@ -175,13 +204,31 @@ describe('tollgate run', { concurrency: false }, () => {
   describe('bad input: one message, its exit code, nothing recorded', () => {
     const cases: [string, string[], NodeJS.ProcessEnv, number, RegExp][] = [
       ['unknown environment', ['run', '--env', 'qa'], {}, 78, /Unknown environment "qa"\. Known: dev, local, prod, staging\./],
-      ['malformed URL', ['run', '--env', 'local'], { TOLLGATE_WEB_URL: 'htp:/nope' }, 78, /WEB_URL must be an http\(s\) URL, got "htp:\/nope" \(TOLLGATE_WEB_URL\)/],
+      [
+        'malformed URL',
+        ['run', '--env', 'local'],
+        { TOLLGATE_WEB_URL: 'htp:/nope' },
+        78,
+        /WEB_URL must be an http\(s\) URL, got "htp:\/nope" \(TOLLGATE_WEB_URL\)/,
+      ],
       ['missing required variable', ['run', '--env', 'dev'], { DEV_DATABASE_URL: '' }, 78, /DEV_DATABASE_URL is not set/],
-      ['invalid value', ['run', '--env', 'local'], { TOLLGATE_READ_ONLY: 'maybe' }, 78, /READ_ONLY must be true or false, got "maybe" \(TOLLGATE_READ_ONLY\)/],
+      [
+        'invalid value',
+        ['run', '--env', 'local'],
+        { TOLLGATE_READ_ONLY: 'maybe' },
+        78,
+        /READ_ONLY must be true or false, got "maybe" \(TOLLGATE_READ_ONLY\)/,
+      ],
       ['malformed build id', ['run', '--env', 'local', '--build', 'no spaces!'], {}, 64, /build id/],
       ['bad --shard', ['run', '--env', 'local', '--shard', '3/2'], {}, 64, /--shard must be i\/n/],
       ['bad --suite', ['run', '--env', 'local', '--suite', 'smoke,nightly'], {}, 64, /--suite must be a comma-separated list/],
-      ['bad quarantine file', ['run', '--env', 'local'], { TOLLGATE_QUARANTINE_FILE: '' }, 78, /quarantine\.json has invalid entries:\n\s+- entry 1 "expires"/],
+      [
+        'bad quarantine file',
+        ['run', '--env', 'local'],
+        { TOLLGATE_QUARANTINE_FILE: '' },
+        78,
+        /quarantine\.json has invalid entries:\n\s+- entry 1 "expires"/,
+      ],
     ];
     for (const [name, args, extra, code, message] of cases) {
       test(name, async () => {

@@ -30,7 +30,20 @@ describe('secrets never published', { concurrency: false }, () => {
   let storeRows: string;
 
   before(async () => {
-    const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'secrets-deployed', '--faults', 'revoked_reads_genuine,verify_button_missing', '--quiet'], stackEnv);
+    const up = await tollgate(
+      [
+        'stack',
+        'up',
+        '--port-base',
+        String(BASE),
+        '--build',
+        'secrets-deployed',
+        '--faults',
+        'revoked_reads_genuine,verify_button_missing',
+        '--quiet',
+      ],
+      stackEnv,
+    );
     assert.equal(up.code, 0, up.stdout + up.stderr);
     state = stackState(stackEnv);
     slack = await startFakeSlack();
@@ -47,7 +60,10 @@ describe('secrets never published', { concurrency: false }, () => {
     const db = new pg.Client({ connectionString: state.databaseUrl });
     await db.connect();
     try {
-      const rows = await db.query(`SELECT (SELECT json_agg(r)::text FROM tollgate.runs r WHERE run_id = $1) || (SELECT json_agg(t)::text FROM tollgate.test_results t WHERE run_id = $1) AS all`, [runId]);
+      const rows = await db.query(
+        `SELECT (SELECT json_agg(r)::text FROM tollgate.runs r WHERE run_id = $1) || (SELECT json_agg(t)::text FROM tollgate.test_results t WHERE run_id = $1) AS all`,
+        [runId],
+      );
       storeRows = rows.rows[0].all ?? '';
     } finally {
       await db.end();
@@ -66,12 +82,24 @@ describe('secrets never published', { concurrency: false }, () => {
     assert.equal(run.code, 1, run.stdout + run.stderr);
     const report = JSON.parse(readFileSync(join(REPO_ROOT, 'reports', run.runId, 'report.json'), 'utf8'));
     const categories = new Set((report.groups as { category: string }[]).map((g) => g.category));
-    assert.ok(categories.has('product'), JSON.stringify(report.groups.map((g: { category: string; signature: string }) => [g.category, g.signature])));
+    assert.ok(
+      categories.has('product'),
+      JSON.stringify(report.groups.map((g: { category: string; signature: string }) => [g.category, g.signature])),
+    );
     assert.ok(categories.has('deployment'));
     const tests = (report.groups as { category: string; tests: string[] }[]).flatMap((g) => g.tests.map((t) => [g.category, t]));
-    assert.ok(tests.some(([c, t]) => c === 'product' && /verify tells a genuine, a revoked and an unknown tag apart/.test(t!)), 'revoked_reads_genuine → product');
-    assert.ok(tests.some(([c, t]) => c === 'product' && t!.startsWith('smoke-web') && /verify page/.test(t!)), 'verify_button_missing → product');
-    assert.ok(tests.some(([c, t]) => c === 'deployment' && /report the same build/.test(t!)), 'wrong build → deployment');
+    assert.ok(
+      tests.some(([c, t]) => c === 'product' && /verify tells a genuine, a revoked and an unknown tag apart/.test(t!)),
+      'revoked_reads_genuine → product',
+    );
+    assert.ok(
+      tests.some(([c, t]) => c === 'product' && t!.startsWith('smoke-web') && /verify page/.test(t!)),
+      'verify_button_missing → product',
+    );
+    assert.ok(
+      tests.some(([c, t]) => c === 'deployment' && /report the same build/.test(t!)),
+      'wrong build → deployment',
+    );
   });
 
   test('Slack got one message within its limits; the payload was saved beside the reports', () => {
@@ -88,16 +116,26 @@ describe('secrets never published', { concurrency: false }, () => {
       ['admin password', ADMIN_PASSWORD],
       ['database password', dbPassword],
       ['Slack webhook secret', 'xoxSelftestWebhookSecret'],
-      ...Object.values(manifest.users).flat().map((u, i) => [`seed user ${i} password`, u.password] as [string, string]),
+      ...Object.values(manifest.users)
+        .flat()
+        .map((u, i) => [`seed user ${i} password`, u.password] as [string, string]),
     ]);
     assert.ok(dbPassword.length >= 8 && secrets.size >= 5);
     const sources: [string, string][] = [
-      ['stdout', run.stdout], ['stderr', run.stderr], ['store rows', storeRows],
+      ['stdout', run.stdout],
+      ['stderr', run.stderr],
+      ['store rows', storeRows],
       ...slack.requests.map((r, i): [string, string] => [`slack request ${i}`, JSON.stringify(r.headers) + r.body]),
       ...texts(join(REPO_ROOT, 'reports', run.runId)),
     ];
-    assert.ok(sources.some(([name]) => name.includes('trace.zip!')), 'the run kept traces, and they were searched');
-    assert.ok(sources.some(([name]) => name.includes('allure-report')), 'the Allure report was searched');
+    assert.ok(
+      sources.some(([name]) => name.includes('trace.zip!')),
+      'the run kept traces, and they were searched',
+    );
+    assert.ok(
+      sources.some(([name]) => name.includes('allure-report')),
+      'the Allure report was searched',
+    );
     const found: string[] = [];
     let masked = 0;
     for (const [name, text] of sources) {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import type { StackState } from '../stack/state.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import { createDatabase, noStackTrace, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
@@ -29,21 +29,34 @@ describe('tollgate seed', { concurrency: false }, () => {
   const runIdOf = (r: Run) => /run (tg_\d{14}_[a-z0-9]{6})/.exec(r.stdout)?.[1] ?? assert.fail(`no run id in:\n${r.stdout}${r.stderr}`);
   /** A digest of every row of every table: equal digests mean nothing was written. */
   const snapshot = async () => {
-    const parts = await Promise.all(TABLES.map(async (t) => (await db.query(`SELECT count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) AS h FROM ${t} x`)).rows[0]));
+    const parts = await Promise.all(
+      TABLES.map(
+        async (t) =>
+          (await db.query(`SELECT count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) AS h FROM ${t} x`)).rows[0],
+      ),
+    );
     return Object.fromEntries(TABLES.map((t, i) => [t, `${parts[i].n}:${parts[i].h}`]));
   };
-  const runRows = async (runId: string) => Number((await db.query(
-    `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM assets WHERE metadata->>'tollgate_run' = $1)
-          + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') + (SELECT count(*) FROM verifications WHERE user_agent LIKE '% tollgate/' || $1) AS n`, [runId])).rows[0].n);
+  const runRows = async (runId: string) =>
+    Number(
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM assets WHERE metadata->>'tollgate_run' = $1)
+          + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') + (SELECT count(*) FROM verifications WHERE user_agent LIKE '% tollgate/' || $1) AS n`,
+          [runId],
+        )
+      ).rows[0].n,
+    );
   const call = async (path: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
     const res = await fetch(`${api}${path}`, {
       method: init.method ?? 'GET',
       headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-    return { status: res.status, body: await res.json() as any };
+    return { status: res.status, body: (await res.json()) as any };
   };
-  const login = async (email: string, password: string) => (await call('/auth/login', { method: 'POST', body: { email, password } })).body.token as string;
+  const login = async (email: string, password: string) =>
+    (await call('/auth/login', { method: 'POST', body: { email, password } })).body.token as string;
 
   before(async () => {
     const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'seed-test', '--quiet'], env);
@@ -73,14 +86,22 @@ describe('tollgate seed', { concurrency: false }, () => {
     assert.equal(genuine.asset.id, m.tags.genuine[0]!.assetId);
     assert.equal((await call(`/verify/${m.tags.revoked[0]!.code}`)).body.result, 'revoked');
     assert.equal((await call(`/verify/${m.tags.unknown[0]}`)).body.result, 'unknown');
-    assert.equal(m.counts.tags, Number((await db.query(`SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1`, [m.runId])).rows[0].count));
+    assert.equal(
+      m.counts.tags,
+      Number((await db.query(`SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1`, [m.runId])).rows[0].count),
+    );
   });
 
   test('--seed replays the same data after the first run was cleaned', async () => {
-    const rows = async (runId: string) => (await db.query(
-      `SELECT t.code, t.fingerprint, t.status, t.revoked_reason, a.name, a.sku, a.lot, a.manufacturer, a.location, a.manufactured_on
+    const rows = async (runId: string) =>
+      (
+        await db.query(
+          `SELECT t.code, t.fingerprint, t.status, t.revoked_reason, a.name, a.sku, a.lot, a.manufacturer, a.location, a.manufactured_on
          FROM tags t LEFT JOIN tag_links l ON l.tag_id = t.id AND l.unlinked_at IS NULL LEFT JOIN assets a ON a.id = l.asset_id
-        WHERE t.metadata->>'tollgate_run' = $1 ORDER BY t.id`, [runId])).rows;
+        WHERE t.metadata->>'tollgate_run' = $1 ORDER BY t.id`,
+          [runId],
+        )
+      ).rows;
     const first = runIdOf(await seed(['--profile', 'regression', '--seed', '777']));
     const before = await rows(first);
     assert.equal((await seed(['clean', '--run', first])).code, 0);
@@ -101,10 +122,15 @@ describe('tollgate seed', { concurrency: false }, () => {
     }
   });
 
-  test('clean deletes exactly one run\'s footprint and leaves every other row as it was', async () => {
-    const admin = await login(state.adminEmail, JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR, 'secrets.json'), 'utf8')).adminPassword);
+  test("clean deletes exactly one run's footprint and leaves every other row as it was", async () => {
+    const admin = await login(
+      state.adminEmail,
+      JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR, 'secrets.json'), 'utf8')).adminPassword,
+    );
     // Other data, written the way the product writes it.
-    const asset = (await call('/assets', { method: 'POST', token: admin, body: { name: 'Unrelated pump', sku: 'UP-1', manufacturer: 'Elsewhere Ltd' } })).body;
+    const asset = (
+      await call('/assets', { method: 'POST', token: admin, body: { name: 'Unrelated pump', sku: 'UP-1', manufacturer: 'Elsewhere Ltd' } })
+    ).body;
     const tag = (await call('/tags', { method: 'POST', token: admin, body: { fingerprint: 'f'.repeat(64) } })).body;
     assert.equal((await call(`/assets/${asset.id}/links`, { method: 'POST', token: admin, body: { tag_code: tag.code } })).status, 201);
     await call(`/verify/${tag.code}`);
@@ -114,15 +140,22 @@ describe('tollgate seed', { concurrency: false }, () => {
     const gone = manifest(runIdOf(await seed(['--profile', 'smoke'])));
     // The run's users act through the API: audit entries, scans and links that reference it.
     const operator = await login(gone.users.operator[0]!.email, gone.users.operator[0]!.password);
-    assert.equal((await call(`/assets/${gone.assets[0]!.id}/links`, { method: 'POST', token: operator, body: { tag_code: gone.tags.unassigned[0] } })).status, 201);
+    assert.equal(
+      (await call(`/assets/${gone.assets[0]!.id}/links`, { method: 'POST', token: operator, body: { tag_code: gone.tags.unassigned[0] } }))
+        .status,
+      201,
+    );
     await call(`/verify/${gone.tags.genuine[0]!.code}`);
-    assert.equal((await call(`/tags/${gone.tags.genuine[1]!.code}/revoke`, { method: 'POST', token: admin, body: { reason: 'cleanup test' } })).status, 200);
+    assert.equal(
+      (await call(`/tags/${gone.tags.genuine[1]!.code}/revoke`, { method: 'POST', token: admin, body: { reason: 'cleanup test' } })).status,
+      200,
+    );
 
     const r = await seed(['clean', '--run', gone.runId]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`run ${gone.runId}: deleted \\d+ rows`));
     assert.deepEqual(await snapshot(), before, 'every row outside the run is exactly as it was');
-    assert.ok(await runRows(keep.runId) > 0, 'another run is untouched');
+    assert.ok((await runRows(keep.runId)) > 0, 'another run is untouched');
 
     const again = await seed(['clean', '--run', gone.runId]);
     assert.equal(again.code, 0);
@@ -137,7 +170,7 @@ describe('tollgate seed', { concurrency: false }, () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`run ${old}: deleted`));
     assert.equal(await runRows(old), 0);
-    assert.ok(await runRows(fresh) > 0);
+    assert.ok((await runRows(fresh)) > 0);
   });
 
   test('a READ_ONLY environment is refused with exit 78 and nothing is written', async () => {
@@ -156,11 +189,17 @@ describe('tollgate seed', { concurrency: false }, () => {
     const url = new URL(state.databaseUrl);
     const password = decodeURIComponent(url.password);
     url.password = '';
-    const ok = await seed(['--profile', 'smoke'], { LOCAL_DATABASE_URL: url.toString(), DATABASE_PASSWORD_COMMAND: `printf '%s\\n' '${password}'` });
+    const ok = await seed(['--profile', 'smoke'], {
+      LOCAL_DATABASE_URL: url.toString(),
+      DATABASE_PASSWORD_COMMAND: `printf '%s\\n' '${password}'`,
+    });
     assert.equal(ok.code, 0, ok.stderr);
     assert.ok(!(ok.stdout + ok.stderr).includes(password));
     const before = await snapshot();
-    const failing = await seed(['--profile', 'smoke'], { LOCAL_DATABASE_URL: url.toString(), DATABASE_PASSWORD_COMMAND: 'echo TOKEN-OUTPUT; echo TOKEN-ERROR >&2; exit 3' });
+    const failing = await seed(['--profile', 'smoke'], {
+      LOCAL_DATABASE_URL: url.toString(),
+      DATABASE_PASSWORD_COMMAND: 'echo TOKEN-OUTPUT; echo TOKEN-ERROR >&2; exit 3',
+    });
     assert.equal(failing.code, 78);
     assert.match(failing.stderr, /DATABASE_PASSWORD_COMMAND exited with code 3/);
     assert.doesNotMatch(failing.stdout + failing.stderr, /TOKEN-OUTPUT|TOKEN-ERROR/);
@@ -174,16 +213,76 @@ describe('tollgate seed', { concurrency: false }, () => {
       return u.toString();
     };
     const cases: { name: string; args: string[]; env?: NodeJS.ProcessEnv; code: number; message: RegExp }[] = [
-      { name: 'unknown profile', args: ['--profile', 'huge'], code: 64, message: /Unknown profile "huge"\..*smoke, regression, demo, volume/s },
-      { name: 'scale out of range', args: ['--profile', 'volume', '--scale', '5'], code: 64, message: /--scale must be an integer from 100/ },
-      { name: 'scale without volume', args: ['--profile', 'smoke', '--scale', '500'], code: 64, message: /--scale applies to the volume profile only/ },
+      {
+        name: 'unknown profile',
+        args: ['--profile', 'huge'],
+        code: 64,
+        message: /Unknown profile "huge"\..*smoke, regression, demo, volume/s,
+      },
+      {
+        name: 'scale out of range',
+        args: ['--profile', 'volume', '--scale', '5'],
+        code: 64,
+        message: /--scale must be an integer from 100/,
+      },
+      {
+        name: 'scale without volume',
+        args: ['--profile', 'smoke', '--scale', '500'],
+        code: 64,
+        message: /--scale applies to the volume profile only/,
+      },
       { name: 'malformed run id', args: ['--run', 'my-run'], code: 64, message: /"my-run" is not a run id/ },
       { name: 'malformed URL', args: [], env: { LOCAL_DATABASE_URL: 'not a url' }, code: 78, message: /LOCAL_DATABASE_URL is not a URL/ },
-      { name: 'unreachable host', args: [], env: { LOCAL_DATABASE_URL: url((u) => { u.port = String(BASE + 9); }) }, code: 68, message: /Cannot reach the database at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/ },
-      { name: 'unknown host', args: [], env: { LOCAL_DATABASE_URL: url((u) => { u.hostname = 'no-such-host.invalid'; }) }, code: 68, message: /Cannot resolve the database host "no-such-host\.invalid"/ },
-      { name: 'refused authentication', args: [], env: { LOCAL_DATABASE_URL: url((u) => { u.password = 'wrong-password'; }) }, code: 77, message: /refused the credentials of user "tagtrust"/ },
-      { name: 'missing database', args: [], env: { LOCAL_DATABASE_URL: url((u) => { u.pathname = '/nope'; }) }, code: 78, message: /The database "nope" does not exist/ },
-      { name: 'unknown environment', args: ['--env', 'stagin'], code: 78, message: /Unknown environment "stagin"\. Known: dev, local, prod, staging\./ },
+      {
+        name: 'unreachable host',
+        args: [],
+        env: {
+          LOCAL_DATABASE_URL: url((u) => {
+            u.port = String(BASE + 9);
+          }),
+        },
+        code: 68,
+        message: /Cannot reach the database at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+      },
+      {
+        name: 'unknown host',
+        args: [],
+        env: {
+          LOCAL_DATABASE_URL: url((u) => {
+            u.hostname = 'no-such-host.invalid';
+          }),
+        },
+        code: 68,
+        message: /Cannot resolve the database host "no-such-host\.invalid"/,
+      },
+      {
+        name: 'refused authentication',
+        args: [],
+        env: {
+          LOCAL_DATABASE_URL: url((u) => {
+            u.password = 'wrong-password';
+          }),
+        },
+        code: 77,
+        message: /refused the credentials of user "tagtrust"/,
+      },
+      {
+        name: 'missing database',
+        args: [],
+        env: {
+          LOCAL_DATABASE_URL: url((u) => {
+            u.pathname = '/nope';
+          }),
+        },
+        code: 78,
+        message: /The database "nope" does not exist/,
+      },
+      {
+        name: 'unknown environment',
+        args: ['--env', 'stagin'],
+        code: 78,
+        message: /Unknown environment "stagin"\. Known: dev, local, prod, staging\./,
+      },
     ];
     const before = await snapshot();
     for (const c of cases) {
@@ -199,7 +298,10 @@ describe('tollgate seed', { concurrency: false }, () => {
   test('a database whose migrations did not run is named, with exit 65, before anything is written', async () => {
     const r = await seed([], { LOCAL_DATABASE_URL: await createDatabase(env, 'unmigrated') });
     assert.equal(r.code, 65, r.stderr);
-    assert.match(r.stderr, /lacks table users, table assets, table tags, table tag_links, table verifications \(applied migrations: unknown/);
+    assert.match(
+      r.stderr,
+      /lacks table users, table assets, table tags, table tag_links, table verifications \(applied migrations: unknown/,
+    );
     assert.match(r.stderr, /migrations have probably not run/);
   });
 
@@ -211,7 +313,10 @@ describe('tollgate seed', { concurrency: false }, () => {
       let backend: number | undefined;
       for (let i = 0; i < 400 && !backend; i++) {
         await sleep(25);
-        const r = await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'COPY%' AND state = 'active'`, [`tollgate-seed ${runId}`]);
+        const r = await db.query(
+          `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'COPY%' AND state = 'active'`,
+          [`tollgate-seed ${runId}`],
+        );
         backend = r.rows[0]?.pid;
       }
       assert.ok(backend, `the seeder never reached COPY:\n${seeder.output()}`);

@@ -20,15 +20,32 @@ const BASE = Number(process.env.TOLLGATE_SELENIUM_SELFTEST_PORT_BASE ?? 19100);
 
 const PLAYWRIGHT_CLI = join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 
-interface JsonTest { projectName: string; status: string; annotations: { type: string; description?: string }[] }
-interface JsonSuite { title: string; suites?: JsonSuite[]; specs?: { title: string; tests: JsonTest[] }[] }
+interface JsonTest {
+  projectName: string;
+  status: string;
+  annotations: { type: string; description?: string }[];
+}
+interface JsonSuite {
+  title: string;
+  suites?: JsonSuite[];
+  specs?: { title: string; tests: JsonTest[] }[];
+}
 
 /** The stack this test drives, or a failure that says how to get one. */
 async function runningStack(dir: string): Promise<StackState> {
   const state = readState(dir);
-  if (!state) assert.fail(`No local reference stack in ${dir}: this self-test runs the Selenium lane against it. Start it with \`npx tollgate stack up\` and run the test again.`);
-  const answer = await fetch(state.urls.readyz, { signal: AbortSignal.timeout(5_000) }).then((r) => `HTTP ${r.status}`, (e: Error) => e.message);
-  if (answer !== 'HTTP 200') assert.fail(`The local reference stack recorded in ${dir} is not ready (${state.urls.readyz}: ${answer}). Restart it with \`npx tollgate stack up\`.`);
+  if (!state)
+    assert.fail(
+      `No local reference stack in ${dir}: this self-test runs the Selenium lane against it. Start it with \`npx tollgate stack up\` and run the test again.`,
+    );
+  const answer = await fetch(state.urls.readyz, { signal: AbortSignal.timeout(5_000) }).then(
+    (r) => `HTTP ${r.status}`,
+    (e: Error) => e.message,
+  );
+  if (answer !== 'HTTP 200')
+    assert.fail(
+      `The local reference stack recorded in ${dir} is not ready (${state.urls.readyz}: ${answer}). Restart it with \`npx tollgate stack up\`.`,
+    );
   return state;
 }
 
@@ -47,7 +64,10 @@ async function waitReady(url: string, driver: ChildProcess, output: () => string
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (driver.exitCode !== null) assert.fail(`chromedriver exited with code ${driver.exitCode} before it was ready:\n${output()}`);
-    const ready = await fetch(`${url}/status`).then((r) => r.json() as Promise<{ value?: { ready?: boolean } }>, () => undefined);
+    const ready = await fetch(`${url}/status`).then(
+      (r) => r.json() as Promise<{ value?: { ready?: boolean } }>,
+      () => undefined,
+    );
     if (ready?.value?.ready) return;
     await sleep(50);
   }
@@ -110,7 +130,11 @@ describe('the Selenium lane through SELENIUM_REMOTE_URL', { concurrency: false }
     const tests = (JSON.parse(readFileSync(report, 'utf8')) as { suites: JsonSuite[] }).suites.flatMap(testsOf);
     const selenium = tests.filter((t) => t.projectName === 'smoke-selenium');
     assert.ok(selenium.length >= 5, `expected the 5 web smoke tests in smoke-selenium, found ${selenium.length}`);
-    assert.deepEqual(tests.filter((t) => t.status !== 'expected').map((t) => `${t.projectName}: ${t.status}`), [], `every test passes:\n${run.output}`);
+    assert.deepEqual(
+      tests.filter((t) => t.status !== 'expected').map((t) => `${t.projectName}: ${t.status}`),
+      [],
+      `every test passes:\n${run.output}`,
+    );
     assert.equal(run.code, 0, run.output);
 
     for (const t of selenium) {
@@ -121,9 +145,16 @@ describe('the Selenium lane through SELENIUM_REMOTE_URL', { concurrency: false }
     // local); WebDriver sessions navigate with the Navigate command.
     const driverLog = readFileSync(log, 'utf8');
     const sessions = new Set([...driverLog.matchAll(/\[([0-9a-f]{32})\] COMMAND Navigate/g)].map((m) => m[1]));
-    const browsing = new Set([...driverLog.matchAll(/\[([0-9a-f]{32})\] COMMAND Navigate \{\s*"url": "([^"]+)"/g)]
-      .filter((m) => m[2]!.startsWith(`${stack.urls.web}/`)).map((m) => m[1]));
-    assert.equal(browsing.size, selenium.length, `one WebDriver session per test browsed the stack at ${stack.urls.web} through this chromedriver`);
+    const browsing = new Set(
+      [...driverLog.matchAll(/\[([0-9a-f]{32})\] COMMAND Navigate \{\s*"url": "([^"]+)"/g)]
+        .filter((m) => m[2]!.startsWith(`${stack.urls.web}/`))
+        .map((m) => m[1]),
+    );
+    assert.equal(
+      browsing.size,
+      selenium.length,
+      `one WebDriver session per test browsed the stack at ${stack.urls.web} through this chromedriver`,
+    );
     assert.equal(sessions.size, selenium.length, 'no other browser was started through this endpoint');
   });
 });

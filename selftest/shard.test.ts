@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import type { RunRecord } from '../gate/types.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { noStackTrace, stackDatabase, stackState, texts, tollgate, workspace, type Run } from './helpers.ts';
@@ -20,7 +20,13 @@ import { noStackTrace, stackDatabase, stackState, texts, tollgate, workspace, ty
 const BASE = Number(process.env.TOLLGATE_SHARD_SELFTEST_PORT_BASE ?? 20000);
 const BUILD = 'shard-good';
 
-interface Report { verdict: string; counts: RunRecord['counts']; bySuite: Record<string, RunRecord['counts']>; steps: { name: string; status: string }[]; reasons: { rule: string; message: string }[] }
+interface Report {
+  verdict: string;
+  counts: RunRecord['counts'];
+  bySuite: Record<string, RunRecord['counts']>;
+  steps: { name: string; status: string }[];
+  reasons: { rule: string; message: string }[];
+}
 
 describe('sharded runs', { concurrency: false }, () => {
   const { dir, env } = workspace('shard');
@@ -33,17 +39,30 @@ describe('sharded runs', { concurrency: false }, () => {
     return id;
   };
   const reportOf = (runId: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'report.json'), 'utf8')) as Report;
-  const resultsOf = (runId: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'results.json'), 'utf8')) as RunRecord['results'];
-  const rowsOf = async (runId: string) => Number((await db.query(
-    `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`, [runId])).rows[0].n);
-  const pipeline = (args: string[]) => new Promise<Run>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'pipeline-local.ts'), ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
+  const resultsOf = (runId: string) =>
+    JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'results.json'), 'utf8')) as RunRecord['results'];
+  const rowsOf = async (runId: string) =>
+    Number(
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`,
+          [runId],
+        )
+      ).rows[0].n,
+    );
+  const pipeline = (args: string[]) =>
+    new Promise<Run>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'pipeline-local.ts'), ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    });
 
   before(async () => {
     const r = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', BUILD, '--quiet'], env);
@@ -76,16 +95,25 @@ describe('sharded runs', { concurrency: false }, () => {
     assert.deepEqual(b.counts, a.counts);
     assert.deepEqual(b.bySuite, a.bySuite);
     assert.deepEqual([m[1], Number(m[2]), Number(m[3])], [b.verdict, 2, b.counts.total], 'the last line tells the merged run');
-    const ids = (runId: string) => resultsOf(runId).map((r) => r.id).sort();
+    const ids = (runId: string) =>
+      resultsOf(runId)
+        .map((r) => r.id)
+        .sort();
     assert.ok(ids(singleId).length >= 20);
     assert.deepEqual(ids(shardedId), ids(singleId), 'the same tests, each once');
 
     // Each shard ran its own part of the tests (setup tests run in both), and each wrote one.
     const shards = join(REPO_ROOT, 'reports', shardedId, 'shards');
     assert.deepEqual(readdirSync(shards).sort(), ['1-of-2', '2-of-2']);
-    const partIds = ['1-of-2', '2-of-2'].map((p) => (JSON.parse(readFileSync(join(shards, p, 'results.json'), 'utf8')) as { results: RunRecord['results'] }).results
-      .filter((r) => r.suite !== 'setup').map((r) => r.id));
-    assert.ok(partIds.every((p) => p.length > 0), 'both shards ran tests');
+    const partIds = ['1-of-2', '2-of-2'].map((p) =>
+      (JSON.parse(readFileSync(join(shards, p, 'results.json'), 'utf8')) as { results: RunRecord['results'] }).results
+        .filter((r) => r.suite !== 'setup')
+        .map((r) => r.id),
+    );
+    assert.ok(
+      partIds.every((p) => p.length > 0),
+      'both shards ran tests',
+    );
     assert.equal(partIds[0]!.filter((id) => partIds[1]!.includes(id)).length, 0, 'no test ran in both shards');
     assert.ok(existsSync(join(shards, '1-of-2', 'blob-report')), 'blob report for merge-reports');
     assert.ok(existsSync(join(REPO_ROOT, 'reports', shardedId, 'playwright-report', 'index.html')), 'merged Playwright report');
@@ -101,32 +129,39 @@ describe('sharded runs', { concurrency: false }, () => {
     assert.doesNotMatch(piped.stdout, /\[shard \d\/2\] .*(?:✓ seed|cleanup)/);
     assert.equal(b.steps.filter((s) => s.name === 'seed').length, 1);
     assert.equal(b.steps.filter((s) => s.name === 'cleanup' && s.status === 'ok').length, 1);
-    assert.equal(await rowsOf(shardedId), 0, 'the merge cleaned the run\'s data');
+    assert.equal(await rowsOf(shardedId), 0, "the merge cleaned the run's data");
 
     // The plan travels between machines: it carries the manifest sealed, never a password in clear.
     const plan = readFileSync(join(shards, '1-of-2', 'plan.json'), 'utf8');
     assert.match(plan, /"sealedManifest": "[A-Za-z0-9+/=]{100,}"/);
-    const manifest = JSON.parse(readFileSync(join(env.TOLLGATE_RUNS_DIR!, shardedId, 'manifest.json'), 'utf8')) as { users: Record<string, { email: string; password: string }[]> };
+    const manifest = JSON.parse(readFileSync(join(env.TOLLGATE_RUNS_DIR!, shardedId, 'manifest.json'), 'utf8')) as {
+      users: Record<string, { email: string; password: string }[]>;
+    };
     const users = Object.values(manifest.users).flat();
     assert.ok(users.length >= 3);
     for (const u of users) assert.ok(!plan.includes(u.password) && !plan.includes(u.email), 'no user of the run in clear');
   });
 
-  test('a shard that never reports: INCONCLUSIVE, and the run\'s data is still cleaned up', async () => {
+  test("a shard that never reports: INCONCLUSIVE, and the run's data is still cleaned up", async () => {
     const prepared = await tollgate(['prepare', '--env', 'local', '--suite', 'smoke', '--build', BUILD], env);
     assert.equal(prepared.code, 0, prepared.stdout + prepared.stderr);
     const runId = runIdOf(prepared.stdout)!;
     const plan = join('reports', runId, 'plan.json');
-    assert.ok(await rowsOf(runId) > 0, 'prepare seeded');
+    assert.ok((await rowsOf(runId)) > 0, 'prepare seeded');
     const one = await tollgate(['run', '--plan', plan, '--shard', '1/2'], env, 240_000);
     assert.equal(one.code, 0, one.stdout + one.stderr);
     assert.match(one.stdout, /part 1\/2 of tg_\w+ written to reports\/tg_\w+\/shards\/1-of-2/);
-    assert.ok(await rowsOf(runId) > 0, 'a shard does not clean up');
+    assert.ok((await rowsOf(runId)) > 0, 'a shard does not clean up');
 
     const merged = await tollgate(['merge', join('reports', runId, 'shards')], env, 240_000);
     assert.equal(merged.code, 2, merged.stdout + merged.stderr);
     assert.match(merged.stdout, /\? INCONCLUSIVE/);
-    assert.match(reportOf(runId).reasons.map((r) => r.message).join('\n'), /shard\(s\) 2\/2 did not report/);
+    assert.match(
+      reportOf(runId)
+        .reasons.map((r) => r.message)
+        .join('\n'),
+      /shard\(s\) 2\/2 did not report/,
+    );
     assert.equal(await rowsOf(runId), 0, 'cleaned up all the same');
   });
 
@@ -148,14 +183,21 @@ describe('sharded runs', { concurrency: false }, () => {
   });
 
   test('a differential plan carries its skipped specs; a merge with no part at all records INCONCLUSIVE, says what was skipped and cleans up', async () => {
-    const prepared = await tollgate(['prepare', '--env', 'local', '--suite', 'smoke,regression', '--components', 'api', '--build', BUILD], env);
+    const prepared = await tollgate(
+      ['prepare', '--env', 'local', '--suite', 'smoke,regression', '--components', 'api', '--build', BUILD],
+      env,
+    );
     assert.equal(prepared.code, 0, prepared.stdout + prepared.stderr);
     const runId = runIdOf(prepared.stdout)!;
     const planFile = join(REPO_ROOT, 'reports', runId, 'plan.json');
     const plan = JSON.parse(readFileSync(planFile, 'utf8')) as { projects: string[]; skippedSpecs: string[] };
     assert.ok(plan.projects.includes('regression'));
-    assert.deepEqual(plan.skippedSpecs, ['tests/regression/accessibility.spec.ts', 'tests/regression/pagination-web.spec.ts', 'tests/regression/web-health.spec.ts']);
-    assert.ok(await rowsOf(runId) > 0);
+    assert.deepEqual(plan.skippedSpecs, [
+      'tests/regression/accessibility.spec.ts',
+      'tests/regression/pagination-web.spec.ts',
+      'tests/regression/web-health.spec.ts',
+    ]);
+    assert.ok((await rowsOf(runId)) > 0);
 
     // The shards' artifacts never arrived: the folder is not even there.
     const merged = await tollgate(['merge', '--plan', planFile, join(dir, 'parts')], env);
@@ -163,13 +205,23 @@ describe('sharded runs', { concurrency: false }, () => {
     const report = reportOf(runId) as Report & { notes: string[] };
     assert.equal(report.verdict, 'INCONCLUSIVE');
     assert.match(report.reasons.map((r) => r.message).join('\n'), /no shard reported/);
-    assert.ok(report.notes.some((n) => /^differential: api-only change .*skipping web regression specs accessibility\.spec\.ts, pagination-web\.spec\.ts, web-health\.spec\.ts/.test(n)), report.notes.join('\n'));
+    assert.ok(
+      report.notes.some((n) =>
+        /^differential: api-only change .*skipping web regression specs accessibility\.spec\.ts, pagination-web\.spec\.ts, web-health\.spec\.ts/.test(
+          n,
+        ),
+      ),
+      report.notes.join('\n'),
+    );
     assert.ok(report.notes.some((n) => /No part in .*parts: not there/.test(n)));
     assert.equal(await rowsOf(runId), 0, 'cleaned up');
   });
 
-  test('with a fault, the shards\' parts hold no secret before the merge, and the merged verdict is BLOCK', async () => {
-    const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'shard-bad', '--faults', 'revoked_reads_genuine', '--quiet'], env);
+  test("with a fault, the shards' parts hold no secret before the merge, and the merged verdict is BLOCK", async () => {
+    const up = await tollgate(
+      ['stack', 'up', '--port-base', String(BASE), '--build', 'shard-bad', '--faults', 'revoked_reads_genuine', '--quiet'],
+      env,
+    );
     assert.equal(up.code, 0, up.stdout + up.stderr);
     const prepared = await tollgate(['prepare', '--env', 'local', '--suite', 'smoke', '--build', 'shard-bad'], env);
     assert.equal(prepared.code, 0, prepared.stdout + prepared.stderr);
@@ -187,9 +239,17 @@ describe('sharded runs', { concurrency: false }, () => {
 
     // What the shards would upload holds no secret: not the seeded users' passwords, the stack's
     // admin password or its database password — the failures' traces included.
-    const manifest = JSON.parse(readFileSync(join(env.TOLLGATE_RUNS_DIR!, runId, 'manifest.json'), 'utf8')) as { users: Record<string, { password: string }[]> };
+    const manifest = JSON.parse(readFileSync(join(env.TOLLGATE_RUNS_DIR!, runId, 'manifest.json'), 'utf8')) as {
+      users: Record<string, { password: string }[]>;
+    };
     const { adminPassword } = JSON.parse(readFileSync(join(env.TOLLGATE_STACK_DIR!, 'secrets.json'), 'utf8')) as { adminPassword: string };
-    const secrets = [...Object.values(manifest.users).flat().map((u) => u.password), adminPassword, new URL(stackState(env).databaseUrl).password];
+    const secrets = [
+      ...Object.values(manifest.users)
+        .flat()
+        .map((u) => u.password),
+      adminPassword,
+      new URL(stackState(env).databaseUrl).password,
+    ];
     assert.ok(secrets.every((x) => x.length >= 8));
     let traces = 0;
     const leaks: string[] = [];
@@ -204,7 +264,10 @@ describe('sharded runs', { concurrency: false }, () => {
     assert.equal(merged.code, 1, merged.stdout + merged.stderr);
     assert.match(merged.stdout, /✗ BLOCK {2}local · build shard-bad/);
     const failures = resultsOf(runId).filter((r) => r.status === 'failed');
-    assert.ok(failures.some((r) => r.project === 'smoke-api') && failures.some((r) => r.project === 'smoke-web'), 'failures of both lanes reach the verdict');
+    assert.ok(
+      failures.some((r) => r.project === 'smoke-api') && failures.some((r) => r.project === 'smoke-web'),
+      'failures of both lanes reach the verdict',
+    );
     assert.equal(await rowsOf(runId), 0);
   });
 });

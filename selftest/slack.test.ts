@@ -14,7 +14,14 @@ const message: SlackMessage = { text: 'BLOCK · staging', blocks: [{ type: 'sect
 describe('postToSlack', { concurrency: false }, () => {
   let slack: FakeSlack;
   let lines: string[];
-  const opts = (over: PostOptions = {}): PostOptions => ({ timeoutMs: 2000, retries: 4, minBackoffMs: 10, maxBackoffMs: 40, log: (l) => lines.push(l), ...over });
+  const opts = (over: PostOptions = {}): PostOptions => ({
+    timeoutMs: 2000,
+    retries: 4,
+    minBackoffMs: 10,
+    maxBackoffMs: 40,
+    log: (l) => lines.push(l),
+    ...over,
+  });
   const webhook = () => ({ webhookUrl: slack.webhookUrl });
   const secretPart = () => new URL(slack.webhookUrl).pathname; // the secret part of a webhook URL
 
@@ -29,7 +36,8 @@ describe('postToSlack', { concurrency: false }, () => {
 
   /** Checked after every test: a log line naming the URL or the token would leak it to CI logs. */
   const assertNoSecrets = () => {
-    for (const l of lines) assert.ok(!l.includes(secretPart()) && !l.includes(TOKEN) && !l.includes('fakeWebhookSecret'), `secret in log: ${l}`);
+    for (const l of lines)
+      assert.ok(!l.includes(secretPart()) && !l.includes(TOKEN) && !l.includes('fakeWebhookSecret'), `secret in log: ${l}`);
   };
 
   test('200 ok: delivered in one attempt, the payload as sent', async () => {
@@ -38,7 +46,10 @@ describe('postToSlack', { concurrency: false }, () => {
     assert.equal(slack.requests.length, 1);
     assert.deepEqual(slack.requests[0]!.json, { text: message.text, blocks: message.blocks });
     assert.match(String(slack.requests[0]!.headers['content-type']), /^application\/json/);
-    assert.ok(lines.some((l) => l === 'Slack webhook: delivered (attempt 1)'), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l === 'Slack webhook: delivered (attempt 1)'),
+      lines.join('\n'),
+    );
     assertNoSecrets();
   });
 
@@ -70,7 +81,7 @@ describe('postToSlack', { concurrency: false }, () => {
     assertNoSecrets();
   });
 
-  test('400 invalid_blocks: one attempt, not delivered, Slack\'s answer in the log', async () => {
+  test("400 invalid_blocks: one attempt, not delivered, Slack's answer in the log", async () => {
     slack.script(reply.invalidBlocks());
     const r = await postToSlack(message, webhook(), opts());
     assert.equal(r.delivered, false);
@@ -78,7 +89,10 @@ describe('postToSlack', { concurrency: false }, () => {
     assert.equal(r.status, 400);
     assert.match(r.error!, /HTTP 400 invalid_blocks/);
     assert.equal(slack.requests.length, 1);
-    assert.ok(lines.some((l) => /^Slack webhook: HTTP 400 invalid_blocks \(not retried/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^Slack webhook: HTTP 400 invalid_blocks \(not retried/.test(l)),
+      lines.join('\n'),
+    );
     assertNoSecrets();
   });
 
@@ -94,7 +108,10 @@ describe('postToSlack', { concurrency: false }, () => {
     const r = await postToSlack(message, webhook(), opts({ timeoutMs: 300 }));
     assert.deepEqual(r, { delivered: true, attempts: 2, status: 200 });
     assert.ok(performance.now() - started >= 290);
-    assert.ok(lines.some((l) => /attempt 1 failed: no answer within 300 ms/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /attempt 1 failed: no answer within 300 ms/.test(l)),
+      lines.join('\n'),
+    );
     assertNoSecrets();
   });
 
@@ -130,9 +147,16 @@ describe('postToSlack', { concurrency: false }, () => {
   });
 
   test('bot token: chat.postMessage, then the details in a thread on the returned ts', async () => {
-    const thread: SlackMessage = { ...message, thread: { text: 'details', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'group 1' } }] } };
+    const thread: SlackMessage = {
+      ...message,
+      thread: { text: 'details', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'group 1' } }] },
+    };
     slack.script(reply.apiOk('1700000001.000200', 'C42'), reply.apiOk('1700000001.000300', 'C42'));
-    const r = await postToSlack(thread, { botToken: TOKEN, channel: '#tagtrust-releases', apiBase: slack.apiBase, webhookUrl: slack.webhookUrl }, opts());
+    const r = await postToSlack(
+      thread,
+      { botToken: TOKEN, channel: '#tagtrust-releases', apiBase: slack.apiBase, webhookUrl: slack.webhookUrl },
+      opts(),
+    );
     assert.deepEqual(r, { delivered: true, attempts: 1, status: 200, thread: { delivered: true, attempts: 1, status: 200 } });
     const [main, reply2] = slack.requests;
     assert.equal(main!.path, '/api/chat.postMessage');
@@ -157,21 +181,36 @@ describe('postToSlack', { concurrency: false }, () => {
 
   test('bot token: a failed main message posts no thread', async () => {
     slack.script(reply.apiError('not_in_channel'));
-    const r = await postToSlack({ ...message, thread: { text: 't', blocks: [] } }, { botToken: TOKEN, channel: 'C1', apiBase: slack.apiBase }, opts());
+    const r = await postToSlack(
+      { ...message, thread: { text: 't', blocks: [] } },
+      { botToken: TOKEN, channel: 'C1', apiBase: slack.apiBase },
+      opts(),
+    );
     assert.equal(r.delivered, false);
     assert.equal(r.thread, undefined);
     assert.equal(slack.requests.length, 1);
   });
 
-  test('a message built from 500 huge groups is accepted by Slack\'s own checks, message and thread', async () => {
+  test("a message built from 500 huge groups is accepted by Slack's own checks, message and thread", async () => {
     const big = 'x<&>'.repeat(2500);
     const groups = Array.from({ length: 500 }, (_, i) => ({
-      category: 'product' as const, signature: `${i} ${big}`, count: 3, tests: [`p › f.spec.ts › ${big}`],
-      firstSeen: { build: 'b', runId: 'r', at: 't' }, example: big, owner: { team: 't', slack: '<!subteam^S1>' },
+      category: 'product' as const,
+      signature: `${i} ${big}`,
+      count: 3,
+      tests: [`p › f.spec.ts › ${big}`],
+      firstSeen: { build: 'b', runId: 'r', at: 't' },
+      example: big,
+      owner: { team: 't', slack: '<!subteam^S1>' },
     }));
     const record = {
-      runId: 'tg_1', environment: 'staging', build: 'b'.repeat(300), suites: ['smoke'], durationMs: 1000, verdict: 'BLOCK',
-      reasons: [{ rule: 'r', verdict: 'BLOCK', message: big, tests: [] }], counts: { total: 500, passed: 0, failed: 500, flaky: 0, skipped: 0, quarantined: 0 },
+      runId: 'tg_1',
+      environment: 'staging',
+      build: 'b'.repeat(300),
+      suites: ['smoke'],
+      durationMs: 1000,
+      verdict: 'BLOCK',
+      reasons: [{ rule: 'r', verdict: 'BLOCK', message: big, tests: [] }],
+      counts: { total: 500, passed: 0, failed: 500, flaky: 0, skipped: 0, quarantined: 0 },
       triage: { failures: [], groups },
     } as unknown as RunRecord;
     const m = buildSlackMessage(record, { allureUrl: 'https://ci.example/allure/', reportUrl: 'https://ci.example/report.html' }, (s) => s);

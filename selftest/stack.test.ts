@@ -66,11 +66,13 @@ describe('tollgate stack', { concurrency: false }, () => {
 
   test('up with another build and faults redeploys API and web and keeps the database', async () => {
     const login = await json(`${first.urls.api}/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: first.adminEmail, password: env.ADMIN_PASSWORD }),
     });
     const asset = await json(`${first.urls.api}/assets`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${login.token}` },
       body: JSON.stringify({ name: 'Survives redeploy', sku: 'SR-1', manufacturer: 'Selftest' }),
     });
 
@@ -85,7 +87,8 @@ describe('tollgate stack', { concurrency: false }, () => {
     assert.equal((await json(`${next.urls.api}/version`)).build, 'st-2');
     assert.match(await (await fetch(`${next.urls.web}/config.js`)).text(), /"faults":\["dashboard_counts_zero"\]/);
     const relogin = await json(`${next.urls.api}/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: first.adminEmail, password: env.ADMIN_PASSWORD }),
     });
     const kept = await json(`${next.urls.api}/assets/${asset.id}`, { headers: { authorization: `Bearer ${relogin.token}` } });
@@ -163,19 +166,23 @@ describe('tollgate stack: bad input', { concurrency: false }, () => {
     assert.equal(existsSync(join(dir, 'state.json')), false);
   });
 
-  test('as root, a stack directory the postgres user cannot reach is named with the fix', { skip: process.getuid?.() !== 0 && 'needs root' }, async () => {
-    const locked = mkdtempSync(join(tmpdir(), 'tollgate-locked-')); // mkdtemp makes it 0700
-    try {
-      const r = await tollgate(['stack', 'up', '--port-base', String(BASE + 30)], { TOLLGATE_STACK_DIR: join(locked, 'stack') });
-      assert.equal(r.code, 70, r.stderr);
-      assert.match(r.stderr, /^tollgate: postgres: the postgres user cannot reach .*tollgate-locked-/m);
-      assert.match(r.stderr, /TOLLGATE_STACK_DIR/);
-      noStackTrace(r);
-      assert.ok(await portIsFree(BASE + 32), 'PostgreSQL was not started');
-    } finally {
-      rmSync(locked, { recursive: true, force: true });
-    }
-  });
+  test(
+    'as root, a stack directory the postgres user cannot reach is named with the fix',
+    { skip: process.getuid?.() !== 0 && 'needs root' },
+    async () => {
+      const locked = mkdtempSync(join(tmpdir(), 'tollgate-locked-')); // mkdtemp makes it 0700
+      try {
+        const r = await tollgate(['stack', 'up', '--port-base', String(BASE + 30)], { TOLLGATE_STACK_DIR: join(locked, 'stack') });
+        assert.equal(r.code, 70, r.stderr);
+        assert.match(r.stderr, /^tollgate: postgres: the postgres user cannot reach .*tollgate-locked-/m);
+        assert.match(r.stderr, /TOLLGATE_STACK_DIR/);
+        noStackTrace(r);
+        assert.ok(await portIsFree(BASE + 32), 'PostgreSQL was not started');
+      } finally {
+        rmSync(locked, { recursive: true, force: true });
+      }
+    },
+  );
 
   test('unknown faults and malformed build ids are usage errors listing what is allowed', async () => {
     const faults = await tollgate(['stack', 'up', '--faults', 'no_such_fault'], env);

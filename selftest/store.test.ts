@@ -20,7 +20,10 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
   const { dir } = workspace('store');
   const spoolDir = join(dir, 'spool');
   const env = {
-    TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_SPOOL_DIR: spoolDir, TOLLGATE_RESULTS_DIR: join(dir, 'embedded'), GITHUB_ACTOR: 'release-bot',
+    TOLLGATE_STACK_DIR: join(dir, 'stack'),
+    TOLLGATE_SPOOL_DIR: spoolDir,
+    TOLLGATE_RESULTS_DIR: join(dir, 'embedded'),
+    GITHUB_ACTOR: 'release-bot',
   };
   let url: string;
   let password: string;
@@ -54,7 +57,11 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
     await b!.close();
     store = a!;
     assert.deepEqual((await db.query('SELECT version FROM tollgate.schema_migrations')).rows, [{ version: '0001_init' }]);
-    const tables = (await db.query(`SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`)).rows.map((r) => r.t);
+    const tables = (
+      await db.query(
+        `SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
+      )
+    ).rows.map((r) => r.t);
     assert.deepEqual(tables, ['tollgate.promotions', 'tollgate.runs', 'tollgate.schema_migrations', 'tollgate.test_results']);
     assert.match(store.where, /^postgresql:\/\/tagtrust:\*\*\*@127\.0\.0\.1:\d+\/tollgate_results$/);
   });
@@ -66,10 +73,19 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
     const newer = sampleRun({ environment: 'pg', now: new Date(), minutesAgo: 1, build: 'other' });
     await store.recordRun(newer);
     const runs = await store.history('pg');
-    assert.deepEqual(runs.map((r) => [r.runId, r.verdict]), [[newer.runId, 'BLOCK'], [rec.runId, 'WARN']]);
+    assert.deepEqual(
+      runs.map((r) => [r.runId, r.verdict]),
+      [
+        [newer.runId, 'BLOCK'],
+        [rec.runId, 'WARN'],
+      ],
+    );
     assert.equal(runs[1]!.results[rec.results[1]!.id]!.signature, 'expected <s>, got <s>');
     assert.equal(Number((await db.query('SELECT count(*) AS n FROM tollgate.test_results WHERE run_id = $1', [rec.runId])).rows[0].n), 3);
-    assert.deepEqual((await store.history('pg', { build: 'other' })).map((r) => r.runId), [newer.runId]);
+    assert.deepEqual(
+      (await store.history('pg', { build: 'other' })).map((r) => r.runId),
+      [newer.runId],
+    );
     assert.equal((await store.lastPromoted('pg'))?.runId, rec.runId);
   });
 
@@ -80,8 +96,12 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
   });
 
   test('while the store is down runs are spooled; the first run that reaches it writes them all', async () => {
-    const down = withUrl((u) => { u.port = String(BASE + 9); });
-    const refused = withUrl((u) => { u.password = 'wrong-password'; });
+    const down = withUrl((u) => {
+      u.port = String(BASE + 9);
+    });
+    const refused = withUrl((u) => {
+      u.password = 'wrong-password';
+    });
     const first = sampleRun({ environment: 'spool', now: new Date(), minutesAgo: 3 });
     const second = sampleRun({ environment: 'spool', now: new Date(), minutesAgo: 2 });
     const a = await recordOrSpool(first, { url: down, spoolDir });
@@ -97,7 +117,10 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
     const third = sampleRun({ environment: 'spool', now: new Date(), minutesAgo: 1 });
     assert.deepEqual(await recordOrSpool(third, { url, spoolDir }), { recorded: true, flushed: 2 });
     assert.deepEqual(readdirSync(spoolDir), []);
-    assert.deepEqual((await store.history('spool')).map((r) => r.runId), [third, second, first].map((r) => r.runId));
+    assert.deepEqual(
+      (await store.history('spool')).map((r) => r.runId),
+      [third, second, first].map((r) => r.runId),
+    );
   });
 
   describe('tollgate promote and history', () => {
@@ -119,7 +142,10 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
       assert.match(r.stdout, /ALLOWED\s+build sha-good\s+staging → prod/);
       assert.match(r.stdout, new RegExp(`got PROMOTE in staging \\(${good.runId}`));
       const [row] = (await db.query(`SELECT * FROM tollgate.promotions WHERE build = 'sha-good'`)).rows;
-      assert.deepEqual([row.allowed, row.actor, row.from_env, row.to_env, row.evidence_run_id], [true, 'release-bot', 'staging', 'prod', good.runId]);
+      assert.deepEqual(
+        [row.allowed, row.actor, row.from_env, row.to_env, row.evidence_run_id],
+        [true, 'release-bot', 'staging', 'prod', good.runId],
+      );
     });
 
     test('denied: exit 1 with the reasons, and the denial recorded', async () => {
@@ -136,7 +162,11 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
       const before = await promotionCount();
       const cases = [
         { args: ['promote', '--build', 'sha good!', '--to', 'prod'], code: 64, message: /"sha good!" is not a build id/ },
-        { args: ['promote', '--build', 'sha-good', '--to', 'stagin'], code: 78, message: /Unknown environment "stagin"\. Known: dev, local, prod, staging\./ },
+        {
+          args: ['promote', '--build', 'sha-good', '--to', 'stagin'],
+          code: 78,
+          message: /Unknown environment "stagin"\. Known: dev, local, prod, staging\./,
+        },
         { args: ['promote', '--build', 'sha-good'], code: 64, message: /required option '--to <name>'/ },
         { args: ['history', '--build', '../x'], code: 64, message: /"\.\.\/x" is not a build id/ },
       ];
@@ -146,7 +176,11 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
         assert.match(r.stderr, c.message);
         noStackTrace(r);
       }
-      const unreachable = await cli(['promote', '--build', 'sha-good', '--to', 'prod'], { RESULTS_DATABASE_URL: withUrl((u) => { u.port = String(BASE + 9); }) });
+      const unreachable = await cli(['promote', '--build', 'sha-good', '--to', 'prod'], {
+        RESULTS_DATABASE_URL: withUrl((u) => {
+          u.port = String(BASE + 9);
+        }),
+      });
       assert.equal(unreachable.code, 68, unreachable.stderr);
       assert.ok(!unreachable.stderr.includes(password));
       noStackTrace(unreachable);
@@ -163,11 +197,21 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
       const byBuild = await cli(['history', '--build', 'sha-bad', '--json']);
       assert.equal(byBuild.code, 0, byBuild.stderr);
       const runs = JSON.parse(byBuild.stdout) as { build: string; verdict: string }[];
-      assert.deepEqual(runs.map((x) => [x.build, x.verdict]), [['sha-bad', 'BLOCK'], ['sha-bad', 'PROMOTE']]);
+      assert.deepEqual(
+        runs.map((x) => [x.build, x.verdict]),
+        [
+          ['sha-bad', 'BLOCK'],
+          ['sha-bad', 'PROMOTE'],
+        ],
+      );
       const none = await cli(['history', '--env', 'dev']);
       assert.equal(none.code, 0);
       assert.match(none.stdout, /no runs in dev/);
-      const down = await cli(['history', '--env', 'staging'], { RESULTS_DATABASE_URL: withUrl((u) => { u.port = String(BASE + 9); }) });
+      const down = await cli(['history', '--env', 'staging'], {
+        RESULTS_DATABASE_URL: withUrl((u) => {
+          u.port = String(BASE + 9);
+        }),
+      });
       assert.equal(down.code, 68);
       assert.match(down.stderr, /Cannot reach the results database/);
     });

@@ -24,19 +24,44 @@ const DEPLOYMENTS: Expectation[][] = [
   [
     ['wrong_build', 'verify', 'web and API report the same build', /the API reports build suites-stale, the web suites/],
     ['security_headers_missing', 'verify', 'send the security headers', /API \/version \(200\) content-security-policy/],
-    ['revoked_reads_genuine', 'smoke-api', 'verify tells a genuine, a revoked and an unknown tag apart', /verify of revoked tag TT-[\w-]+[\s\S]*Expected: "revoked"[\s\S]*Received: "genuine"/],
+    [
+      'revoked_reads_genuine',
+      'smoke-api',
+      'verify tells a genuine, a revoked and an unknown tag apart',
+      /verify of revoked tag TT-[\w-]+[\s\S]*Expected: "revoked"[\s\S]*Received: "genuine"/,
+    ],
     ['dashboard_counts_zero', 'smoke-web', 'the dashboard counts the seeded tags and assets', /total tags[\s\S]*Received:\s+0/],
     ['signout_broken', 'smoke-web', 'signing out ends the session', /after signing out, the session is gone/],
-    ['verify_button_missing', 'smoke-web', 'the verify page tells genuine, revoked and unknown tags apart', /getByRole\('button', \{ name: 'Verify', exact: true \}\)/],
+    [
+      'verify_button_missing',
+      'smoke-web',
+      'the verify page tells genuine, revoked and unknown tags apart',
+      /getByRole\('button', \{ name: 'Verify', exact: true \}\)/,
+    ],
   ],
   [
-    ['audit_open', 'verify', 'refuse unauthenticated calls with 401', /GET \/audit without a token[\s\S]*Expected: 401[\s\S]*Received: 200/],
+    [
+      'audit_open',
+      'verify',
+      'refuse unauthenticated calls with 401',
+      /GET \/audit without a token[\s\S]*Expected: 401[\s\S]*Received: 200/,
+    ],
     ['debug_errors', 'verify', 'malformed parameters is refused cleanly', /GET \/tags\?page=abc answered 500/],
     ['cors_any_origin', 'verify', 'CORS does not let an arbitrary origin', /reflects https:\/\/attacker\.example/],
-    ['link_button_missing', 'smoke-web', 'an operator links a tag to an asset', /getByRole\('button', \{ name: 'Link tag', exact: true \}\)/],
+    [
+      'link_button_missing',
+      'smoke-web',
+      'an operator links a tag to an asset',
+      /getByRole\('button', \{ name: 'Link tag', exact: true \}\)/,
+    ],
   ],
   [
-    ['viewer_login_broken', 'smoke-api', 'a seeded viewer signs in', /login of tg_\w+\.viewer1@seed\.tagtrust\.test[\s\S]*Expected: 200[\s\S]*Received: 401/],
+    [
+      'viewer_login_broken',
+      'smoke-api',
+      'a seeded viewer signs in',
+      /login of tg_\w+\.viewer1@seed\.tagtrust\.test[\s\S]*Expected: 200[\s\S]*Received: 401/,
+    ],
   ],
 ];
 
@@ -47,7 +72,19 @@ describe('the suites against faulty deployments', { concurrency: false }, () => 
   const { dir } = workspace('suites');
   const env = { TOLLGATE_STACK_DIR: join(dir, 'stack'), TOLLGATE_RUNS_DIR: join(dir, 'runs'), CI: '' };
   const deploy = async (faults: string[]) => {
-    const r = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'suites', '--quiet', ...(faults.length ? ['--faults', faults.join(',')] : [])], env);
+    const r = await tollgate(
+      [
+        'stack',
+        'up',
+        '--port-base',
+        String(BASE),
+        '--build',
+        'suites',
+        '--quiet',
+        ...(faults.length ? ['--faults', faults.join(',')] : []),
+      ],
+      env,
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
   };
 
@@ -77,8 +114,14 @@ describe('the suites against faulty deployments', { concurrency: false }, () => 
     await deploy(['pending_migration']);
     const { outcomes } = await runPlaywright(SUITES, { ...env, TOLLGATE_READY_TIMEOUT: '3' });
     const failed = outcomes.filter((o) => o.status === 'unexpected');
-    assert.deepEqual(failed.map((o) => o.project), ['ready']);
-    assert.match(failed[0]!.error, /Environment not ready after 3 s: api http:\/\/127\.0\.0\.1:\d+\/readyz \(\d+ attempts, last error: HTTP 503: migrations not at head\)/);
+    assert.deepEqual(
+      failed.map((o) => o.project),
+      ['ready'],
+    );
+    assert.match(
+      failed[0]!.error,
+      /Environment not ready after 3 s: api http:\/\/127\.0\.0\.1:\d+\/readyz \(\d+ attempts, last error: HTTP 503: migrations not at head\)/,
+    );
     const suites = outcomes.filter((o) => ['verify', 'smoke-api', 'smoke-web'].includes(o.project));
     assert.ok(suites.length > 10 && suites.every((o) => o.status === 'skipped'), 'the suites are skipped, not failed');
   });
@@ -93,7 +136,12 @@ describe('the suites against faulty deployments', { concurrency: false }, () => 
     const db = new pg.Client({ connectionString: state.databaseUrl });
     await db.connect();
     // Scans of canaries are recorded by the product as any customer's are; nothing else may change.
-    const digest = async () => (await db.query(`SELECT ${['users', 'assets', 'tags', 'tag_links', 'audit_log'].map((t) => `(SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) FROM ${t} x) AS ${t}`).join(', ')}`)).rows[0];
+    const digest = async () =>
+      (
+        await db.query(
+          `SELECT ${['users', 'assets', 'tags', 'tag_links', 'audit_log'].map((t) => `(SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x.id), '')) FROM ${t} x) AS ${t}`).join(', ')}`,
+        )
+      ).rows[0];
     try {
       const before = await digest();
       const { outcomes, output } = await runPlaywright(SUITES, {
@@ -108,9 +156,20 @@ describe('the suites against faulty deployments', { concurrency: false }, () => 
       });
       assert.ok(outcomes.length > 0, output);
       const started = outcomes.filter((o) => o.tags.some((t) => t === 'writes' || t === 'seeded' || t === '@writes' || t === '@seeded'));
-      assert.deepEqual(started.map((o) => o.title), [], 'no @writes or @seeded test is even listed');
-      assert.deepEqual(outcomes.filter((o) => o.status === 'unexpected').map((o) => `${o.title}: ${o.error.split('\n')[0]}`), []);
-      for (const title of ['verify tells a genuine, a revoked and an unknown tag apart', 'the verify page tells genuine, revoked and unknown tags apart', 'web and API report the same build']) {
+      assert.deepEqual(
+        started.map((o) => o.title),
+        [],
+        'no @writes or @seeded test is even listed',
+      );
+      assert.deepEqual(
+        outcomes.filter((o) => o.status === 'unexpected').map((o) => `${o.title}: ${o.error.split('\n')[0]}`),
+        [],
+      );
+      for (const title of [
+        'verify tells a genuine, a revoked and an unknown tag apart',
+        'the verify page tells genuine, revoked and unknown tags apart',
+        'web and API report the same build',
+      ]) {
         assert.equal(outcomes.find((o) => o.title.includes(title))?.status, 'expected', `${title} runs read-only`);
       }
       assert.deepEqual(await digest(), before, 'no business data changed');

@@ -27,10 +27,9 @@ export async function checkPython(): Promise<void> {
   } catch (e) {
     const missing = /No module named '([^']+)'/.exec(String((e as { stderr?: string }).stderr))?.[1];
     const pkg = missing ? { flask: 'python3-flask', psycopg2: 'python3-psycopg2', gunicorn: 'gunicorn' }[missing] : undefined;
-    throw new DependencyError(
-      missing ? `${PYTHON} cannot import ${missing}.` : `${PYTHON} is missing or broken: ${(e as Error).message}`,
-      { hint: `Run \`bash scripts/bootstrap.sh\`${pkg ? ` (installs ${pkg})` : ''}.` },
-    );
+    throw new DependencyError(missing ? `${PYTHON} cannot import ${missing}.` : `${PYTHON} is missing or broken: ${(e as Error).message}`, {
+      hint: `Run \`bash scripts/bootstrap.sh\`${pkg ? ` (installs ${pkg})` : ''}.`,
+    });
   }
 }
 
@@ -65,8 +64,23 @@ export async function migrate(d: ApiDeployment): Promise<string> {
 export function startApi(d: ApiDeployment): number {
   return spawnDetached(
     PYTHON,
-    ['-m', 'gunicorn', '--workers', '2', '--bind', `127.0.0.1:${d.port}`, '--access-logfile', '-',
-      '--error-logfile', '-', '--graceful-timeout', '5', '--timeout', '30', 'api:create_app()'],
+    [
+      '-m',
+      'gunicorn',
+      '--workers',
+      '2',
+      '--bind',
+      `127.0.0.1:${d.port}`,
+      '--access-logfile',
+      '-',
+      '--error-logfile',
+      '-',
+      '--graceful-timeout',
+      '5',
+      '--timeout',
+      '30',
+      'api:create_app()',
+    ],
     d.logFile,
     { cwd: REFERENCE_APP, env: appEnv(d) },
   );

@@ -21,7 +21,11 @@ export function findPgBin(env: NodeJS.ProcessEnv = process.env): string {
     });
   }
   const root = '/usr/lib/postgresql';
-  const majors = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => +b - +a) : [];
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => +b - +a)
+    : [];
   for (const major of majors) {
     const bin = join(root, major, 'bin');
     if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl'))) return bin;
@@ -34,7 +38,10 @@ export function findPgBin(env: NodeJS.ProcessEnv = process.env): string {
 /** runuser is in sbin, which a root shell's PATH may lack (cron, CI runners). */
 export function findRunuser(): string {
   const found = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find(existsSync);
-  if (!found) throw new DependencyError('runuser not found: as root, PostgreSQL must be started as the postgres user.', { hint: 'Install util-linux, or run Tollgate as a non-root user.' });
+  if (!found)
+    throw new DependencyError('runuser not found: as root, PostgreSQL must be started as the postgres user.', {
+      hint: 'Install util-linux, or run Tollgate as a non-root user.',
+    });
   return found;
 }
 
@@ -86,9 +93,18 @@ export async function ensureCluster(pgBin: string, cluster: Cluster): Promise<'c
   }
   try {
     await asOwner(join(pgBin, 'initdb'), [
-      '-D', cluster.dataDir, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8',
+      '-D',
+      cluster.dataDir,
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
       // The socket lives in the 0700 data directory, so only its owner (or root) reaches it.
-      '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync', '--no-instructions',
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '--no-sync',
+      '--no-instructions',
     ]);
   } catch (e) {
     rmSync(cluster.dataDir, { recursive: true, force: true });
@@ -119,9 +135,13 @@ export async function startCluster(pgBin: string, cluster: Cluster): Promise<num
   try {
     await asOwner(join(pgBin, 'pg_ctl'), ['-D', cluster.dataDir, '-l', cluster.logFile, '-w', '-t', '30', 'start']);
   } catch (e) {
-    throw new StackError('postgres', `pg_ctl start failed: ${lastLines(readFileSyncSafe(cluster.logFile)) || lastLines((e as { stderr?: string }).stderr)}`, {
-      hint: `See ${cluster.logFile}.`,
-    });
+    throw new StackError(
+      'postgres',
+      `pg_ctl start failed: ${lastLines(readFileSyncSafe(cluster.logFile)) || lastLines((e as { stderr?: string }).stderr)}`,
+      {
+        hint: `See ${cluster.logFile}.`,
+      },
+    );
   }
   const pid = Number(readFileSyncSafe(join(cluster.dataDir, 'postmaster.pid')).split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) throw new StackError('postgres', 'started, but postmaster.pid has no PID');

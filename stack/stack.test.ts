@@ -23,7 +23,10 @@ test('faults are trimmed, de-duplicated and sorted, so the same set compares equ
 
 test('bad values are usage errors that say what is allowed', () => {
   const usage = (o: Parameters<typeof validateUpOptions>[0], pattern: RegExp) =>
-    assert.throws(() => validateUpOptions(o), (e: unknown) => e instanceof UsageError && pattern.test(`${e.message} ${e.hint}`));
+    assert.throws(
+      () => validateUpOptions(o),
+      (e: unknown) => e instanceof UsageError && pattern.test(`${e.message} ${e.hint}`),
+    );
   usage({ env: {}, build: 'has space' }, /not a valid build id.*letters, digits/);
   usage({ env: {}, build: 'x'.repeat(65) }, /not a valid build id/);
   usage({ env: {}, faults: ['nope'] }, /Unknown fault: nope.*revoked_reads_genuine/);

@@ -35,7 +35,6 @@ export interface UpResult {
   warnings: string[];
 }
 
-
 export function validateUpOptions(o: UpOptions): { build: string; faults: string[]; portBase: number } {
   const build = o.build ?? o.env?.BUILD_ID ?? 'local';
   if (!BUILD_ID.test(build)) {
@@ -53,7 +52,9 @@ export function validateUpOptions(o: UpOptions): { build: string; faults: string
   }
   const portBase = o.portBase ?? DEFAULT_PORT_BASE;
   if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65533) {
-    throw new UsageError(`--port-base ${o.portBase} is out of range.`, { hint: 'Use an integer from 1024 to 65533 (the stack uses it and the next two ports).' });
+    throw new UsageError(`--port-base ${o.portBase} is out of range.`, {
+      hint: 'Use an integer from 1024 to 65533 (the stack uses it and the next two ports).',
+    });
   }
   return { build, faults, portBase };
 }
@@ -74,7 +75,7 @@ async function readiness(webUrl: string): Promise<{ ok: boolean; detail: string 
   let detail = p.body.trim();
   try {
     const body = JSON.parse(p.body) as { reason?: string; migrations?: { applied?: string } };
-    detail = p.status === 200 ? `migrations at ${body.migrations?.applied ?? '?'}` : body.reason ?? detail;
+    detail = p.status === 200 ? `migrations at ${body.migrations?.applied ?? '?'}` : (body.reason ?? detail);
   } catch {
     /* non-JSON body: show it as it is */
   }
@@ -92,9 +93,13 @@ async function stopAll(pids: Partial<StackState['pids']>): Promise<void> {
 async function assertPortsFree(ports: StackPorts): Promise<void> {
   for (const [role, port] of Object.entries(ports) as [keyof StackPorts, number][]) {
     if (!(await portIsFree(port))) {
-      throw new PortInUseError('ports', `port ${port} (${role === 'db' ? 'PostgreSQL' : role === 'api' ? 'API' : 'web'}) on 127.0.0.1 is already in use by another process.`, {
-        hint: `Stop that process, or choose other ports with --port-base N (the stack uses N, N+1, N+2; now ${ports.web}).`,
-      });
+      throw new PortInUseError(
+        'ports',
+        `port ${port} (${role === 'db' ? 'PostgreSQL' : role === 'api' ? 'API' : 'web'}) on 127.0.0.1 is already in use by another process.`,
+        {
+          hint: `Stop that process, or choose other ports with --port-base N (the stack uses N, N+1, N+2; now ${ports.web}).`,
+        },
+      );
     }
   }
 }
@@ -124,23 +129,47 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
   const { secrets, mismatched } = loadSecrets(dir, env);
   const adminPasswordSource = env.ADMIN_PASSWORD && !mismatched.includes('ADMIN_PASSWORD') ? 'ADMIN_PASSWORD' : join(dir, 'secrets.json');
   const warnings = mismatched.length
-    ? [`${mismatched.join(' and ')} differ from the admin this stack was created with (${join(dir, 'secrets.json')}); they are ignored. \`npx tollgate stack down --purge\` starts over with them.`]
+    ? [
+        `${mismatched.join(' and ')} differ from the admin this stack was created with (${join(dir, 'secrets.json')}); they are ignored. \`npx tollgate stack down --purge\` starts over with them.`,
+      ]
     : [];
   const previous = readState(dir);
-  const urls = { web: `http://127.0.0.1:${ports.web}`, api: `http://127.0.0.1:${ports.web}/api`, readyz: `http://127.0.0.1:${ports.web}/readyz` };
+  const urls = {
+    web: `http://127.0.0.1:${ports.web}`,
+    api: `http://127.0.0.1:${ports.web}/api`,
+    readyz: `http://127.0.0.1:${ports.web}/readyz`,
+  };
   const deployment = (databaseUrl: string): ApiDeployment => ({
-    port: ports.api, databaseUrl, secretKey: secrets.secretKey, adminEmail: secrets.adminEmail,
-    adminPassword: secrets.adminPassword, build, faults, logFile: join(dir, 'logs', 'api.log'),
+    port: ports.api,
+    databaseUrl,
+    secretKey: secrets.secretKey,
+    adminEmail: secrets.adminEmail,
+    adminPassword: secrets.adminPassword,
+    build,
+    faults,
+    logFile: join(dir, 'logs', 'api.log'),
   });
   const finish = async (state: StackState, action: UpResult['action']): Promise<UpResult> => {
-    const ready = await step('ready', () => readiness(state.urls.web), (r) => r.detail);
+    const ready = await step(
+      'ready',
+      () => readiness(state.urls.web),
+      (r) => r.detail,
+    );
     writeState(dir, state);
     return { state, action, ms: performance.now() - t0, ready, adminPasswordSource, stackDir: dir, warnings };
   };
 
   const reusable = previous && previous.portBase === portBase && (await healthy(previous));
   if (reusable && previous.build === build && sameFaults(previous.faults, faults)) {
-    return { state: previous, action: 'unchanged', ms: performance.now() - t0, ready: await readiness(previous.urls.web), adminPasswordSource, stackDir: dir, warnings };
+    return {
+      state: previous,
+      action: 'unchanged',
+      ms: performance.now() - t0,
+      ready: await readiness(previous.urls.web),
+      adminPasswordSource,
+      stackDir: dir,
+      warnings,
+    };
   }
 
   const running: Partial<StackState['pids']> = reusable ? { ...previous.pids } : {};
@@ -148,15 +177,26 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
     if (reusable) {
       // Redeploy: new API processes and web files on the same database and nginx.
       await step('preflight', () => checkPython());
-      await step('web build', () => ensureWebBuild(), (built) => (built ? 'built' : 'up to date'));
+      await step(
+        'web build',
+        () => ensureWebBuild(),
+        (built) => (built ? 'built' : 'up to date'),
+      );
       await step('api stop', () => stopPid(previous.pids.api, 'SIGTERM'));
       running.api = undefined;
       await step('migrate', () => migrate(deployment(previous.databaseUrl)));
       running.api = startApi(deployment(previous.databaseUrl));
-      await step('api', () => waitForApi(ports.api, running.api!, join(dir, 'logs', 'api.log')), () => `gunicorn pid ${running.api}`);
+      await step(
+        'api',
+        () => waitForApi(ports.api, running.api!, join(dir, 'logs', 'api.log')),
+        () => `gunicorn pid ${running.api}`,
+      );
       await step('web deploy', () => deployWeb(join(dir, 'www'), build, faults));
       const now = new Date().toISOString();
-      return await finish({ ...previous, build, faults, pids: running as StackState['pids'], adminEmail: secrets.adminEmail, deployedAt: now }, 'redeployed');
+      return await finish(
+        { ...previous, build, faults, pids: running as StackState['pids'], adminEmail: secrets.adminEmail, deployedAt: now },
+        'redeployed',
+      );
     }
 
     if (previous) {
@@ -170,22 +210,56 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
       await assertPortsFree(ports);
       return bin;
     });
-    await step('web build', () => ensureWebBuild(), (built) => (built ? 'built' : 'up to date'));
+    await step(
+      'web build',
+      () => ensureWebBuild(),
+      (built) => (built ? 'built' : 'up to date'),
+    );
     const cluster = { dataDir: join(dir, 'pgdata'), port: ports.db, logFile: join(dir, 'logs', 'postgres.log') };
     await step('postgres init', () => ensureCluster(pgBin, cluster));
-    running.postgres = await step('postgres', () => startCluster(pgBin, cluster), (pid) => `pid ${pid}, port ${ports.db}`);
+    running.postgres = await step(
+      'postgres',
+      () => startCluster(pgBin, cluster),
+      (pid) => `pid ${pid}, port ${ports.db}`,
+    );
     const databaseUrl = await step('database', () => ensureDatabase(cluster, secrets.dbPassword));
     await step('migrate', () => migrate(deployment(databaseUrl)));
     running.api = startApi(deployment(databaseUrl));
-    await step('api', () => waitForApi(ports.api, running.api!, join(dir, 'logs', 'api.log')), () => `gunicorn pid ${running.api}, port ${ports.api}`);
+    await step(
+      'api',
+      () => waitForApi(ports.api, running.api!, join(dir, 'logs', 'api.log')),
+      () => `gunicorn pid ${running.api}, port ${ports.api}`,
+    );
     await step('web deploy', () => deployWeb(join(dir, 'www'), build, faults));
-    const nginxOptions = { prefix: join(dir, 'nginx'), wwwDir: join(dir, 'www'), logDir: join(dir, 'logs'), webPort: ports.web, apiPort: ports.api };
+    const nginxOptions = {
+      prefix: join(dir, 'nginx'),
+      wwwDir: join(dir, 'www'),
+      logDir: join(dir, 'logs'),
+      webPort: ports.web,
+      apiPort: ports.api,
+    };
     mkdirSync(nginxOptions.prefix, { recursive: true });
     running.web = startNginx(findNginx(env), nginxOptions);
-    await step('web', () => waitForWeb(ports.web, running.web!, nginxOptions.logDir), () => `nginx pid ${running.web}, port ${ports.web}`);
+    await step(
+      'web',
+      () => waitForWeb(ports.web, running.web!, nginxOptions.logDir),
+      () => `nginx pid ${running.web}, port ${ports.web}`,
+    );
     const now = new Date().toISOString();
     return await finish(
-      { version: 1, build, faults, portBase, ports, pids: running as StackState['pids'], urls, databaseUrl, adminEmail: secrets.adminEmail, startedAt: now, deployedAt: now },
+      {
+        version: 1,
+        build,
+        faults,
+        portBase,
+        ports,
+        pids: running as StackState['pids'],
+        urls,
+        databaseUrl,
+        adminEmail: secrets.adminEmail,
+        startedAt: now,
+        deployedAt: now,
+      },
       'started',
     );
   } catch (e) {

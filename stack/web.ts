@@ -46,7 +46,9 @@ export async function ensureWebBuild(): Promise<boolean> {
   const stamp = sourceStamp();
   const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) {
-    throw new DependencyError('Vite is not installed, so the web bundle cannot be built.', { hint: 'Run `bash scripts/bootstrap.sh` (runs npm ci).' });
+    throw new DependencyError('Vite is not installed, so the web bundle cannot be built.', {
+      hint: 'Run `bash scripts/bootstrap.sh` (runs npm ci).',
+    });
   }
   try {
     await run(process.execPath, [vite, 'build', '--config', join(WEB_SRC, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: REPO_ROOT });
@@ -79,7 +81,9 @@ export function findNginx(env: NodeJS.ProcessEnv = process.env): string {
   const candidate = env.NGINX_BIN || '/usr/sbin/nginx';
   if (existsSync(candidate)) return candidate;
   throw new DependencyError(`nginx not found at ${candidate}.`, {
-    hint: env.NGINX_BIN ? 'Point NGINX_BIN at the nginx binary or unset it.' : 'Run `bash scripts/bootstrap.sh` (installs the `nginx` package) or set NGINX_BIN.',
+    hint: env.NGINX_BIN
+      ? 'Point NGINX_BIN at the nginx binary or unset it.'
+      : 'Run `bash scripts/bootstrap.sh` (installs the `nginx` package) or set NGINX_BIN.',
   });
 }
 

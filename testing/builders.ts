@@ -22,8 +22,19 @@ export function aResult(over: Partial<TestResult> & { message?: string } = {}): 
   const titlePath = rest.titlePath ?? ['verify API', 'a genuine tag'];
   const status = rest.status ?? 'passed';
   return {
-    id: testId(project, file, titlePath), project, suite: suiteOf(project), file, line: 10, titlePath, tags: [],
-    status, outcome: outcomeOf(status), retries: 0, durationMs: 120, startedAt: '2026-11-22T07:15:01.000Z', attachments: [],
+    id: testId(project, file, titlePath),
+    project,
+    suite: suiteOf(project),
+    file,
+    line: 10,
+    titlePath,
+    tags: [],
+    status,
+    outcome: outcomeOf(status),
+    retries: 0,
+    durationMs: 120,
+    startedAt: '2026-11-22T07:15:01.000Z',
+    attachments: [],
     ...(message !== undefined && status !== 'passed' ? { error: { message } } : {}),
     ...rest,
   };
@@ -46,10 +57,22 @@ export function countsOf(results: TestResult[]): Counts {
 export function aRun(over: Partial<RunRecord> = {}): RunRecord {
   const results = over.results ?? [];
   return {
-    runId: 'tg_20261122070000_abcdef', environment: 'staging', build: '3f2c1a9', suites: ['smoke'],
-    startedAt: '2026-11-22T07:00:00.000Z', finishedAt: '2026-11-22T07:04:00.000Z', durationMs: 240_000,
-    steps: [], verdict: 'PROMOTE', reasons: [], counts: countsOf(results), countsBySuite: {}, countsByProject: {},
-    results, triage: { failures: [], groups: [] }, target: { webURL: 'http://127.0.0.1:18080', apiURL: 'http://127.0.0.1:18080/api' },
+    runId: 'tg_20261122070000_abcdef',
+    environment: 'staging',
+    build: '3f2c1a9',
+    suites: ['smoke'],
+    startedAt: '2026-11-22T07:00:00.000Z',
+    finishedAt: '2026-11-22T07:04:00.000Z',
+    durationMs: 240_000,
+    steps: [],
+    verdict: 'PROMOTE',
+    reasons: [],
+    counts: countsOf(results),
+    countsBySuite: {},
+    countsByProject: {},
+    results,
+    triage: { failures: [], groups: [] },
+    target: { webURL: 'http://127.0.0.1:18080', apiURL: 'http://127.0.0.1:18080/api' },
     ...over,
   };
 }
@@ -57,12 +80,19 @@ export function aRun(over: Partial<RunRecord> = {}): RunRecord {
 /** A past run as history gives it; `statuses` maps test ids to what they did then. */
 export function aHistoryRun(statuses: Record<string, TestStatus | [TestStatus, string]> = {}, over: Partial<HistoryRun> = {}): HistoryRun {
   return {
-    runId: 'tg_20261121070000_past01', environment: 'staging', build: 'b-past', verdict: 'PROMOTE', startedAt: '2026-11-21T07:00:00.000Z',
-    durationMs: 200_000, counts: ZERO_COUNTS,
-    results: Object.fromEntries(Object.entries(statuses).map(([id, v]) => {
-      const [status, signature] = Array.isArray(v) ? v : [v, undefined];
-      return [id, { status, outcome: outcomeOf(status), ...(signature ? { signature } : {}) }];
-    })),
+    runId: 'tg_20261121070000_past01',
+    environment: 'staging',
+    build: 'b-past',
+    verdict: 'PROMOTE',
+    startedAt: '2026-11-21T07:00:00.000Z',
+    durationMs: 200_000,
+    counts: ZERO_COUNTS,
+    results: Object.fromEntries(
+      Object.entries(statuses).map(([id, v]) => {
+        const [status, signature] = Array.isArray(v) ? v : [v, undefined];
+        return [id, { status, outcome: outcomeOf(status), ...(signature ? { signature } : {}) }];
+      }),
+    ),
     ...over,
   };
 }

@@ -25,19 +25,39 @@ export function sampleRun(over: Partial<RunRecord> & { minutesAgo?: number; now?
   };
   return {
     runId: `tg_${stamp}_${Math.random().toString(36).slice(2, 8).padEnd(6, '0')}`,
-    environment: 'staging', build: '3f2c1a9', suites: ['smoke'], seed: 4242,
-    startedAt: started.toISOString(), finishedAt: new Date(started.getTime() + 90_000).toISOString(), durationMs: 90_000,
+    environment: 'staging',
+    build: '3f2c1a9',
+    suites: ['smoke'],
+    seed: 4242,
+    startedAt: started.toISOString(),
+    finishedAt: new Date(started.getTime() + 90_000).toISOString(),
+    durationMs: 90_000,
     steps: [{ name: 'suites', status: 'ok', durationMs: 80_000, detail: '3 tests' }],
     verdict: 'BLOCK',
-    reasons: [{ rule: 'critical-failed', verdict: 'BLOCK', message: '1 critical test failed: a revoked tag', tests: [results[1]?.id ?? ''] }],
-    counts, countsBySuite: { smoke: counts }, countsByProject: { 'smoke-api': counts },
+    reasons: [
+      { rule: 'critical-failed', verdict: 'BLOCK', message: '1 critical test failed: a revoked tag', tests: [results[1]?.id ?? ''] },
+    ],
+    counts,
+    countsBySuite: { smoke: counts },
+    countsByProject: { 'smoke-api': counts },
     results,
     triage: {
-      failures: results[1] ? [{ testId: results[1].id, category: 'product', rule: 'assertion', signature: 'expected <s>, got <s>', novelty: 'new' }] : [],
-      groups: results[1] ? [{
-        category: 'product', signature: 'expected <s>, got <s>', count: 1, tests: [results[1].id], novelty: 'new',
-        firstSeen: { build: '3f2c1a9', runId: 'tg_x', at: started.toISOString() }, example: 'expected "revoked", got "genuine"',
-      }] : [],
+      failures: results[1]
+        ? [{ testId: results[1].id, category: 'product', rule: 'assertion', signature: 'expected <s>, got <s>', novelty: 'new' }]
+        : [],
+      groups: results[1]
+        ? [
+            {
+              category: 'product',
+              signature: 'expected <s>, got <s>',
+              count: 1,
+              tests: [results[1].id],
+              novelty: 'new',
+              firstSeen: { build: '3f2c1a9', runId: 'tg_x', at: started.toISOString() },
+              example: 'expected "revoked", got "genuine"',
+            },
+          ]
+        : [],
     },
     target: { webURL: 'https://staging.example.com', apiURL: 'https://staging.example.com/api' },
     ci: { provider: 'github', runUrl: 'https://github.com/o/r/actions/runs/1', actor: 'alice' },

@@ -85,7 +85,8 @@ export async function openEmbedded(dataDir = resultsDir()): Promise<Sql> {
   } catch (e) {
     release();
     throw new UnreachableError(`Cannot open the ${where}: ${(e as Error).message}`, {
-      hint: 'Move the directory aside (the next run creates a new one) or set RESULTS_DATABASE_URL.', cause: e,
+      hint: 'Move the directory aside (the next run creates a new one) or set RESULTS_DATABASE_URL.',
+      cause: e,
     });
   }
   type Q = Pick<typeof db, 'query' | 'exec'>;

@@ -32,7 +32,10 @@ function devRuntimeConfig(): Plugin {
     const config = {
       apiBase: '/api',
       build: process.env.TAGTRUST_BUILD ?? 'dev',
-      faults: (process.env.TAGTRUST_FAULTS ?? '').split(',').map((f) => f.trim()).filter(Boolean),
+      faults: (process.env.TAGTRUST_FAULTS ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
     };
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');

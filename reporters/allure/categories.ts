@@ -8,7 +8,6 @@ import { RULES } from '../../gate/triage-rules.ts';
 import type { TriageCategory } from '../../gate/types.ts';
 import { LABEL } from './labels.ts';
 
-
 /** The triage categories in the order the report lists them, with what each means to a reader. */
 export const CATEGORY_NAMES: Record<TriageCategory, string> = {
   'known-issue': 'known-issue: quarantined, owned, with a ticket',
@@ -21,7 +20,7 @@ export const CATEGORY_NAMES: Record<TriageCategory, string> = {
 };
 const ORDER = Object.keys(CATEGORY_NAMES) as TriageCategory[];
 /** A failure the run's triage does not list (results without a triage, e.g. a run with no results.json). */
-export const UNTRIAGED = 'untriaged: failed, not in the run\'s triage';
+export const UNTRIAGED = "untriaged: failed, not in the run's triage";
 const FAILED = ['failed', 'broken'] as const;
 
 /** Allure 3's category rule, the subset we write (the first category that matches a result wins). */
@@ -41,7 +40,11 @@ export interface AllureCategoryRule {
  */
 export function allureCategories(): AllureCategoryRule[] {
   return [
-    ...ORDER.map((category) => ({ id: category, name: CATEGORY_NAMES[category], matchers: [{ labels: { [LABEL.triage]: `^${category}$` } }] })),
+    ...ORDER.map((category) => ({
+      id: category,
+      name: CATEGORY_NAMES[category],
+      matchers: [{ labels: { [LABEL.triage]: `^${category}$` } }],
+    })),
     // Before Allure's own "Product errors" / "Test errors", which would read as triage verdicts.
     { id: 'untriaged', name: UNTRIAGED, matchers: [{ statuses: FAILED }] },
   ];
@@ -50,7 +53,9 @@ export function allureCategories(): AllureCategoryRule[] {
 /** A JS pattern as one that also works in Java (Allure 2) and matches anywhere in the message. */
 function portable(re: RegExp): string {
   // Multiline ^ and $ as look-arounds: Allure 2 compiles without MULTILINE, JS RegExp() has no inline flags.
-  const source = re.flags.includes('m') ? re.source.replace(/(?<![\\[])\^/g, '(?:^|(?<=\\n))').replace(/(?<!\\)\$/g, '(?=\\n|$)') : re.source;
+  const source = re.flags.includes('m')
+    ? re.source.replace(/(?<![\\[])\^/g, '(?:^|(?<=\\n))').replace(/(?<!\\)\$/g, '(?=\\n|$)')
+    : re.source;
   // Allure 2 requires the whole message to match.
   return `[\\s\\S]*(?:${source})[\\s\\S]*`;
 }
@@ -65,14 +70,17 @@ export function allure2Categories(): Category[] {
   const statuses = [...FAILED] as Status[];
   return RULES.flatMap((r): Category[] => {
     const m = r.match;
-    if (r.name === 'passed-on-retry') return [{ name: CATEGORY_NAMES.flaky, matchedStatuses: ['passed', ...statuses] as Status[], flaky: true }];
+    if (r.name === 'passed-on-retry')
+      return [{ name: CATEGORY_NAMES.flaky, matchedStatuses: ['passed', ...statuses] as Status[], flaky: true }];
     if (r.category === 'product' && !m) return [{ name: CATEGORY_NAMES.product, matchedStatuses: statuses }];
     if (r.when || !m || m.project || m.file || m.titlePath) return [];
-    return [{
-      name: CATEGORY_NAMES[r.category],
-      matchedStatuses: statuses,
-      ...(m.message ? { messageRegex: portable(m.message) } : {}),
-      ...(m.stack ? { traceRegex: portable(m.stack) } : {}),
-    }];
+    return [
+      {
+        name: CATEGORY_NAMES[r.category],
+        matchedStatuses: statuses,
+        ...(m.message ? { messageRegex: portable(m.message) } : {}),
+        ...(m.stack ? { traceRegex: portable(m.stack) } : {}),
+      },
+    ];
   });
 }

@@ -41,12 +41,20 @@ export function featureOf(ref: TestRef): string {
   const name = basename(ref.file);
   const text = [name, ...ref.titlePath].join(' › ');
   // The file name decides first: the `^…\.spec` patterns only match it.
-  return FEATURES.find(([re]) => re.test(name))?.[1] ?? FEATURES.find(([re]) => re.test(text))?.[1] ?? name.replace(/\.(spec|setup|teardown)\.ts$/, '');
+  return (
+    FEATURES.find(([re]) => re.test(name))?.[1] ??
+    FEATURES.find(([re]) => re.test(text))?.[1] ??
+    name.replace(/\.(spec|setup|teardown)\.ts$/, '')
+  );
 }
 
 /** How bad a failure is, from the gate suite: verify and setup break everything, smoke blocks. */
 export const SEVERITY: Record<SuiteName, 'blocker' | 'critical' | 'normal'> = {
-  setup: 'blocker', verify: 'blocker', smoke: 'critical', demo: 'normal', regression: 'normal',
+  setup: 'blocker',
+  verify: 'blocker',
+  smoke: 'critical',
+  demo: 'normal',
+  regression: 'normal',
 };
 
 /** epic (the gate suite), feature and severity; a label the test set itself is kept. */

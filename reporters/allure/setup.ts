@@ -17,14 +17,19 @@ import { allure2Categories } from './categories.ts';
 import { enrichResult } from './labels.ts';
 
 /** Where a run's Allure results go: TOLLGATE_ALLURE_RESULTS (tollgate run: reports/<run>/allure-results). */
-export const allureResultsDir = (env: NodeJS.ProcessEnv = process.env) => resolve(REPO_ROOT, readContract(env).allureResults || 'allure-results');
+export const allureResultsDir = (env: NodeJS.ProcessEnv = process.env) =>
+  resolve(REPO_ROOT, readContract(env).allureResults || 'allure-results');
 
 /**
  * What the report's Environment panel shows. `seed` is a getter: allure-playwright writes this
  * object at the end of the run, and in a plain `npx playwright test` the seed setup project
  * writes the manifest during it (READ_ONLY runs have none).
  */
-export function environmentInfo(o: { target: Pick<Target, 'webURL' | 'apiURL' | 'expectedBuild'> & { environment: { name: string; readOnly: boolean } }; runId: string; env?: NodeJS.ProcessEnv }): Record<string, string | undefined> {
+export function environmentInfo(o: {
+  target: Pick<Target, 'webURL' | 'apiURL' | 'expectedBuild'> & { environment: { name: string; readOnly: boolean } };
+  runId: string;
+  env?: NodeJS.ProcessEnv;
+}): Record<string, string | undefined> {
   const env = o.env ?? process.env;
   const info: Record<string, string | undefined> = {
     environment: `${o.target.environment.name}${o.target.environment.readOnly ? ' (READ_ONLY)' : ''}`,
@@ -47,7 +52,14 @@ export function environmentInfo(o: { target: Pick<Target, 'webURL' | 'apiURL' | 
 }
 
 /** Allure's executor.json: which CI ran the tests, and the link back to that run. */
-export interface ExecutorInfo { name: string; type: string; url?: string; buildName?: string; buildUrl?: string; reportName?: string }
+export interface ExecutorInfo {
+  name: string;
+  type: string;
+  url?: string;
+  buildName?: string;
+  buildUrl?: string;
+  reportName?: string;
+}
 
 export function executorInfo(env: NodeJS.ProcessEnv, o: { runId: string; reportName?: string }): ExecutorInfo {
   const base = { reportName: o.reportName };
@@ -65,7 +77,11 @@ export interface AllureReporterOptions extends ReporterConfig {
 }
 
 /** Options for `['allure-playwright', …]`. Cheap to build: workers load the config too. */
-export function allureReporterOptions(o: { target: Parameters<typeof environmentInfo>[0]['target']; runId: string; env?: NodeJS.ProcessEnv }): AllureReporterOptions {
+export function allureReporterOptions(o: {
+  target: Parameters<typeof environmentInfo>[0]['target'];
+  runId: string;
+  env?: NodeJS.ProcessEnv;
+}): AllureReporterOptions {
   const env = o.env ?? process.env;
   let quarantine: QuarantineIndex | undefined;
   let loaded = false;
@@ -92,5 +108,6 @@ export function allureReporterOptions(o: { target: Parameters<typeof environment
  * Where history is kept between runs, one file per environment, so the next build finds it.
  * TOLLGATE_ALLURE_HISTORY_DIR moves it, e.g. onto a CI cache that outlives the job's workspace.
  */
-export const historyDir = (env: NodeJS.ProcessEnv = process.env) => resolve(REPO_ROOT, env.TOLLGATE_ALLURE_HISTORY_DIR || join('.tollgate', 'allure'));
+export const historyDir = (env: NodeJS.ProcessEnv = process.env) =>
+  resolve(REPO_ROOT, env.TOLLGATE_ALLURE_HISTORY_DIR || join('.tollgate', 'allure'));
 export const historyFile = (environment: string, root = historyDir()) => join(root, environment, 'history.jsonl');

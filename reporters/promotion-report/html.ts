@@ -33,15 +33,20 @@ ${t.error ? `<div class="err">${esc(t.error)}</div>` : ''}${extra}${meta.length 
 
 function testList(model: ReportModel, title: string, tests: TestRef[], traces: Map<string, string>, empty: string, sub = ''): string {
   const { shown, more: rest } = cap(tests, LIST_MAX);
-  const body = tests.length ? `<ul class="tests">${shown.map((t) => testItem(model, t, traces)).join('\n')}${more(rest)}</ul>` : `<p class="none">${esc(empty)}</p>`;
+  const body = tests.length
+    ? `<ul class="tests">${shown.map((t) => testItem(model, t, traces)).join('\n')}${more(rest)}</ul>`
+    : `<p class="none">${esc(empty)}</p>`;
   return `<section class="card"><h2>${esc(title)} <span class="count">${tests.length}</span></h2>${sub ? `<p class="sub">${sub}</p>` : ''}${body}</section>`;
 }
 
 function reasons(model: ReportModel, titleOf: Map<string, string>): string {
-  if (!model.reasons.length) return `<p class="none">${model.verdict === 'PROMOTE' ? 'Every rule of the gate passed.' : 'No reasons were recorded.'}</p>`;
+  if (!model.reasons.length)
+    return `<p class="none">${model.verdict === 'PROMOTE' ? 'Every rule of the gate passed.' : 'No reasons were recorded.'}</p>`;
   const items = model.reasons.map((r) => {
     const { shown, more: rest } = cap(r.tests, 5);
-    const tests = shown.length ? `<ul class="evidence">${shown.map((t) => `<li>${esc(titleOf.get(t) ?? t)}</li>`).join('')}${rest ? `<li class="more">…and ${rest} more</li>` : ''}</ul>` : '';
+    const tests = shown.length
+      ? `<ul class="evidence">${shown.map((t) => `<li>${esc(titleOf.get(t) ?? t)}</li>`).join('')}${rest ? `<li class="more">…and ${rest} more</li>` : ''}</ul>`
+      : '';
     const owners = r.owners.length ? `<div class="meta"><span class="owner">owner ${esc(r.owners.join(', '))}</span></div>` : '';
     return `<li class="reason">${chip(r.verdict, vclass(r.verdict))}<div><div class="r-msg">${esc(r.message)} <code class="rule">${esc(r.rule)}</code></div>${tests}${owners}</div></li>`;
   });
@@ -75,17 +80,25 @@ function countsTable(title: string, rows: CountsRow[]): string {
 function groupsTable(model: ReportModel): string {
   if (!model.groups.length) return '<p class="none">No failures to triage.</p>';
   const rows = cap(model.groups, LIST_MAX);
-  const body = rows.shown.map((g) => `<tr><td>${chip(g.category, `cat cat-${g.category}`)}</td><td><code>${esc(g.signature)}</code></td><td class="num">${g.count}</td>
+  const body = rows.shown.map(
+    (
+      g,
+    ) => `<tr><td>${chip(g.category, `cat cat-${g.category}`)}</td><td><code>${esc(g.signature)}</code></td><td class="num">${g.count}</td>
 <td>${g.novelty ? chip(g.novelty, g.novelty === 'new' ? 'new' : 'recurring') : ''}<div class="loc">since ${esc(shortBuild(g.firstSeen.build))}, ${esc(when(g.firstSeen.at).slice(0, 10))}</div></td>
-<td>${g.owner ? esc(g.owner) : '<span class="none">unassigned</span>'}</td><td><pre>${esc(g.example)}</pre></td></tr>`);
+<td>${g.owner ? esc(g.owner) : '<span class="none">unassigned</span>'}</td><td><pre>${esc(g.example)}</pre></td></tr>`,
+  );
   return `<table class="groups"><thead><tr><th scope="col">category</th><th scope="col">signature</th><th scope="col">tests</th><th scope="col">novelty</th><th scope="col">owner</th><th scope="col">example</th></tr></thead><tbody>${body.join('\n')}</tbody></table>${rows.more ? `<p class="more">…and ${rows.more} more groups (all of them are in report.json)</p>` : ''}`;
 }
 
 function steps(model: ReportModel): string {
   if (!model.steps.length) return '<p class="none">No steps recorded.</p>';
   const longest = Math.max(1, ...model.steps.map((s) => s.durationMs));
-  const rows = model.steps.map((s) => `<tr><th scope="row">${esc(s.name)}</th><td>${chip(s.status, `st-${s.status}`)}</td><td class="num">${esc(duration(s.durationMs))}</td>
-<td class="barcell"><span class="sbar st-${s.status}" style="width:${Math.max(1, Math.round((s.durationMs / longest) * 100))}%"></span></td><td>${esc(s.detail)}</td></tr>`);
+  const rows = model.steps.map(
+    (
+      s,
+    ) => `<tr><th scope="row">${esc(s.name)}</th><td>${chip(s.status, `st-${s.status}`)}</td><td class="num">${esc(duration(s.durationMs))}</td>
+<td class="barcell"><span class="sbar st-${s.status}" style="width:${Math.max(1, Math.round((s.durationMs / longest) * 100))}%"></span></td><td>${esc(s.detail)}</td></tr>`,
+  );
   return `<table class="steps"><thead><tr><th scope="col">step</th><th scope="col">status</th><th scope="col">time</th><th scope="col"></th><th scope="col">what happened</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
@@ -101,10 +114,7 @@ export function renderHtml(model: ReportModel): string {
   for (const t of model.links.traces) if (!traces.has(t.testId)) traces.set(t.testId, t.path);
   const titleOf = titlesOf(model);
 
-  const headerLinks = [
-    link(model, model.links.ci, 'CI run'),
-    link(model, model.links.allure, 'Allure report'),
-  ].filter(Boolean);
+  const headerLinks = [link(model, model.links.ci, 'CI run'), link(model, model.links.allure, 'Allure report')].filter(Boolean);
   const facts = [
     `<b>${esc(run.environment)}</b>`,
     `build <b title="${esc(run.build)}">${esc(shortBuild(run.build))}</b>`,
@@ -118,12 +128,26 @@ export function renderHtml(model: ReportModel): string {
   ].filter(Boolean);
 
   const quarantined = model.quarantined.length
-    ? `<ul class="tests">${cap(model.quarantined, LIST_MAX).shown.map((q) => testItem(model, q.test, traces, `<div class="note${q.expired ? ' expired' : ''}">${q.expired ? '<b>Quarantine expired:</b> ' : ''}${esc(q.note)}</div>`)).join('\n')}${more(cap(model.quarantined, LIST_MAX).more)}</ul>`
+    ? `<ul class="tests">${cap(model.quarantined, LIST_MAX)
+        .shown.map((q) =>
+          testItem(
+            model,
+            q.test,
+            traces,
+            `<div class="note${q.expired ? ' expired' : ''}">${q.expired ? '<b>Quarantine expired:</b> ' : ''}${esc(q.note)}</div>`,
+          ),
+        )
+        .join('\n')}${more(cap(model.quarantined, LIST_MAX).more)}</ul>`
     : '<p class="none">No quarantined test failed.</p>';
   const traceList = model.links.traces.length
-    ? `<ul class="traces">${cap(model.links.traces, 100).shown.map((t) => `<li>${link(model, t.path, titleOf.get(t.testId) ?? t.testId)}</li>`).join('')}${more(cap(model.links.traces, 100).more)}</ul><p class="sub">Open a trace with <code>npx playwright show-trace &lt;file&gt;</code>.</p>`
+    ? `<ul class="traces">${cap(model.links.traces, 100)
+        .shown.map((t) => `<li>${link(model, t.path, titleOf.get(t.testId) ?? t.testId)}</li>`)
+        .join(
+          '',
+        )}${more(cap(model.links.traces, 100).more)}</ul><p class="sub">Open a trace with <code>npx playwright show-trace &lt;file&gt;</code>.</p>`
     : '<p class="none">No traces were recorded.</p>';
-  const newSub = (r: ReportModel['previousRun'], none: string) => (r ? `Failing now, passing in build ${esc(shortBuild(r.build))} (${esc(when(r.at).slice(0, 10))}).` : esc(none));
+  const newSub = (r: ReportModel['previousRun'], none: string) =>
+    r ? `Failing now, passing in build ${esc(shortBuild(r.build))} (${esc(when(r.at).slice(0, 10))}).` : esc(none);
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -161,7 +185,13 @@ ${testList(model, 'Flaky', model.flaky, traces, 'No flaky test in this run.', 'F
 </div>
 <section class="card"><h2>Steps <span class="count">${esc(duration(model.steps.reduce((t, s) => t + s.durationMs, 0)))}</span></h2>${steps(model)}</section>
 <section class="card"><h2>Traces <span class="count">${model.links.traces.length}</span></h2>${traceList}</section>
-<section class="card"><h2>Every failure <span class="count">${model.failures.length}</span></h2>${model.failures.length ? `<ul class="tests">${cap(model.failures, LIST_MAX).shown.map((t) => testItem(model, t, traces)).join('\n')}${more(cap(model.failures, LIST_MAX).more)}</ul>` : '<p class="none">No test failed.</p>'}</section>
+<section class="card"><h2>Every failure <span class="count">${model.failures.length}</span></h2>${
+    model.failures.length
+      ? `<ul class="tests">${cap(model.failures, LIST_MAX)
+          .shown.map((t) => testItem(model, t, traces))
+          .join('\n')}${more(cap(model.failures, LIST_MAX).more)}</ul>`
+      : '<p class="none">No test failed.</p>'
+  }</section>
 </main>
 <footer>Tollgate promotion report · ${esc(model.schema)} · target ${esc(run.target.webURL)} (web), ${esc(run.target.apiURL)} (API)${run.ci?.actor ? ` · triggered by ${esc(run.ci.actor)}` : ''}</footer>
 </body></html>

@@ -23,7 +23,9 @@ const decodeSafe = (url: string) => {
 const more = (n: number) => (n ? [`- …and ${n} more`] : []);
 
 function testLine(t: TestRef): string {
-  const extra = [t.category && `${t.category}${t.novelty ? `, ${t.novelty}` : ''}`, t.owner && `owner ${t.owner}`].filter(Boolean).join(' · ');
+  const extra = [t.category && `${t.category}${t.novelty ? `, ${t.novelty}` : ''}`, t.owner && `owner ${t.owner}`]
+    .filter(Boolean)
+    .join(' · ');
   return `- **${md(t.project)}** › ${md(t.title)}${t.error ? ` — ${md(t.error, 200)}` : ''}${extra ? ` _(${md(extra)})_` : ''}`;
 }
 
@@ -37,7 +39,10 @@ function countsTable(rows: CountsRow[], head: string): string[] {
   return [
     `| ${head} | total | passed | failed | flaky | skipped | quarantined | pass rate |`,
     '|---|--:|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((r) => `| ${md(r.name)} | ${r.counts.total} | ${r.counts.passed} | ${r.counts.failed} | ${r.counts.flaky} | ${r.counts.skipped} | ${r.counts.quarantined} | ${percent(r.passRate)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${md(r.name)} | ${r.counts.total} | ${r.counts.passed} | ${r.counts.failed} | ${r.counts.flaky} | ${r.counts.skipped} | ${r.counts.quarantined} | ${percent(r.passRate)} |`,
+    ),
   ];
 }
 
@@ -46,7 +51,11 @@ export function renderMarkdown(model: ReportModel): string {
   const links = [
     model.links.ci && isWebUrl(model.links.ci) ? mdLink('CI run', model.links.ci) : '',
     // A relative Allure link means nothing on GitHub's summary page: name the file instead.
-    model.links.allure ? (isWebUrl(model.links.allure) ? mdLink('Allure report', model.links.allure) : `Allure report: ${mdCode(model.links.allure, 300)}`) : '',
+    model.links.allure
+      ? isWebUrl(model.links.allure)
+        ? mdLink('Allure report', model.links.allure)
+        : `Allure report: ${mdCode(model.links.allure, 300)}`
+      : '',
   ].filter(Boolean);
   const out: string[] = [
     `## ${ICON[model.verdict]} ${model.verdict} — ${md(run.environment)} · build ${mdCode(shortBuild(run.build), 60)}`,
@@ -63,8 +72,12 @@ export function renderMarkdown(model: ReportModel): string {
   if (!model.reasons.length) out.push(model.verdict === 'PROMOTE' ? 'Every rule of the gate passed.' : 'No reasons were recorded.');
   for (const r of cap(model.reasons, LIST_MAX).shown) {
     const tests = cap(r.tests, 3);
-    const evidence = tests.shown.length ? ` — ${tests.shown.map((t) => md(titleOf.get(t) ?? t, 160)).join('; ')}${tests.more ? `; …and ${tests.more} more` : ''}` : '';
-    out.push(`- ${ICON[r.verdict]} **${md(r.message, 400)}** ${mdCode(r.rule, 60)}${evidence}${r.owners.length ? ` _(owner ${md(r.owners.join(', '))})_` : ''}`);
+    const evidence = tests.shown.length
+      ? ` — ${tests.shown.map((t) => md(titleOf.get(t) ?? t, 160)).join('; ')}${tests.more ? `; …and ${tests.more} more` : ''}`
+      : '';
+    out.push(
+      `- ${ICON[r.verdict]} **${md(r.message, 400)}** ${mdCode(r.rule, 60)}${evidence}${r.owners.length ? ` _(owner ${md(r.owners.join(', '))})_` : ''}`,
+    );
   }
   out.push(...more(cap(model.reasons, LIST_MAX).more), '');
 
@@ -76,34 +89,68 @@ export function renderMarkdown(model: ReportModel): string {
 
   out.push('### What changed', '');
   const since = (r: ReportModel['previousRun']) => (r ? ` vs build ${mdCode(shortBuild(r.build), 60)} of ${when(r.at)}` : '');
-  out.push(...list('New failures since the last run', model.newSinceLastRun, model.previousRun ? 'none' : 'none (first run here)', since(model.previousRun)));
-  out.push(...list('New since the last promoted build', model.newSinceLastPromoted, model.lastPromoted ? 'none' : 'no promoted build to compare with', since(model.lastPromoted)));
+  out.push(
+    ...list(
+      'New failures since the last run',
+      model.newSinceLastRun,
+      model.previousRun ? 'none' : 'none (first run here)',
+      since(model.previousRun),
+    ),
+  );
+  out.push(
+    ...list(
+      'New since the last promoted build',
+      model.newSinceLastPromoted,
+      model.lastPromoted ? 'none' : 'no promoted build to compare with',
+      since(model.lastPromoted),
+    ),
+  );
   out.push(...list('Fixed since the last run', model.fixed, 'none'));
   out.push(...list('Flaky', model.flaky, 'none'));
   if (model.quarantined.length) {
     const q = cap(model.quarantined, LIST_MAX);
-    out.push(`**Quarantined (${model.quarantined.length})**:`, '', ...q.shown.map((r) => `${testLine(r.test)} — ${r.expired ? '**expired** ' : ''}${md(r.note, 200)}`), ...more(q.more), '');
+    out.push(
+      `**Quarantined (${model.quarantined.length})**:`,
+      '',
+      ...q.shown.map((r) => `${testLine(r.test)} — ${r.expired ? '**expired** ' : ''}${md(r.note, 200)}`),
+      ...more(q.more),
+      '',
+    );
   } else out.push('**Quarantined:** none', '');
 
   if (model.groups.length) {
     const g = cap(model.groups, 20);
     out.push('### Failures by cause', '', '| category | signature | tests | novelty | owner | example |', '|---|---|--:|---|---|---|');
-    for (const r of g.shown) out.push(`| ${r.category} | ${md(r.signature, 120)} | ${r.count} | ${r.novelty ?? ''} | ${md(r.owner ?? 'unassigned')} | ${md(r.example, 160)} |`);
+    for (const r of g.shown)
+      out.push(
+        `| ${r.category} | ${md(r.signature, 120)} | ${r.count} | ${r.novelty ?? ''} | ${md(r.owner ?? 'unassigned')} | ${md(r.example, 160)} |`,
+      );
     if (g.more) out.push('', `…and ${g.more} more groups`);
     out.push('');
   }
 
   out.push('### Details', '');
   if (model.bySuite.length) out.push(...countsTable(model.bySuite, 'suite'), '');
-  if (model.byProject.length) out.push('<details><summary>Per project</summary>', '', ...countsTable(model.byProject, 'project'), '', '</details>', '');
+  if (model.byProject.length)
+    out.push('<details><summary>Per project</summary>', '', ...countsTable(model.byProject, 'project'), '', '</details>', '');
   if (model.steps.length) {
     out.push('| step | status | time | what happened |', '|---|---|--:|---|');
-    for (const s of model.steps) out.push(`| ${s.name} | ${s.status === 'ok' ? '✅' : s.status === 'failed' ? '❌' : '⏭️'} ${s.status} | ${duration(s.durationMs)} | ${md(s.detail, 200)} |`);
+    for (const s of model.steps)
+      out.push(
+        `| ${s.name} | ${s.status === 'ok' ? '✅' : s.status === 'failed' ? '❌' : '⏭️'} ${s.status} | ${duration(s.durationMs)} | ${md(s.detail, 200)} |`,
+      );
     out.push('');
   }
   const last = model.trend.at(-1);
-  out.push(`**Trend** (pass rate, ${model.trend.length === 1 ? 'this run only' : `last ${model.trend.length} runs, oldest first`}): \`${sparkline(model.trend)}\` now ${percent(last?.passRate ?? null)} in ${duration(last?.durationMs ?? NaN)}`, '');
-  if (model.links.traces.length) out.push(`${model.links.traces.length} trace${model.links.traces.length === 1 ? '' : 's'} recorded: see the HTML report (${mdCode(`${model.reportDir}/index.html`, 300)}).`, '');
+  out.push(
+    `**Trend** (pass rate, ${model.trend.length === 1 ? 'this run only' : `last ${model.trend.length} runs, oldest first`}): \`${sparkline(model.trend)}\` now ${percent(last?.passRate ?? null)} in ${duration(last?.durationMs ?? NaN)}`,
+    '',
+  );
+  if (model.links.traces.length)
+    out.push(
+      `${model.links.traces.length} trace${model.links.traces.length === 1 ? '' : 's'} recorded: see the HTML report (${mdCode(`${model.reportDir}/index.html`, 300)}).`,
+      '',
+    );
   return fit(out.join('\n'));
 }
 

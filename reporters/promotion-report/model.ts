@@ -5,7 +5,17 @@
  */
 import { posix } from 'node:path';
 import type {
-  Counts, FailureGroup, HistoryRun, Novelty, Reason, RunRecord, StepRecord, TestResult, TestStatus, TriageCategory, Verdict,
+  Counts,
+  FailureGroup,
+  HistoryRun,
+  Novelty,
+  Reason,
+  RunRecord,
+  StepRecord,
+  TestResult,
+  TestStatus,
+  TriageCategory,
+  Verdict,
 } from '../../gate/types.ts';
 import { errorSummary, firstLine, firstLines, isWebUrl, shortBuild } from './text.ts';
 
@@ -43,9 +53,20 @@ export interface TestRef {
   owner?: string;
 }
 
-export interface RunRef { runId: string; build: string; verdict: Verdict; at: string }
-export interface ReasonView extends Reason { owners: string[] }
-export interface CountsRow { name: string; counts: Counts; passRate: number | null }
+export interface RunRef {
+  runId: string;
+  build: string;
+  verdict: Verdict;
+  at: string;
+}
+export interface ReasonView extends Reason {
+  owners: string[];
+}
+export interface CountsRow {
+  name: string;
+  counts: Counts;
+  passRate: number | null;
+}
 export interface GroupRow {
   category: TriageCategory;
   signature: string;
@@ -56,15 +77,36 @@ export interface GroupRow {
   firstSeen: FailureGroup['firstSeen'];
   tests: string[];
 }
-export interface QuarantinedRow { test: TestRef; note: string; expired: boolean }
-export interface TrendPoint { runId: string; build: string; verdict: Verdict; at: string; passRate: number | null; durationMs: number; current: boolean }
-export interface PathStop { environment: string; verdict?: Verdict; runId?: string; at?: string; current: boolean }
+export interface QuarantinedRow {
+  test: TestRef;
+  note: string;
+  expired: boolean;
+}
+export interface TrendPoint {
+  runId: string;
+  build: string;
+  verdict: Verdict;
+  at: string;
+  passRate: number | null;
+  durationMs: number;
+  current: boolean;
+}
+export interface PathStop {
+  environment: string;
+  verdict?: Verdict;
+  runId?: string;
+  at?: string;
+  current: boolean;
+}
 
 export interface ReportModel {
   schema: typeof REPORT_SCHEMA;
   /** Where the report is written, relative to the repository root; links are computed from it. */
   reportDir: string;
-  run: Pick<RunRecord, 'runId' | 'environment' | 'build' | 'suites' | 'seed' | 'shard' | 'startedAt' | 'finishedAt' | 'durationMs' | 'target' | 'ci'>;
+  run: Pick<
+    RunRecord,
+    'runId' | 'environment' | 'build' | 'suites' | 'seed' | 'shard' | 'startedAt' | 'finishedAt' | 'durationMs' | 'target' | 'ci'
+  >;
   verdict: Verdict;
   /** The verdict in plain words, one sentence. */
   headline: string;
@@ -139,7 +181,9 @@ export function buildReportModel(record: RunRecord, ctx: ReportContext, options:
   const previous = ctx.history[0];
   const failed = record.results.filter((r) => isFailure(r.status));
   const statusIn = (h: HistoryRun | undefined, id: string) => h?.results[id]?.status;
-  const newSinceLastRun = failed.filter((r) => !previous || statusIn(previous, r.id) === undefined || statusIn(previous, r.id) === 'passed');
+  const newSinceLastRun = failed.filter(
+    (r) => !previous || statusIn(previous, r.id) === undefined || statusIn(previous, r.id) === 'passed',
+  );
   const newSinceLastPromoted = ctx.lastPromoted ? failed.filter((r) => statusIn(ctx.lastPromoted, r.id) === 'passed') : [];
   const fixed = previous ? record.results.filter((r) => r.status === 'passed' && isFailure(statusIn(previous, r.id))) : [];
 
@@ -150,36 +194,72 @@ export function buildReportModel(record: RunRecord, ctx: ReportContext, options:
   ]);
 
   const quarantineReasons = record.reasons.filter((r) => r.rule === 'quarantined' || r.rule === 'quarantine-expired');
-  const quarantined = record.triage.failures.filter((f) => f.category === 'known-issue').map((f): QuarantinedRow => {
-    // The gate's quarantine reasons carry the entry's owner and ticket in their message.
-    const reason = quarantineReasons.find((r) => r.tests.includes(f.testId));
-    return { test: ref(f.testId), note: reason?.message ?? `rule ${f.rule}`, expired: reason?.rule === 'quarantine-expired' };
-  });
+  const quarantined = record.triage.failures
+    .filter((f) => f.category === 'known-issue')
+    .map((f): QuarantinedRow => {
+      // The gate's quarantine reasons carry the entry's owner and ticket in their message.
+      const reason = quarantineReasons.find((r) => r.tests.includes(f.testId));
+      return { test: ref(f.testId), note: reason?.message ?? `rule ${f.rule}`, expired: reason?.rule === 'quarantine-expired' };
+    });
 
   const buildPath = pathWithThisRun(record, ctx.buildPath);
   const here = buildPath.findIndex((s) => s.current);
   const nextEnvironment = here >= 0 ? buildPath[here + 1]?.environment : undefined;
 
   const rows = (counts: Record<string, Counts>, key: (r: TestResult) => string): CountsRow[] =>
-    Object.entries(counts).map(([name, c]) => ({ name, counts: c, passRate: rate(record.results.filter((r) => key(r) === name).map((r) => r.status), c) }));
+    Object.entries(counts).map(([name, c]) => ({
+      name,
+      counts: c,
+      passRate: rate(
+        record.results.filter((r) => key(r) === name).map((r) => r.status),
+        c,
+      ),
+    }));
 
   const earlier = ctx.history.slice(0, TREND_RUNS - 1).reverse();
   const trend: TrendPoint[] = [
-    ...earlier.map((h) => ({ ...runRef(h), passRate: rate(Object.values(h.results).map((r) => r.status), h.counts), durationMs: h.durationMs, current: false })),
-    { runId: record.runId, build: record.build, verdict: record.verdict, at: record.startedAt, passRate: rate(record.results.map((r) => r.status), record.counts), durationMs: record.durationMs, current: true },
+    ...earlier.map((h) => ({
+      ...runRef(h),
+      passRate: rate(
+        Object.values(h.results).map((r) => r.status),
+        h.counts,
+      ),
+      durationMs: h.durationMs,
+      current: false,
+    })),
+    {
+      runId: record.runId,
+      build: record.build,
+      verdict: record.verdict,
+      at: record.startedAt,
+      passRate: rate(
+        record.results.map((r) => r.status),
+        record.counts,
+      ),
+      durationMs: record.durationMs,
+      current: true,
+    },
   ];
 
-  const traces = record.results.flatMap((r) => r.attachments.filter((a) => a.name === 'trace' && a.path).map((a) => ({ testId: r.id, path: a.path! })));
+  const traces = record.results.flatMap((r) =>
+    r.attachments.filter((a) => a.name === 'trace' && a.path).map((a) => ({ testId: r.id, path: a.path! })),
+  );
   const allure = ctx.allureUrl && (isWebUrl(ctx.allureUrl) ? ctx.allureUrl : posix.join(reportDir, ctx.allureUrl));
 
   return {
     schema: REPORT_SCHEMA,
     reportDir,
     run: {
-      runId: record.runId, environment: record.environment, build: record.build, suites: record.suites,
+      runId: record.runId,
+      environment: record.environment,
+      build: record.build,
+      suites: record.suites,
       ...(record.seed !== undefined ? { seed: record.seed } : {}),
       ...(record.shard !== undefined ? { shard: record.shard } : {}),
-      startedAt: record.startedAt, finishedAt: record.finishedAt, durationMs: record.durationMs, target: record.target,
+      startedAt: record.startedAt,
+      finishedAt: record.finishedAt,
+      durationMs: record.durationMs,
+      target: record.target,
       ...(record.ci ? { ci: record.ci } : {}),
     },
     verdict: record.verdict,
@@ -187,7 +267,10 @@ export function buildReportModel(record: RunRecord, ctx: ReportContext, options:
     ...(nextEnvironment ? { nextEnvironment } : {}),
     reasons: record.reasons.map((r) => ({ ...r, owners: uniq(r.tests.map((t) => ownerOf.get(t)).filter((o): o is string => !!o)) })),
     counts: record.counts,
-    passRate: rate(record.results.map((r) => r.status), record.counts),
+    passRate: rate(
+      record.results.map((r) => r.status),
+      record.counts,
+    ),
     bySuite: rows(record.countsBySuite, (r) => r.suite),
     byProject: rows(record.countsByProject, (r) => r.project),
     ...(previous ? { previousRun: runRef(previous) } : {}),
@@ -199,10 +282,14 @@ export function buildReportModel(record: RunRecord, ctx: ReportContext, options:
     flaky: flakyIds.map(ref),
     quarantined,
     groups: record.triage.groups.map((g) => ({
-      category: g.category, signature: g.signature, count: g.count,
+      category: g.category,
+      signature: g.signature,
+      count: g.count,
       ...(g.novelty ? { novelty: g.novelty } : {}),
       ...(g.owner ? { owner: ownerText(g.owner) } : {}),
-      example: firstLines(g.example), firstSeen: g.firstSeen, tests: g.tests,
+      example: firstLines(g.example),
+      firstSeen: g.firstSeen,
+      tests: g.tests,
     })),
     steps: record.steps,
     buildPath,
@@ -218,7 +305,9 @@ export function buildReportModel(record: RunRecord, ctx: ReportContext, options:
 
 /** Test id → `project › title`, for the tests the report knows by more than their id. */
 export function titlesOf(model: Pick<ReportModel, 'failures' | 'flaky' | 'quarantined'>): Map<string, string> {
-  return new Map([...model.failures, ...model.flaky, ...model.quarantined.map((q) => q.test)].map((t) => [t.id, `${t.project} › ${t.title}`]));
+  return new Map(
+    [...model.failures, ...model.flaky, ...model.quarantined.map((q) => q.test)].map((t) => [t.id, `${t.project} › ${t.title}`]),
+  );
 }
 
 const ownerText = (o: NonNullable<FailureGroup['owner']>) => (o.slack ? `${o.team} (${o.slack})` : o.team);
@@ -240,9 +329,13 @@ export function headline(record: Pick<RunRecord, 'verdict' | 'build' | 'environm
   const because = why ? `: ${firstLine(why, 200).replace(/\.+$/, '')}` : '';
   switch (record.verdict) {
     case 'PROMOTE':
-      return next ? `Ship it: ${build} passed in ${record.environment} and may be promoted to ${next}.` : `${cap(build)} passed in ${record.environment}.`;
+      return next
+        ? `Ship it: ${build} passed in ${record.environment} and may be promoted to ${next}.`
+        : `${cap(build)} passed in ${record.environment}.`;
     case 'WARN':
-      return next ? `${cap(build)} may be promoted to ${next}, with warnings${because}.` : `${cap(build)} passed in ${record.environment}, with warnings${because}.`;
+      return next
+        ? `${cap(build)} may be promoted to ${next}, with warnings${because}.`
+        : `${cap(build)} passed in ${record.environment}, with warnings${because}.`;
     case 'BLOCK':
       return `Do not promote ${build}${because || `: it failed in ${record.environment}`}.`;
     case 'INCONCLUSIVE':

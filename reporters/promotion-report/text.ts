@@ -13,13 +13,16 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 export const clean = (text: string): string => stripAnsi(text).replace(/\r\n?/g, '\n').replace(CONTROL, '');
 
-
 /** The first meaningful line of an error, without a generic "Error: " prefix. */
 export const firstLine = (message: string, max = 240): string => firstLineOf(clean(message), { max, dropErrorPrefix: true });
 
 /** The start of an error for a list: its first non-empty lines (the "Expected/Received" pair is what says most). */
 export function errorSummary(message: string, lines = 3, max = 300): string {
-  const kept = clean(message).split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '').slice(0, lines);
+  const kept = clean(message)
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '')
+    .slice(0, lines);
   if (kept[0]) kept[0] = kept[0].trim().replace(/^Error:\s*/, '');
   return clip(kept.join('\n'), max);
 }
@@ -38,8 +41,17 @@ export const esc = (text: string | number): string => clean(String(text)).replac
  * backslash-escaped so a title with `*` or `|` stays text.
  */
 export function md(text: string | number, max = 300): string {
-  const one = clip(clean(String(text)).replace(/\s*\n\s*/g, ' ').trim(), max);
-  return one.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]|~#])/g, '\\$1');
+  const one = clip(
+    clean(String(text))
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
+    max,
+  );
+  return one
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~#])/g, '\\$1');
 }
 
 /** A Markdown code span on one line (no escapes work inside one, so backticks become quotes). */
@@ -63,7 +75,6 @@ export function percent(rate: number | null): string {
   const r = Math.min(rate < 100 ? 99.9 : 100, Math.max(rate > 0 ? 0.1 : 0, Math.round(rate * 10) / 10));
   return `${Number.isInteger(r) ? r : r.toFixed(1)}%`;
 }
-
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
 export const isWebUrl = (url: string): boolean => /^https?:\/\//i.test(url);

@@ -29,14 +29,17 @@ export function trendSvg(points: TrendPoint[]): string {
   const maxMs = Math.max(1, ...points.map((p) => p.durationMs));
   const barW = n1(Math.min(26, (plotW / Math.max(n, 1)) * 0.55));
 
-  const grid = [low, (low + 100) / 2, 100].map((r) =>
-    `<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(r)}" y2="${y(r)}"/><text class="axis" x="${PAD.left - 8}" y="${y(r) + 4}" text-anchor="end">${r}%</text>`);
+  const grid = [low, (low + 100) / 2, 100].map(
+    (r) =>
+      `<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(r)}" y2="${y(r)}"/><text class="axis" x="${PAD.left - 8}" y="${y(r) + 4}" text-anchor="end">${r}%</text>`,
+  );
   const bars = points.map((p, i) => {
     const h = n1((p.durationMs / maxMs) * plotH * 0.9);
     return `<rect class="bar${p.current ? ' current' : ''}" x="${n1(x(i) - barW / 2)}" y="${n1(PAD.top + plotH - h)}" width="${barW}" height="${h}"><title>${esc(`${p.runId}: ${duration(p.durationMs)}`)}</title></rect>`;
   });
   const rated = points.map((p, i) => ({ p, i })).filter(({ p }) => p.passRate !== null);
-  const line = rated.length > 1 ? `<polyline class="rate" points="${rated.map(({ p, i }) => `${x(i)},${y(p.passRate!)}`).join(' ')}"/>` : '';
+  const line =
+    rated.length > 1 ? `<polyline class="rate" points="${rated.map(({ p, i }) => `${x(i)},${y(p.passRate!)}`).join(' ')}"/>` : '';
   const dots = points.map((p, i) => {
     const cy = p.passRate === null ? PAD.top + plotH : y(p.passRate);
     const tip = `${p.current ? 'this run' : p.runId} · build ${shortBuild(p.build)} · ${p.verdict} · ${when(p.at)} · pass rate ${percent(p.passRate)} · ${duration(p.durationMs)}`;

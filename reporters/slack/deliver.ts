@@ -29,7 +29,10 @@ export interface SlackAnswer {
 }
 
 /** One HTTP POST of a JSON body. The real one is `fetchSender`; tests pass an in-memory one. */
-export type SlackSender = (url: string, init: { headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<SlackAnswer>;
+export type SlackSender = (
+  url: string,
+  init: { headers: Record<string, string>; body: string; signal: AbortSignal },
+) => Promise<SlackAnswer>;
 
 export const fetchSender: SlackSender = async (url, init) => {
   const res = await fetch(url, { method: 'POST', ...init });
@@ -64,11 +67,22 @@ export interface PostResult extends Delivery {
   thread?: Delivery;
 }
 
-const DEFAULTS = { send: fetchSender, timeoutMs: 10_000, retries: 4, maxRetryAfterMs: 30_000, minBackoffMs: 1000, maxBackoffMs: 15_000, apiBase: 'https://slack.com/api' };
+const DEFAULTS = {
+  send: fetchSender,
+  timeoutMs: 10_000,
+  retries: 4,
+  maxRetryAfterMs: 30_000,
+  minBackoffMs: 1000,
+  maxBackoffMs: 15_000,
+  apiBase: 'https://slack.com/api',
+};
 
 /** One failed attempt; `retryAfterMs` when Slack said how long to wait. */
 class AttemptError extends Error {
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(message);
   }
 }
@@ -79,7 +93,9 @@ class RejectedError extends Error {}
 
 /** Removes the secrets from any text that may reach a log or the result (fetch errors can quote the URL). */
 function scrubber(dest: SlackDestination): (text: string) => string {
-  const secrets = [dest.webhookUrl, dest.webhookUrl && safePath(dest.webhookUrl), dest.botToken].filter((s): s is string => !!s && s.length > 3);
+  const secrets = [dest.webhookUrl, dest.webhookUrl && safePath(dest.webhookUrl), dest.botToken].filter(
+    (s): s is string => !!s && s.length > 3,
+  );
   return (text) => secrets.reduce((out, secret) => out.split(secret).join('[secret]'), text);
 }
 
@@ -100,7 +116,6 @@ function retryAfterMs(header: string | null, cap: number): number | undefined {
   return Number.isFinite(ms) ? Math.min(Math.max(0, ms), cap) : undefined;
 }
 
-
 interface Request {
   url: string;
   headers: Record<string, string>;
@@ -113,7 +128,11 @@ interface Request {
 
 type Sent = Delivery & { json?: Record<string, unknown> };
 
-async function send(req: Request, opts: Required<Omit<PostOptions, 'log'>> & { log: (line: string) => void }, scrub: (t: string) => string): Promise<Sent> {
+async function send(
+  req: Request,
+  opts: Required<Omit<PostOptions, 'log'>> & { log: (line: string) => void },
+  scrub: (t: string) => string,
+): Promise<Sent> {
   let attempts = 0;
   let status: number | undefined;
   const log = (line: string) => opts.log(scrub(line));
@@ -124,7 +143,11 @@ async function send(req: Request, opts: Required<Omit<PostOptions, 'log'>> & { l
     const timer = setTimeout(() => abort.abort(), opts.timeoutMs);
     let res: SlackAnswer;
     try {
-      res = await opts.send(req.url, { headers: { 'content-type': 'application/json; charset=utf-8', ...req.headers }, body: JSON.stringify(req.body), signal: abort.signal });
+      res = await opts.send(req.url, {
+        headers: { 'content-type': 'application/json; charset=utf-8', ...req.headers },
+        body: JSON.stringify(req.body),
+        signal: abort.signal,
+      });
     } catch (e) {
       if (abort.signal.aborted) throw new AttemptError(`no answer within ${opts.timeoutMs} ms`);
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
@@ -135,7 +158,8 @@ async function send(req: Request, opts: Required<Omit<PostOptions, 'log'>> & { l
     status = res.status;
     const text = res.text;
     const wait = retryAfterMs(res.retryAfter, opts.maxRetryAfterMs);
-    if (res.status === 429) throw new AttemptError(`rate limited (HTTP 429${wait !== undefined ? `, Retry-After ${res.retryAfter}` : ''})`, wait);
+    if (res.status === 429)
+      throw new AttemptError(`rate limited (HTTP 429${wait !== undefined ? `, Retry-After ${res.retryAfter}` : ''})`, wait);
     if (res.status >= 500) throw new AttemptError(`HTTP ${res.status} ${clip(text.trim(), 200)}`.trim());
     if (res.status < 200 || res.status >= 300) throw rejected(`HTTP ${res.status} ${clip(text.trim(), 500)}`);
     if (!req.api) return undefined; // a webhook answers 200 "ok"
@@ -201,7 +225,9 @@ export async function postToSlack(message: SlackMessage, dest: SlackDestination,
     }
     const part = (p: SlackPart) => ({ text: p.text, blocks: p.blocks });
     if (!(dest.botToken && dest.channel)) {
-      return stripJson(await send({ url: dest.webhookUrl!, headers: {}, body: part(message), name: 'Slack webhook', api: false }, opts, scrub));
+      return stripJson(
+        await send({ url: dest.webhookUrl!, headers: {}, body: part(message), name: 'Slack webhook', api: false }, opts, scrub),
+      );
     }
     const api = `${(dest.apiBase ?? DEFAULTS.apiBase).replace(/\/+$/, '')}/chat.postMessage`;
     const headers = { authorization: `Bearer ${dest.botToken}` };
@@ -211,7 +237,11 @@ export async function postToSlack(message: SlackMessage, dest: SlackDestination,
     if (!main.delivered || !message.thread || typeof ts !== 'string') return stripJson(main);
     // Replies must name the channel by id, which Slack returns; the configured name may be `#name`.
     const channel = typeof main.json?.channel === 'string' ? main.json.channel : dest.channel;
-    const thread = await send({ url: api, headers, body: { channel, thread_ts: ts, ...part(message.thread) }, name: `${name} (thread)`, api: true }, opts, scrub);
+    const thread = await send(
+      { url: api, headers, body: { channel, thread_ts: ts, ...part(message.thread) }, name: `${name} (thread)`, api: true },
+      opts,
+      scrub,
+    );
     return { ...stripJson(main), thread: stripJson(thread) };
   } catch (e) {
     // Unreachable by design (send catches); kept so a bug here still cannot fail the run.

@@ -6,7 +6,18 @@
  */
 import type { FailureGroup, RunRecord, TriageCategory, Verdict } from '../../gate/types.ts';
 import { duration, plural, shortBuild } from '../../lib/text.ts';
-import { LIMITS, absoluteUrl, clipMrkdwn, clipPlain, codeSafe, enforceLimits, escapeMrkdwn, link, redactStrings, textLength } from './mrkdwn.ts';
+import {
+  LIMITS,
+  absoluteUrl,
+  clipMrkdwn,
+  clipPlain,
+  codeSafe,
+  enforceLimits,
+  escapeMrkdwn,
+  link,
+  redactStrings,
+  textLength,
+} from './mrkdwn.ts';
 
 /** Absolute URLs when known (e.g. CI artifact links); anything else is left out of the message. */
 export interface SlackLinks {
@@ -43,7 +54,13 @@ const EMOJI: Record<Verdict, string> = { PROMOTE: '🟢', WARN: '🟡', BLOCK: '
 
 /** The order a reader should see groups in: what blocks a release first, noise last. */
 const CATEGORY_RANK: Record<TriageCategory, number> = {
-  deployment: 0, environment: 1, product: 2, 'test-data': 3, automation: 4, flaky: 5, 'known-issue': 6,
+  deployment: 0,
+  environment: 1,
+  product: 2,
+  'test-data': 3,
+  automation: 4,
+  flaky: 5,
+  'known-issue': 6,
 };
 
 export function rankGroups(groups: FailureGroup[]): FailureGroup[] {
@@ -52,7 +69,6 @@ export function rankGroups(groups: FailureGroup[]): FailureGroup[] {
 }
 
 export const formatDuration = (ms: number): string => duration(ms, 'short');
-
 
 /** The test's own title (the last segment of `<project> › <file> › <title path>`). */
 const testTitle = (testId: string) => testId.split(' › ').at(-1) ?? testId;
@@ -64,12 +80,12 @@ function allureTestUrl(allureUrl: string, title: string): string {
   return url.href.replace(/\|/g, '%7C');
 }
 
-
 function section(text: string): Block {
   return { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(text, LIMITS.sectionText) } };
 }
 
-const moreGroups = (n: number, reportUrl?: string) => section(`…and ${plural(n, 'more group')}${reportUrl ? ` (all of them are in the ${link(reportUrl, 'promotion report')})` : ''}`);
+const moreGroups = (n: number, reportUrl?: string) =>
+  section(`…and ${plural(n, 'more group')}${reportUrl ? ` (all of them are in the ${link(reportUrl, 'promotion report')})` : ''}`);
 
 interface Ctx {
   /** Untrusted text, redacted before escaping (a secret containing & or < is still found). */
@@ -115,7 +131,9 @@ function groupBlock(g: FailureGroup, ctx: Ctx, detail: 'summary' | 'full'): Bloc
   // Budgets are in escaped characters: escaping can triple a text, so raw lengths mean little.
   const signature = `\`${clipMrkdwn(codeSafe(ctx.t(g.signature)), full ? 400 : 250)}\``;
   const example = g.example.trim() ? `\`\`\`${clipMrkdwn(codeSafe(ctx.t(g.example.trim())), full ? 800 : 400)}\`\`\`` : '';
-  const seen = full ? `first seen: build ${ctx.t(shortBuild(g.firstSeen.build))}, run ${ctx.t(g.firstSeen.runId)}, ${ctx.t(g.firstSeen.at)}` : '';
+  const seen = full
+    ? `first seen: build ${ctx.t(shortBuild(g.firstSeen.build))}, run ${ctx.t(g.firstSeen.runId)}, ${ctx.t(g.firstSeen.at)}`
+    : '';
   const lines = [clipMrkdwn(head, 500), signature, example, clipMrkdwn(seen, 300)].filter(Boolean);
   const used = lines.join('\n').length;
   const tests = testLinks(g, ctx, full ? 10 : 3, Math.min(full ? 1200 : 600, LIMITS.sectionText - used - 1));
@@ -136,7 +154,14 @@ function linksBlock(links: SlackLinks, record: RunRecord): Block | undefined {
  * As many groups as fit in `room` blocks, `limit` groups and `budget` characters of text, then
  * an "…and N more groups" section for the rest (its block and text are reserved up front).
  */
-function groupBlocks(groups: FailureGroup[], room: number, limit: number, budget: number, render: (g: FailureGroup) => Block, reportUrl?: string): Block[] {
+function groupBlocks(
+  groups: FailureGroup[],
+  room: number,
+  limit: number,
+  budget: number,
+  render: (g: FailureGroup) => Block,
+  reportUrl?: string,
+): Block[] {
   const blocks: Block[] = [];
   let used = 0;
   for (const [i, g] of groups.entries()) {
@@ -151,8 +176,18 @@ function groupBlocks(groups: FailureGroup[], room: number, limit: number, budget
   return blocks;
 }
 
-export function buildSlackMessage(record: RunRecord, links: SlackLinks, redact: (text: string) => string, options: BuildOptions = {}): SlackMessage {
-  const ctx: Ctx = { t: (raw) => escapeMrkdwn(redact(raw)), redact, allure: absoluteUrl(links.allureUrl), report: absoluteUrl(links.reportUrl) };
+export function buildSlackMessage(
+  record: RunRecord,
+  links: SlackLinks,
+  redact: (text: string) => string,
+  options: BuildOptions = {},
+): SlackMessage {
+  const ctx: Ctx = {
+    t: (raw) => escapeMrkdwn(redact(raw)),
+    redact,
+    allure: absoluteUrl(links.allureUrl),
+    report: absoluteUrl(links.reportUrl),
+  };
   const { verdict, counts } = record;
   const title = `${EMOJI[verdict]} ${verdict} · ${record.environment} · build ${shortBuild(record.build)}`;
   const groups = rankGroups(record.triage.groups);
@@ -160,22 +195,37 @@ export function buildSlackMessage(record: RunRecord, links: SlackLinks, redact: 
   const header: Block = { type: 'header', text: { type: 'plain_text', text: clipPlain(redact(title), LIMITS.headerText), emoji: true } };
   const summary: Block = {
     type: 'section',
-    text: { type: 'mrkdwn', text: clipMrkdwn(`Run \`${codeSafe(ctx.t(record.runId))}\` · ${ctx.t(record.suites.join(', ') || 'no suites')} · ${plural(counts.total, 'test')}`, LIMITS.sectionText) },
+    text: {
+      type: 'mrkdwn',
+      text: clipMrkdwn(
+        `Run \`${codeSafe(ctx.t(record.runId))}\` · ${ctx.t(record.suites.join(', ') || 'no suites')} · ${plural(counts.total, 'test')}`,
+        LIMITS.sectionText,
+      ),
+    },
     fields: [
-      ['Passed', counts.passed], ['Failed', counts.failed], ['Flaky', counts.flaky],
-      ['Skipped', counts.skipped], ['Quarantined', counts.quarantined], ['Duration', formatDuration(record.durationMs)],
+      ['Passed', counts.passed],
+      ['Failed', counts.failed],
+      ['Flaky', counts.flaky],
+      ['Skipped', counts.skipped],
+      ['Quarantined', counts.quarantined],
+      ['Duration', formatDuration(record.durationMs)],
     ].map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${value}` })),
   };
   const shownReasons = record.reasons.slice(0, 5);
   const reasonLines = shownReasons.map((r) => `• *${ctx.t(r.rule)}* (${r.verdict}): ${clipMrkdwn(ctx.t(r.message), 280)}`);
-  if (record.reasons.length > shownReasons.length) reasonLines.push(`…and ${plural(record.reasons.length - shownReasons.length, 'more reason')}`);
-  const reasons = reasonLines.length ? { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(reasonLines.join('\n'), 1500) } } : undefined;
+  if (record.reasons.length > shownReasons.length)
+    reasonLines.push(`…and ${plural(record.reasons.length - shownReasons.length, 'more reason')}`);
+  const reasons = reasonLines.length
+    ? { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(reasonLines.join('\n'), 1500) } }
+    : undefined;
   const footer = linksBlock(links, record);
 
   const fixed = [header, summary, reasons].filter((b): b is Block => b !== undefined);
   const room = LIMITS.blocks - fixed.length - (footer ? 1 : 0) - 1; // the divider before the groups
   const budget = LIMITS.totalText - textLength([...fixed, footer]);
-  const body = groups.length ? [{ type: 'divider' }, ...groupBlocks(groups, room, options.topGroups ?? 10, budget, (g) => groupBlock(g, ctx, 'summary'), ctx.report)] : [];
+  const body = groups.length
+    ? [{ type: 'divider' }, ...groupBlocks(groups, room, options.topGroups ?? 10, budget, (g) => groupBlock(g, ctx, 'summary'), ctx.report)]
+    : [];
 
   // The fallback `text` is mrkdwn too, unlike the plain_text header.
   const line = `${EMOJI[verdict]} ${verdict} · ${ctx.t(record.environment)} · build ${ctx.t(shortBuild(record.build))}`;
@@ -185,10 +235,22 @@ export function buildSlackMessage(record: RunRecord, links: SlackLinks, redact: 
     blocks: [...fixed, ...body, ...(footer ? [footer] : [])],
   };
   if (groups.length) {
-    const intro = section(`*${plural(groups.length, 'failure group')}* in ${ctx.t(record.environment)}, build ${ctx.t(shortBuild(record.build))}`);
+    const intro = section(
+      `*${plural(groups.length, 'failure group')}* in ${ctx.t(record.environment)}, build ${ctx.t(shortBuild(record.build))}`,
+    );
     message.thread = {
       text: clipMrkdwn(`${plural(groups.length, 'failure group')} for ${line}`, LIMITS.fallbackText),
-      blocks: [intro, ...groupBlocks(groups, LIMITS.blocks - 1, Infinity, LIMITS.totalText - textLength(intro), (g) => groupBlock(g, ctx, 'full'), ctx.report)],
+      blocks: [
+        intro,
+        ...groupBlocks(
+          groups,
+          LIMITS.blocks - 1,
+          Infinity,
+          LIMITS.totalText - textLength(intro),
+          (g) => groupBlock(g, ctx, 'full'),
+          ctx.report,
+        ),
+      ],
     };
   }
   return finalize(message, redact);

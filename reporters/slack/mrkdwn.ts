@@ -91,7 +91,9 @@ export function enforceLimits<B extends Json>(blocks: B[]): B[] {
       b.fields = (b.fields as Json[]).slice(0, LIMITS.fields).map((f) => ({ ...f, text: clipMrkdwn(String(f.text), LIMITS.fieldText) }));
     }
     if (b.type === 'context' && Array.isArray(b.elements)) {
-      b.elements = (b.elements as Json[]).slice(0, LIMITS.contextElements).map((e) => ({ ...e, text: clipMrkdwn(String(e.text), LIMITS.contextText) }));
+      b.elements = (b.elements as Json[])
+        .slice(0, LIMITS.contextElements)
+        .map((e) => ({ ...e, text: clipMrkdwn(String(e.text), LIMITS.contextText) }));
     }
     return b as B;
   });

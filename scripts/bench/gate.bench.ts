@@ -28,21 +28,44 @@ async function main(): Promise<number> {
   const stack = await up({});
   console.log(`gate bench: local stack build ${stack.state.build} (${stack.action}), ${ROUNDS} rounds`);
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-gate-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, CI: '', TOLLGATE_RESULTS_DIR: join(dir, 'results'), TOLLGATE_SPOOL_DIR: join(dir, 'spool'), SLACK_WEBHOOK_URL: '', SLACK_BOT_TOKEN: '' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CI: '',
+    TOLLGATE_RESULTS_DIR: join(dir, 'results'),
+    TOLLGATE_SPOOL_DIR: join(dir, 'spool'),
+    SLACK_WEBHOOK_URL: '',
+    SLACK_BOT_TOKEN: '',
+  };
   delete env.TOLLGATE_RUN_ID;
-  const bare = [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), 'test', '--grep', '@smoke', '--reporter=dot', '--output', join(dir, 'bare-results')];
+  const bare = [
+    join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'),
+    'test',
+    '--grep',
+    '@smoke',
+    '--reporter=dot',
+    '--output',
+    join(dir, 'bare-results'),
+  ];
   const gate = [join(REPO_ROOT, 'scripts', 'tollgate.js'), 'run', '--env', 'local', '--suite', 'smoke'];
   const bareTimes: number[] = [];
   const gateTimes: number[] = [];
   try {
     for (let i = 1; i <= ROUNDS; i++) {
-      const b = await timed(bare, { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: join(dir, 'bare.json'), TOLLGATE_RESULTS_FILE: join(dir, 'bare-normalized.json') });
+      const b = await timed(bare, {
+        ...env,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: join(dir, 'bare.json'),
+        TOLLGATE_RESULTS_FILE: join(dir, 'bare-normalized.json'),
+      });
       if (b.code !== 0) throw new Error(`bare playwright failed (exit ${b.code}):\n${b.output.slice(-3000)}`);
       const g = await timed(gate, env);
       if (g.code !== 0) throw new Error(`tollgate run did not PROMOTE (exit ${g.code}):\n${g.output.slice(-3000)}`);
       bareTimes.push(b.seconds);
       gateTimes.push(g.seconds);
-      const steps = g.output.split('\n').filter((l) => /^\s+[✓✗-] \w+\s+\d/.test(l)).map((l) => l.trim().replace(/\s+/g, ' ').split(' ').slice(1, 4).join(' ')).join(', ');
+      const steps = g.output
+        .split('\n')
+        .filter((l) => /^\s+[✓✗-] \w+\s+\d/.test(l))
+        .map((l) => l.trim().replace(/\s+/g, ' ').split(' ').slice(1, 4).join(' '))
+        .join(', ');
       console.log(`  round ${i}: bare ${b.seconds.toFixed(1)} s, gate ${g.seconds.toFixed(1)} s  (${steps})`);
       const runId = /tollgate run (tg_\w+)/.exec(g.output)?.[1];
       if (runId) rmSync(join(REPO_ROOT, 'reports', runId), { recursive: true, force: true });

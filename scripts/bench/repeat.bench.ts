@@ -19,7 +19,9 @@ for (let i = 1; i <= runs; i++) {
   for (const f of failed) failures.set(`${f.project} › ${f.title}`, (failures.get(`${f.project} › ${f.title}`) ?? 0) + 1);
   perRun = outcomes.filter((o) => o.status !== 'skipped').length;
   if (!failed.length && outcomes.length) passedRuns++;
-  console.log(`run ${i}/${runs}: ${failed.length ? `${failed.length} failed` : 'passed'}, ${perRun} tests, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `run ${i}/${runs}: ${failed.length ? `${failed.length} failed` : 'passed'}, ${perRun} tests, ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 for (const [test, n] of failures) console.log(`  failed ${n}×: ${test}`);
 console.log(`repeat: ${passedRuns}/${runs} runs passed, ${perRun} tests per run, ${failures.size} tests failed at least once`);

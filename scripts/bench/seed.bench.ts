@@ -45,10 +45,30 @@ function watchPeakRss(pid: number): () => number {
 }
 
 async function runSeeder(): Promise<{ seconds: number; rssMb: number; output: string }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'tollgate.js'), 'seed', '--env', 'local', '--profile', 'volume', '--scale', String(ROWS), '--seed', '20261122'], {
-    env: { ...process.env, LOCAL_DATABASE_URL: url('bench_seed'), TOLLGATE_RUNS_DIR: join(dir, 'runs'), TOLLGATE_STACK_DIR: join(dir, 'no-stack') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'scripts', 'tollgate.js'),
+      'seed',
+      '--env',
+      'local',
+      '--profile',
+      'volume',
+      '--scale',
+      String(ROWS),
+      '--seed',
+      '20261122',
+    ],
+    {
+      env: {
+        ...process.env,
+        LOCAL_DATABASE_URL: url('bench_seed'),
+        TOLLGATE_RUNS_DIR: join(dir, 'runs'),
+        TOLLGATE_STACK_DIR: join(dir, 'no-stack'),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const stopWatching = watchPeakRss(child.pid!);
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d));
@@ -74,7 +94,11 @@ async function exportCsv(): Promise<Record<string, string>> {
 }
 
 function psqlCopy(files: Record<string, string>): number {
-  const script = ['BEGIN;', ...TABLES.map((t) => `\\copy ${t.table} (${t.columns.join(', ')}) FROM '${files[t.table]}' WITH (FORMAT csv)`), 'COMMIT;'].join('\n');
+  const script = [
+    'BEGIN;',
+    ...TABLES.map((t) => `\\copy ${t.table} (${t.columns.join(', ')}) FROM '${files[t.table]}' WITH (FORMAT csv)`),
+    'COMMIT;',
+  ].join('\n');
   const t0 = performance.now();
   execFileSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', url('bench_copy')], { input: script, stdio: ['pipe', 'ignore', 'inherit'] });
   return (performance.now() - t0) / 1000;
@@ -113,7 +137,8 @@ try {
   const runId = /run (tg_\d{14}_[a-z0-9]{6})/.exec(seeded.output)![1]!;
   const c0 = performance.now();
   execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'tollgate.js'), 'seed', 'clean', '--env', 'local', '--run', runId], {
-    env: { ...process.env, LOCAL_DATABASE_URL: url('bench_seed'), TOLLGATE_STACK_DIR: join(dir, 'no-stack') }, stdio: 'ignore',
+    env: { ...process.env, LOCAL_DATABASE_URL: url('bench_seed'), TOLLGATE_STACK_DIR: join(dir, 'no-stack') },
+    stdio: 'ignore',
   });
   const cleanSeconds = (performance.now() - c0) / 1000;
   if ((await count('bench_seed')) !== 0) throw new Error('clean left rows of the run behind');
@@ -121,8 +146,12 @@ try {
   const seedRate = Math.round(ROWS / seeded.seconds);
   const copyRate = Math.round(ROWS / copySeconds);
   const ratio = seedRate / copyRate;
-  console.log(`seeder ${seeded.seconds.toFixed(2)} s (connect to commit, in the CLI), psql \\copy ${copySeconds.toFixed(2)} s (one session, one transaction), ${ROWS.toLocaleString('en')} rows each`);
-  console.log(`clean: the same ${ROWS.toLocaleString('en')} rows deleted in ${cleanSeconds.toFixed(2)} s (\`tollgate seed clean --run\`, one transaction)`);
+  console.log(
+    `seeder ${seeded.seconds.toFixed(2)} s (connect to commit, in the CLI), psql \\copy ${copySeconds.toFixed(2)} s (one session, one transaction), ${ROWS.toLocaleString('en')} rows each`,
+  );
+  console.log(
+    `clean: the same ${ROWS.toLocaleString('en')} rows deleted in ${cleanSeconds.toFixed(2)} s (\`tollgate seed clean --run\`, one transaction)`,
+  );
   console.log(`targets: ratio >= 0.8 ${ratio >= 0.8 ? 'met' : 'MISSED'}, peak RSS <= 300 MB ${seeded.rssMb <= 300 ? 'met' : 'MISSED'}`);
   console.log(`seed: ${seedRate} rows/s, psql \\copy: ${copyRate} rows/s, ratio ${ratio.toFixed(2)}, peak RSS ${seeded.rssMb} MB`);
 } finally {

@@ -16,9 +16,25 @@ const WORKERS = 2;
 const WANTED = ['ready', 'seed', 'auth', 'verify', 'smoke-api', 'smoke-web', 'smoke-selenium'];
 const OPTIONAL = new Set(['smoke-selenium']);
 
-interface JsonResult { status: string; startTime: string; duration: number; workerIndex: number; error?: { message?: string } }
-interface JsonSuite { suites?: JsonSuite[]; specs?: { title: string; file: string; tests: { projectName: string; results: JsonResult[] }[] }[] }
-interface Ran { project: string; title: string; status: string; start: number; end: number; error: string }
+interface JsonResult {
+  status: string;
+  startTime: string;
+  duration: number;
+  workerIndex: number;
+  error?: { message?: string };
+}
+interface JsonSuite {
+  suites?: JsonSuite[];
+  specs?: { title: string; file: string; tests: { projectName: string; results: JsonResult[] }[] }[];
+}
+interface Ran {
+  project: string;
+  title: string;
+  status: string;
+  start: number;
+  end: number;
+  error: string;
+}
 
 // The config fixes a run id in process.env when loaded: the child must make its own.
 const childEnv: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_SEED_PROFILE: 'smoke', TOLLGATE_WORKERS: String(WORKERS) };
@@ -29,7 +45,10 @@ async function projects(): Promise<string[]> {
   const config = (await import('../../playwright.config.ts')).default;
   const defined = new Set((config.projects ?? []).map((p) => p.name));
   const missing = WANTED.filter((p) => !defined.has(p) && !OPTIONAL.has(p));
-  if (missing.length) throw new Error(`playwright.config.ts defines no project ${missing.join(', ')}; the smoke bench needs ${WANTED.filter((p) => !OPTIONAL.has(p)).join(', ')}.`);
+  if (missing.length)
+    throw new Error(
+      `playwright.config.ts defines no project ${missing.join(', ')}; the smoke bench needs ${WANTED.filter((p) => !OPTIONAL.has(p)).join(', ')}.`,
+    );
   return WANTED.filter((p) => defined.has(p));
 }
 
@@ -40,7 +59,14 @@ function flatten(suites: JsonSuite[]): Ran[] {
       for (const t of spec.tests) {
         for (const r of t.results) {
           const start = Date.parse(r.startTime);
-          out.push({ project: t.projectName, title: `${spec.file} › ${spec.title}`, status: r.status, start, end: start + r.duration, error: stripAnsi(r.error?.message ?? '').split('\n')[0]! });
+          out.push({
+            project: t.projectName,
+            title: `${spec.file} › ${spec.title}`,
+            status: r.status,
+            start,
+            end: start + r.duration,
+            error: stripAnsi(r.error?.message ?? '').split('\n')[0]!,
+          });
         }
       }
     }
@@ -55,7 +81,15 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-smoke-'));
   const report = join(dir, 'report.json');
   try {
-    const args = ['test', ...selected.flatMap((p) => ['--project', p]), '--workers', String(WORKERS), '--reporter=json', '--output', join(dir, 'results')];
+    const args = [
+      'test',
+      ...selected.flatMap((p) => ['--project', p]),
+      '--workers',
+      String(WORKERS),
+      '--reporter=json',
+      '--output',
+      join(dir, 'results'),
+    ];
     console.log(`smoke bench: playwright ${args.join(' ')}`);
     const t0 = performance.now();
     const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'), ...args], {
@@ -98,7 +132,13 @@ function printTimeline(ran: Ran[], runStart: number, spawnedAt: number): void {
   console.log(`  ${'startup (CLI, config, test list)'.padEnd(34)} ${startup.toFixed(1).padStart(5)} s`);
   const byProject = new Map<string, Ran[]>();
   for (const r of ran) byProject.set(r.project, [...(byProject.get(r.project) ?? []), r]);
-  const rows = [...byProject].map(([p, rs]) => ({ p, from: Math.min(...rs.map((r) => r.start)), to: Math.max(...rs.map((r) => r.end)), busy: rs.reduce((n, r) => n + r.end - r.start, 0), n: rs.length }));
+  const rows = [...byProject].map(([p, rs]) => ({
+    p,
+    from: Math.min(...rs.map((r) => r.start)),
+    to: Math.max(...rs.map((r) => r.end)),
+    busy: rs.reduce((n, r) => n + r.end - r.start, 0),
+    n: rs.length,
+  }));
   for (const row of rows.sort((a, b) => a.from - b.from)) {
     const at = (t: number) => ((t - runStart) / 1000).toFixed(1).padStart(5);
     console.log(`  ${`${row.p} (${row.n})`.padEnd(34)} ${at(row.from)} → ${at(row.to)} s, tests ${(row.busy / 1000).toFixed(1)} s`);

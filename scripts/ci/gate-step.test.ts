@@ -13,7 +13,10 @@ const SCRIPT = fileURLToPath(new URL('./gate-step.ts', import.meta.url));
 
 /** The real CLI, as the workflow runs it (tsx, a fresh process). */
 function cli(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', SCRIPT, ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -38,7 +41,7 @@ test('each gate exit code is named in the log', () => {
   assert.match(meaning(137), /error/);
 });
 
-test('the summary is the report\'s Markdown, or says why there is none', () => {
+test("the summary is the report's Markdown, or says why there is none", () => {
   const file = join(dir, 'summary.md');
   writeFileSync(file, '## BLOCK — build abc\n\n- 2 product failures\n\n\n');
   assert.equal(summaryText(file, 1), '## BLOCK — build abc\n\n- 2 product failures\n');
@@ -66,7 +69,9 @@ test('record runs the command, writes its exit code as a step output and exits 0
 test('record keeps the arguments apart (spaces and shell characters reach the command as they are)', () => {
   const output = join(dir, 'args-output');
   writeFileSync(output, '');
-  const r = cli(['record', '--', process.execPath, '-e', 'process.exit(process.argv[1] === "a b; $(x)" ? 0 : 9)', 'a b; $(x)'], { GITHUB_OUTPUT: output });
+  const r = cli(['record', '--', process.execPath, '-e', 'process.exit(process.argv[1] === "a b; $(x)" ? 0 : 9)', 'a b; $(x)'], {
+    GITHUB_OUTPUT: output,
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(readFileSync(output, 'utf8'), 'exit-code=0\n');
 });
@@ -117,11 +122,15 @@ test('bad usage exits 64', async () => {
   assert.equal(await main(['require-env'], {}), 64);
 });
 
-test('matrix: N shards as the jobs\' matrix, written as a step output; anything but 1..8 is refused', () => {
+test("matrix: N shards as the jobs' matrix, written as a step output; anything but 1..8 is refused", () => {
   assert.deepEqual(shardMatrix('2'), [1, 2]);
   assert.deepEqual(shardMatrix(' 1 '), [1]);
-  assert.deepEqual(shardMatrix(String(MAX_SHARDS)), Array.from({ length: MAX_SHARDS }, (_, i) => i + 1));
-  for (const bad of [undefined, '', '0', '9', '1.5', '-2', 'two', '2; rm -rf /']) assert.match(String(shardMatrix(bad)), /whole number from 1 to 8/, String(bad));
+  assert.deepEqual(
+    shardMatrix(String(MAX_SHARDS)),
+    Array.from({ length: MAX_SHARDS }, (_, i) => i + 1),
+  );
+  for (const bad of [undefined, '', '0', '9', '1.5', '-2', 'two', '2; rm -rf /'])
+    assert.match(String(shardMatrix(bad)), /whole number from 1 to 8/, String(bad));
   const output = join(dir, 'matrix-output');
   writeFileSync(output, 'earlier=1\n');
   const ok = cli(['matrix', '3'], { GITHUB_OUTPUT: output });

@@ -21,18 +21,22 @@ import { REPO_ROOT } from '../../config/paths.ts';
 export const SUMMARY_FILE = join(REPO_ROOT, 'reports', 'latest', 'summary.md');
 
 const MEANING: Record<number, string> = {
-  0: 'PROMOTE or WARN', 1: 'BLOCK', 2: 'INCONCLUSIVE', 64: 'bad usage', 78: 'bad configuration',
+  0: 'PROMOTE or WARN',
+  1: 'BLOCK',
+  2: 'INCONCLUSIVE',
+  64: 'bad usage',
+  78: 'bad configuration',
 };
 
 /** What a gate exit code means, for the job log. */
 export function meaning(code: number): string {
-  return MEANING[code] ?? 'an error (see the gate step\'s log)';
+  return MEANING[code] ?? "an error (see the gate step's log)";
 }
 
 /** The exit code a finished child reports; a signal counts as 128 + its number, as a shell would. */
 export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
-  return 128 + (signal ? constants.signals[signal] ?? 0 : 0);
+  return 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
 }
 
 /** Parses $GATE_EXIT_CODE; undefined when the gate step recorded none (it crashed or timed out). */
@@ -112,7 +116,9 @@ export async function main(args: string[], env: NodeJS.ProcessEnv = process.env)
       if (!rest.length) return usage('require-env needs at least one variable name');
       const missing = missingVariables(rest, env);
       for (const name of missing) {
-        console.error(`::error title=Tollgate::${name} is not set. Add it as a repository or environment secret (Settings → Secrets and variables → Actions).`);
+        console.error(
+          `::error title=Tollgate::${name} is not set. Add it as a repository or environment secret (Settings → Secrets and variables → Actions).`,
+        );
       }
       return missing.length ? 1 : 0;
     }
@@ -138,7 +144,12 @@ function usage(problem: string): number {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (e: unknown) => { console.error(`gate-step: ${e instanceof Error ? e.message : String(e)}`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(`gate-step: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    },
   );
 }

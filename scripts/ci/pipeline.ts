@@ -5,9 +5,23 @@
  */
 export const PIPELINE_COMMANDS = {
   /** The prepare job: ready + seed, once; writes the plan. */
-  prepare: (o: { env: string; build: string; suites?: string }) => ['prepare', '--env', o.env, '--build', o.build, ...(o.suites ? ['--suite', o.suites] : [])],
+  prepare: (o: { env: string; build: string; suites?: string }) => [
+    'prepare',
+    '--env',
+    o.env,
+    '--build',
+    o.build,
+    ...(o.suites ? ['--suite', o.suites] : []),
+  ],
   /** One job of the matrix: `shard` is "i/n". */
-  shard: (plan: string, shard: string, workers?: string) => ['run', '--plan', plan, '--shard', shard, ...(workers ? ['--workers', workers] : [])],
+  shard: (plan: string, shard: string, workers?: string) => [
+    'run',
+    '--plan',
+    plan,
+    '--shard',
+    shard,
+    ...(workers ? ['--workers', workers] : []),
+  ],
   /** The merge job: every part under `parts`, then the verdict, once. */
   merge: (plan: string, parts: string) => ['merge', '--plan', plan, parts],
 };

@@ -11,7 +11,9 @@ import type { PromotionRecord } from '../../gate/types.ts';
 export function actorFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   const actor = (flag ?? (env.GITHUB_ACTOR || env.USER || env.LOGNAME || 'unknown')).trim();
   if (!actor || actor.length > 100 || /[\x00-\x1f\x7f]/.test(actor)) {
-    throw new UsageError(`--actor must be a name of 1 to 100 printable characters, got "${actor.replace(/[\x00-\x1f\x7f]/g, '?')}".`, { hint: 'e.g. --actor alice' });
+    throw new UsageError(`--actor must be a name of 1 to 100 printable characters, got "${actor.replace(/[\x00-\x1f\x7f]/g, '?')}".`, {
+      hint: 'e.g. --actor alice',
+    });
   }
   return actor;
 }
@@ -34,16 +36,24 @@ export function registerPromote(program: Command): void {
         const now = new Date();
         const decision = decidePromotion({ build, to: target.name, from, runs, policy: target.policy, now });
         const record: PromotionRecord = {
-          build, fromEnv: from ?? '', toEnv: target.name, allowed: decision.allowed, actor, at: now.toISOString(),
-          ...(decision.evidence ? { evidenceRunId: decision.evidence.runId } : {}), reasons: decision.reasons,
+          build,
+          fromEnv: from ?? '',
+          toEnv: target.name,
+          allowed: decision.allowed,
+          actor,
+          at: now.toISOString(),
+          ...(decision.evidence ? { evidenceRunId: decision.evidence.runId } : {}),
+          reasons: decision.reasons,
         };
         const id = await store.recordPromotion(record);
         const path = from ? `${from} → ${target.name}` : `into ${target.name} (order: ${promotionOrder().join(' → ')})`;
-        process.stdout.write([
-          `promote: ${decision.allowed ? 'ALLOWED' : 'DENIED'}  build ${build}  ${path}`,
-          ...decision.reasons.map((r) => `  - ${r}`),
-          `promote: recorded as promotion #${id} by ${actor} at ${when(record.at)}`,
-        ].join('\n') + '\n');
+        process.stdout.write(
+          [
+            `promote: ${decision.allowed ? 'ALLOWED' : 'DENIED'}  build ${build}  ${path}`,
+            ...decision.reasons.map((r) => `  - ${r}`),
+            `promote: recorded as promotion #${id} by ${actor} at ${when(record.at)}`,
+          ].join('\n') + '\n',
+        );
         process.exitCode = decision.allowed ? 0 : 1;
       } finally {
         await store.close();

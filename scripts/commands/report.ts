@@ -9,7 +9,8 @@ import { buildAllureReport, environmentOf, hasTriageLabels, latestRun, reportsRo
 import { serveReport } from '../../reporters/allure-offline.ts';
 
 const port = (value: string): number => {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('--port must be an integer from 0 to 65535 (0: any free port).');
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new InvalidArgumentError('--port must be an integer from 0 to 65535 (0: any free port).');
   return Number(value);
 };
 
@@ -18,7 +19,7 @@ const shown = (path: string) => relative(process.cwd(), path) || path;
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('build a run\'s Allure report offline (reports/<run>/allure-report), with history across runs')
+    .description("build a run's Allure report offline (reports/<run>/allure-report), with history across runs")
     .option('--run <id>', 'the run (default: the latest run with Allure results)')
     .option('--latest', 'the latest run with Allure results')
     .option('--env <name>', 'environment whose history the report joins (default: the one its results were written in)')
@@ -26,10 +27,13 @@ export function registerReport(program: Command): void {
     .option('--open', 'serve the report on 127.0.0.1 and print its URL, until Ctrl-C')
     .option('--port <n>', 'port for --open (default: any free port)', port, 0)
     .action(async (o: { run?: string; latest?: boolean; env?: string; singleFile?: boolean; open?: boolean; port: number }) => {
-      if (o.run && o.latest) throw new UsageError('Give --run <id> or --latest, not both.', { hint: 'e.g. `tollgate report --run tg_20261122071500_k3m9qx`' });
+      if (o.run && o.latest)
+        throw new UsageError('Give --run <id> or --latest, not both.', { hint: 'e.g. `tollgate report --run tg_20261122071500_k3m9qx`' });
       const runId = o.run ? checkRunId(o.run) : latestRun();
       if (!runId) {
-        throw new UsageError(`No run under ${shown(reportsRoot())} has Allure results.`, { hint: 'Run the suites first: `tollgate run --env local` writes reports/<run>/allure-results.' });
+        throw new UsageError(`No run under ${shown(reportsRoot())} has Allure results.`, {
+          hint: 'Run the suites first: `tollgate run --env local` writes reports/<run>/allure-results.',
+        });
       }
       const environment = o.env ?? environmentOf(runId) ?? 'local';
       // The run's own triage labels stay (tollgate run's, with history); a run nobody triaged is triaged now.
@@ -41,7 +45,10 @@ export function registerReport(program: Command): void {
       if (!o.open) return;
 
       const served = await serveReport(built.dir, o.port).catch((e: NodeJS.ErrnoException) => {
-        if (e.code === 'EADDRINUSE') throw new UsageError(`Port ${o.port} on 127.0.0.1 is in use.`, { hint: 'Pick another with --port, or leave it out for any free port.' });
+        if (e.code === 'EADDRINUSE')
+          throw new UsageError(`Port ${o.port} on 127.0.0.1 is in use.`, {
+            hint: 'Pick another with --port, or leave it out for any free port.',
+          });
         throw e;
       });
       process.stdout.write(`report: serving ${served.url} on 127.0.0.1 only; Ctrl-C stops it\n`);

@@ -4,7 +4,6 @@ import { InvalidArgumentError } from 'commander';
 import { down, status, up, type UpResult } from '../../stack/stack.ts';
 import { seconds } from '../../lib/text.ts';
 
-
 function parsePortBase(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1024 || n > 65533) throw new InvalidArgumentError('expected an integer from 1024 to 65533.');
@@ -28,7 +27,9 @@ export function renderUp(r: UpResult): string {
 }
 
 export function registerStack(program: Command): void {
-  const stack = program.command('stack').description('run the reference product locally (PostgreSQL, API under gunicorn, web behind nginx)');
+  const stack = program
+    .command('stack')
+    .description('run the reference product locally (PostgreSQL, API under gunicorn, web behind nginx)');
 
   stack
     .command('up')
@@ -40,7 +41,8 @@ export function registerStack(program: Command): void {
     .action(async (opts: { build?: string; faults: string[]; portBase?: number; quiet?: boolean }) => {
       const onStep = opts.quiet
         ? undefined
-        : (name: string, ms: number, detail?: string) => process.stdout.write(`  ${name.padEnd(14)} ${seconds(ms).padStart(7)}${detail ? `  ${detail}` : ''}\n`);
+        : (name: string, ms: number, detail?: string) =>
+            process.stdout.write(`  ${name.padEnd(14)} ${seconds(ms).padStart(7)}${detail ? `  ${detail}` : ''}\n`);
       const result = await up({ build: opts.build, faults: opts.faults, portBase: opts.portBase, onStep });
       process.stdout.write(renderUp(result));
     });
@@ -73,8 +75,11 @@ export function registerStack(program: Command): void {
       } else if (!r.state) {
         process.stdout.write(`not running (no stack recorded in ${r.stackDir})\n`);
       } else {
-        process.stdout.write(`${r.healthy ? 'healthy' : r.running ? 'UNHEALTHY' : 'stopped'}: build ${r.state.build}, faults ${r.state.faults.join(',') || 'none'}\n`);
-        for (const p of r.processes) process.stdout.write(`  ${p.role.padEnd(9)} pid ${String(p.pid).padEnd(8)} ${p.alive ? 'running' : 'not running'}\n`);
+        process.stdout.write(
+          `${r.healthy ? 'healthy' : r.running ? 'UNHEALTHY' : 'stopped'}: build ${r.state.build}, faults ${r.state.faults.join(',') || 'none'}\n`,
+        );
+        for (const p of r.processes)
+          process.stdout.write(`  ${p.role.padEnd(9)} pid ${String(p.pid).padEnd(8)} ${p.alive ? 'running' : 'not running'}\n`);
         for (const c of r.checks) process.stdout.write(`  ${c.name.padEnd(9)} ${c.url}  ${c.status}\n`);
       }
       process.exitCode = r.healthy ? 0 : r.running ? 1 : 3;

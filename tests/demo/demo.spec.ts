@@ -41,7 +41,9 @@ function storyline(m: Manifest): Storyline | string {
   const r = m.demo[revoked];
   const operator = m.users.operator[0];
   if (!g?.code || !r?.code || g.assetId === undefined || !g.assetName || !operator) {
-    throw new Error(`The demo manifest of run ${m.runId} lacks the flagship story (tags ${genuine} and ${revoked} of seed/demo-story.ts, or an operator): re-seed with the demo profile.`);
+    throw new Error(
+      `The demo manifest of run ${m.runId} lacks the flagship story (tags ${genuine} and ${revoked} of seed/demo-story.ts, or an operator): re-seed with the demo profile.`,
+    );
   }
   return {
     operator,

@@ -6,21 +6,29 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from '../../fixtures/index.ts';
 import { authFile } from '../../fixtures/run.ts';
-import { AppPage } from './pages/app.page.ts';
+import { AppPage } from '../../fixtures/pages/app.page.ts';
 
 const BLOCKING = new Set(['critical', 'serious']);
 
 async function audit(page: Page, info: TestInfo, name: string) {
   const results = await new AxeBuilder({ page }).analyze();
   const summary = (v: (typeof results.violations)[number]) =>
-    `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}`;
+    `${v.impact}: ${v.id} (${v.help}) at ${v.nodes
+      .slice(0, 3)
+      .map((n) => n.target.join(' '))
+      .join(', ')}${v.nodes.length > 3 ? ` and ${v.nodes.length - 3} more` : ''}`;
   const blocking = results.violations.filter((v) => BLOCKING.has(v.impact ?? ''));
   const others = results.violations.filter((v) => !BLOCKING.has(v.impact ?? ''));
   await info.attach(`axe ${name}`, {
-    body: JSON.stringify({ url: page.url(), blocking: blocking.map(summary), others: others.map(summary), passes: results.passes.length }, null, 2),
+    body: JSON.stringify(
+      { url: page.url(), blocking: blocking.map(summary), others: others.map(summary), passes: results.passes.length },
+      null,
+      2,
+    ),
     contentType: 'application/json',
   });
-  if (others.length) info.annotations.push({ type: 'axe (not blocking)', description: `${name}: ${others.map((v) => `${v.impact} ${v.id}`).join(', ')}` });
+  if (others.length)
+    info.annotations.push({ type: 'axe (not blocking)', description: `${name}: ${others.map((v) => `${v.impact} ${v.id}`).join(', ')}` });
   expect(blocking.map(summary), `critical or serious accessibility violations on the ${name} page`).toEqual([]);
   expect(results.passes.length, 'axe actually checked the page').toBeGreaterThan(0);
 }

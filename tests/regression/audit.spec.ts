@@ -6,7 +6,14 @@ import type { ApiClient } from '../../fixtures/api-client.ts';
 import { expect, test } from '../../fixtures/index.ts';
 import { linkedPair, newAsset, newTag, userBody } from './support/data.ts';
 
-interface AuditEntry { action: string; actor_email: string | null; entity_type: string; entity_id: number; details: Record<string, any>; created_at: string }
+interface AuditEntry {
+  action: string;
+  actor_email: string | null;
+  entity_type: string;
+  entity_id: number;
+  details: Record<string, any>;
+  created_at: string;
+}
 
 async function auditOf(admin: ApiClient, entityType: string, entityId: number): Promise<AuditEntry[]> {
   const res = await admin.send('GET', `/audit?entity_type=${entityType}&entity_id=${entityId}&per_page=100`);
@@ -34,7 +41,10 @@ test.describe('audit log: one entry per mutation', { tag: ['@regression', '@seed
     await operator.revokeTag(tag.code, 'Regression: audit check');
     expect((await operator.send('POST', `/tags/${tag.code}/revoke`, { reason: 'again' })).status, 'second revoke').toBe(409);
     const entries = await auditOf(await apiAs('admin'), 'tag', tag.id);
-    expect(actions(entries), `audit entries for revoked tag ${tag.code}: tag.revoke was not written (or the refused one was)`).toEqual(['tag.revoke', 'tag.create']);
+    expect(actions(entries), `audit entries for revoked tag ${tag.code}: tag.revoke was not written (or the refused one was)`).toEqual([
+      'tag.revoke',
+      'tag.create',
+    ]);
     expect(entries[0]!.details).toMatchObject({ reason: 'Regression: audit check', previous_status: 'unassigned' });
   });
 
@@ -52,7 +62,10 @@ test.describe('audit log: one entry per mutation', { tag: ['@regression', '@seed
     await operator.send('PATCH', `/assets/${asset.id}`, { location: 'Dock 4' });
     await operator.send('PATCH', `/assets/${asset.id}`, { unknown_field: 'ignored' });
     const entries = await auditOf(await apiAs('admin'), 'asset', asset.id);
-    expect(actions(entries), `audit entries for updated asset ${asset.id}: asset.update was not written`).toEqual(['asset.update', 'asset.create']);
+    expect(actions(entries), `audit entries for updated asset ${asset.id}: asset.update was not written`).toEqual([
+      'asset.update',
+      'asset.create',
+    ]);
     expect(entries[0]!.details).toEqual({ changes: { location: 'Dock 4' } });
   });
 
@@ -61,7 +74,10 @@ test.describe('audit log: one entry per mutation', { tag: ['@regression', '@seed
     const admin = await apiAs('admin');
     expect((await admin.send('DELETE', `/assets/${asset.id}`)).status).toBe(204);
     const entries = await auditOf(admin, 'asset', asset.id);
-    expect(actions(entries), `audit entries for deleted asset ${asset.id}: asset.delete was not written`).toEqual(['asset.delete', 'asset.create']);
+    expect(actions(entries), `audit entries for deleted asset ${asset.id}: asset.delete was not written`).toEqual([
+      'asset.delete',
+      'asset.create',
+    ]);
     expect(entries[0]!.actor_email).toBe(seeded.users.admin[0]!.email);
     expect(entries[0]!.details).toMatchObject({ name: asset.name, sku: asset.sku });
   });
@@ -69,7 +85,9 @@ test.describe('audit log: one entry per mutation', { tag: ['@regression', '@seed
   test('link.create', async ({ apiAs }) => {
     const { asset, tag, linkId } = await linkedPair(await apiAs('operator'));
     const entries = await auditOf(await apiAs('admin'), 'link', linkId);
-    expect(actions(entries), `audit entries for link ${linkId} (${tag.code} → asset ${asset.id}): link.create was not written`).toEqual(['link.create']);
+    expect(actions(entries), `audit entries for link ${linkId} (${tag.code} → asset ${asset.id}): link.create was not written`).toEqual([
+      'link.create',
+    ]);
     expect(entries[0]!.details).toMatchObject({ tag_code: tag.code, asset_id: asset.id, tag_id: tag.id });
   });
 
@@ -80,7 +98,10 @@ test.describe('audit log: one entry per mutation', { tag: ['@regression', '@seed
     expect(refused.status, 'a double link is refused (so it writes no audit entry)').toBe(409);
     await operator.unlinkTag(asset.id, tag.code);
     const entries = await auditOf(await apiAs('admin'), 'link', linkId);
-    expect(actions(entries), `audit entries for unlinked link ${linkId}: link.delete was not written`).toEqual(['link.delete', 'link.create']);
+    expect(actions(entries), `audit entries for unlinked link ${linkId}: link.delete was not written`).toEqual([
+      'link.delete',
+      'link.create',
+    ]);
     expect(entries[0]!.details).toMatchObject({ tag_code: tag.code, asset_id: asset.id });
   });
 

@@ -12,7 +12,9 @@ test.describe('conflicts', { tag: ['@regression', '@seeded', '@writes'] }, () =>
     expect(again.status, `linking ${tag.code} to the same asset twice answered ${again.status} ${JSON.stringify(again.data)}`).toBe(409);
     expect(again.data.error).toBe('already_linked');
     const moved = await operator.send('POST', `/assets/${other.id}/links`, { tag_code: tag.code });
-    expect(moved.status, `linking already-linked ${tag.code} to another asset answered ${moved.status}: a double link was allowed`).toBe(409);
+    expect(moved.status, `linking already-linked ${tag.code} to another asset answered ${moved.status}: a double link was allowed`).toBe(
+      409,
+    );
     expect(moved.data.error).toBe('already_linked');
 
     const now = await operator.getTag(tag.code);
@@ -51,7 +53,10 @@ test.describe('conflicts', { tag: ['@regression', '@seeded', '@writes'] }, () =>
     const refused = await admin.send('DELETE', `/assets/${asset.id}`);
     expect(refused.status, JSON.stringify(refused.data)).toBe(409);
     expect(refused.data.error).toBe('asset_has_links');
-    expect((await admin.getAsset(asset.id)).tags.map((t) => t.code), 'asset and link survive').toEqual([tag.code]);
+    expect(
+      (await admin.getAsset(asset.id)).tags.map((t) => t.code),
+      'asset and link survive',
+    ).toEqual([tag.code]);
 
     await operator.unlinkTag(asset.id, tag.code);
     expect((await admin.send('DELETE', `/assets/${asset.id}`)).status, 'once unlinked, the delete succeeds').toBe(204);
@@ -69,7 +74,13 @@ test.describe('conflicts', { tag: ['@regression', '@seeded', '@writes'] }, () =>
     const relinked = await operator.send('POST', `/assets/${other.id}/links`, { tag_code: tag.code });
     expect(relinked.status, JSON.stringify(relinked.data)).toBe(201);
     const history = (await operator.send('GET', `/tags/${tag.code}`)).data.links as { asset_id: number; unlinked_at: string | null }[];
-    expect(history.map((l) => [l.asset_id, l.unlinked_at === null]), 'history, newest first').toEqual([[other.id, true], [asset.id, false]]);
+    expect(
+      history.map((l) => [l.asset_id, l.unlinked_at === null]),
+      'history, newest first',
+    ).toEqual([
+      [other.id, true],
+      [asset.id, false],
+    ]);
   });
 
   test('a duplicate tag code or fingerprint is refused with 409 conflict', async ({ apiAs, runId }) => {

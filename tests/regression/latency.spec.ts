@@ -31,10 +31,15 @@ test.describe('latency budget', { tag: ['@regression', '@seeded'] }, () => {
 
       const r = report(`GET /api${endpoint}`, times, BUDGET_MS, SAMPLES);
       await info.attach(`latency ${endpoint}`, { body: JSON.stringify(r, null, 2), contentType: 'application/json' });
-      info.annotations.push({ type: 'latency', description: `${r.endpoint}: p50 ${r.p50} ms, p95 ${r.p95} ms over ${r.samples} calls (budget ${BUDGET_MS} ms)` });
+      info.annotations.push({
+        type: 'latency',
+        description: `${r.endpoint}: p50 ${r.p50} ms, p95 ${r.p95} ms over ${r.samples} calls (budget ${BUDGET_MS} ms)`,
+      });
       const stopped = r.stoppedEarly ? `; stopped after ${r.samples} of ${SAMPLES} calls, once ${over} were over budget` : '';
-      expect(r.p95, `${r.endpoint} is too slow: p95 ${r.p95} ms (p50 ${r.p50} ms, max ${r.max} ms) over ${r.samples} calls exceeds the ${BUDGET_MS} ms budget${stopped}`)
-        .toBeLessThanOrEqual(BUDGET_MS);
+      expect(
+        r.p95,
+        `${r.endpoint} is too slow: p95 ${r.p95} ms (p50 ${r.p50} ms, max ${r.max} ms) over ${r.samples} calls exceeds the ${BUDGET_MS} ms budget${stopped}`,
+      ).toBeLessThanOrEqual(BUDGET_MS);
     });
   }
 });

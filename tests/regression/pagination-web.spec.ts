@@ -1,7 +1,7 @@
 /** The tags list in the browser: the status filter with "Next page" / "Previous page" and "Page X of Y". */
 import { expect, test } from '../../fixtures/index.ts';
 import { authFile } from '../../fixtures/run.ts';
-import { TagsListPage } from './pages/tags-list.page.ts';
+import { TagsListPage } from '../../fixtures/pages/tags-list.page.ts';
 import { expectedPages, runTags } from './support/run-tags.ts';
 
 const PER_PAGE = 20; // the web app asks for the API's default page size
@@ -19,8 +19,10 @@ test.describe('tags list pagination (web)', { tag: ['@regression', '@seeded'] },
     const start = await tags.pagination();
     const { pages, lastPageSize } = expectedPages(start.total, PER_PAGE);
     expect(pages, `this run has ${start.total} revoked tags: too few to page through`).toBeGreaterThan(1);
-    expect(start, `${start.total} revoked tags at ${PER_PAGE} per page need ${pages} pages; the list says ${start.pages} (last page dropped?)`)
-      .toEqual({ page: 1, pages, total: start.total });
+    expect(
+      start,
+      `${start.total} revoked tags at ${PER_PAGE} per page need ${pages} pages; the list says ${start.pages} (last page dropped?)`,
+    ).toEqual({ page: 1, pages, total: start.total });
     await expect(tags.previousPage, 'no page before the first').toBeDisabled();
     const firstRows = await tags.visibleTags();
     expect(firstRows).toHaveLength(PER_PAGE);
@@ -41,6 +43,8 @@ test.describe('tags list pagination (web)', { tag: ['@regression', '@seeded'] },
     await tags.goToPreviousPage(pages - 1);
     await expect(tags.paginationStatus).toHaveText(`Page ${pages - 1} of ${pages}`);
     expect(await tags.visibleTags(), 'a full page before the last').toHaveLength(PER_PAGE);
-    await expect(page, 'the page and filters live in the URL').toHaveURL(new RegExp(`status=revoked.*page=${pages - 1}|page=${pages - 1}.*status=revoked`));
+    await expect(page, 'the page and filters live in the URL').toHaveURL(
+      new RegExp(`status=revoked.*page=${pages - 1}|page=${pages - 1}.*status=revoked`),
+    );
   });
 });

@@ -21,14 +21,16 @@ async function assetSet(client: ApiClient): Promise<{ tok: string; assets: Asset
   const assets: Asset[] = [];
   // One after another, so creation order is created_at order.
   for (const letter of ['D', 'A', 'G', 'C', 'F', 'B', 'E']) {
-    assets.push(await newAsset(client, { name: `Crate ${letter} ${tok}`, sku: `${tok}-${letter}`, manufacturer: 'Tollgate Regression Ltd.' }));
+    assets.push(
+      await newAsset(client, { name: `Crate ${letter} ${tok}`, sku: `${tok}-${letter}`, manufacturer: 'Tollgate Regression Ltd.' }),
+    );
   }
   return { tok, assets };
 }
 
 test.describe('list pagination, sorting and filters (API)', { tag: '@regression' }, () => {
   test.describe('tags', { tag: '@seeded' }, () => {
-    test('the first page is full and the envelope counts this run\'s tags exactly', async ({ apiAs, seeded }) => {
+    test("the first page is full and the envelope counts this run's tags exactly", async ({ apiAs, seeded }) => {
       const { q, total } = runTags(seeded);
       const page = await list<Tag>(await apiAs('viewer'), 'tags', { q, per_page: 7 });
       const { pages } = expectedPages(total, 7);
@@ -45,7 +47,10 @@ test.describe('list pagination, sorting and filters (API)', { tag: '@regression'
       const { pages, lastPageSize } = expectedPages(total, perPage);
       expect(lastPageSize, 'pick a per_page that leaves a remainder').toBeLessThan(perPage);
       const first = await list<Tag>(viewer, 'tags', { q, per_page: perPage });
-      expect(first.pages, `${total} tags at ${perPage} per page need ${pages} pages; the API says ${first.pages} (last page dropped?)`).toBe(pages);
+      expect(
+        first.pages,
+        `${total} tags at ${perPage} per page need ${pages} pages; the API says ${first.pages} (last page dropped?)`,
+      ).toBe(pages);
       const last = await list<Tag>(viewer, 'tags', { q, per_page: perPage, page: pages });
       expect(last.items.length, `the last page (${pages}) must hold the remaining ${lastPageSize} tags`).toBe(lastPageSize);
       const past = await list<Tag>(viewer, 'tags', { q, per_page: perPage, page: pages + 1 });
@@ -82,13 +87,18 @@ test.describe('list pagination, sorting and filters (API)', { tag: '@regression'
     test('sort=code and sort=-code are really sorted and mirror each other', async ({ apiAs, seeded }) => {
       const { q, total } = runTags(seeded);
       const viewer = await apiAs('viewer');
-      const asc = [...(await list<Tag>(viewer, 'tags', { q, sort: 'code', per_page: 100 })).items, ...(await list<Tag>(viewer, 'tags', { q, sort: 'code', per_page: 100, page: 2 })).items].map((t) => t.code);
+      const asc = [
+        ...(await list<Tag>(viewer, 'tags', { q, sort: 'code', per_page: 100 })).items,
+        ...(await list<Tag>(viewer, 'tags', { q, sort: 'code', per_page: 100, page: 2 })).items,
+      ].map((t) => t.code);
       expect(describeOrder(asc, byText), 'sort=code across pages 1-2').toBe('sorted');
       const desc = (await list<Tag>(viewer, 'tags', { q, sort: '-code', per_page: 100 })).items.map((t) => t.code);
       expect(describeOrder(desc, byText, true), 'sort=-code').toBe('sorted');
       const { pages } = expectedPages(total, 100);
       const descLast = (await list<Tag>(viewer, 'tags', { q, sort: '-code', per_page: 100, page: pages })).items.map((t) => t.code);
-      expect(descLast.at(-1), `the last page (${pages}) of sort=-code ends with the smallest code; it has ${descLast.length} tags`).toBe(asc[0]);
+      expect(descLast.at(-1), `the last page (${pages}) of sort=-code ends with the smallest code; it has ${descLast.length} tags`).toBe(
+        asc[0],
+      );
       expect(desc[0], 'the largest code starts the descending list').not.toBe(asc[0]);
     });
 
@@ -98,9 +108,19 @@ test.describe('list pagination, sorting and filters (API)', { tag: '@regression'
       const asc = (await list<Tag>(viewer, 'tags', { q, sort: 'created_at', per_page: 100 })).items.map((t) => t.created_at);
       expect(describeOrder(asc, byInstant), 'sort=created_at').toBe('sorted');
       const byDefault = (await list<Tag>(viewer, 'tags', { q, per_page: 100 })).items;
-      expect(describeOrder(byDefault.map((t) => t.created_at), byInstant, true), 'default order is newest first').toBe('sorted');
+      expect(
+        describeOrder(
+          byDefault.map((t) => t.created_at),
+          byInstant,
+          true,
+        ),
+        'default order is newest first',
+      ).toBe('sorted');
       const explicit = (await list<Tag>(viewer, 'tags', { q, sort: '-created_at', per_page: 100 })).items;
-      expect(byDefault.map((t) => t.id), 'default sort equals sort=-created_at').toEqual(explicit.map((t) => t.id));
+      expect(
+        byDefault.map((t) => t.id),
+        'default sort equals sort=-created_at',
+      ).toEqual(explicit.map((t) => t.id));
       expect(asc[0], 'ascending and descending lists start at opposite ends').not.toBe(byDefault[0]!.created_at);
     });
 
@@ -126,7 +146,10 @@ test.describe('list pagination, sorting and filters (API)', { tag: '@regression'
       const code = seeded.tags.genuine[0]!.code;
       const one = await list<Tag>(viewer, 'tags', { q: code.toLowerCase() });
       expect(one.total, `q=${code.toLowerCase()} counts the tag`).toBe(1);
-      expect(one.items.map((t) => t.code), `q=${code.toLowerCase()} finds 1 tag but lists ${one.items.length} on ${one.pages} page(s)`).toEqual([code]);
+      expect(
+        one.items.map((t) => t.code),
+        `q=${code.toLowerCase()} finds 1 tag but lists ${one.items.length} on ${one.pages} page(s)`,
+      ).toEqual([code]);
     });
   });
 
@@ -137,7 +160,10 @@ test.describe('list pagination, sorting and filters (API)', { tag: '@regression'
       const first = await list<Asset>(operator, 'assets', { q: tok, per_page: 3 });
       expect(first, '7 assets at 3 per page').toMatchObject({ page: 1, per_page: 3, total: 7, pages: 3 });
       expect(first.items).toHaveLength(3);
-      expect((await list<Asset>(operator, 'assets', { q: tok, per_page: 3, page: 3 })).items, 'the last page holds the remainder').toHaveLength(1);
+      expect(
+        (await list<Asset>(operator, 'assets', { q: tok, per_page: 3, page: 3 })).items,
+        'the last page holds the remainder',
+      ).toHaveLength(1);
       expect((await list<Asset>(operator, 'assets', { q: tok, per_page: 3, page: 4 })).items, 'past the end').toEqual([]);
       expect(await list<Asset>(operator, 'assets', { q: tok, per_page: 1 }), 'per_page 1').toMatchObject({ pages: 7, total: 7 });
       expect((await list<Asset>(operator, 'assets', { q: tok, per_page: 100 })).items, 'per_page 100').toHaveLength(7);
@@ -146,7 +172,8 @@ test.describe('list pagination, sorting and filters (API)', { tag: '@regression'
     test('sort by sku, name and created_at, both directions', async ({ apiAs }) => {
       const operator = await apiAs('operator');
       const { tok, assets } = await assetSet(operator);
-      const ids = async (sort?: string) => (await list<Asset>(operator, 'assets', { q: tok, ...(sort ? { sort } : {}) })).items.map((a) => a.id);
+      const ids = async (sort?: string) =>
+        (await list<Asset>(operator, 'assets', { q: tok, ...(sort ? { sort } : {}) })).items.map((a) => a.id);
       const bySku = [...assets].sort((a, b) => byText(a.sku, b.sku)).map((a) => a.id);
       expect(await ids('sku'), 'sort=sku').toEqual(bySku);
       expect(await ids('-sku'), 'sort=-sku').toEqual([...bySku].reverse());
@@ -173,7 +200,15 @@ test.describe('list pagination, sorting and filters (API)', { tag: '@regression'
   });
 
   for (const resource of ['tags', 'assets'] as const) {
-    for (const [param, value] of [['per_page', '0'], ['per_page', '101'], ['per_page', '-1'], ['per_page', 'abc'], ['page', '0'], ['page', 'abc'], ['sort', 'bogus']]) {
+    for (const [param, value] of [
+      ['per_page', '0'],
+      ['per_page', '101'],
+      ['per_page', '-1'],
+      ['per_page', 'abc'],
+      ['page', '0'],
+      ['page', 'abc'],
+      ['sort', 'bogus'],
+    ]) {
       test(`GET /api/${resource}?${param}=${value} is refused with 400`, { tag: '@seeded' }, async ({ apiAs }) => {
         const res = await (await apiAs('viewer')).send('GET', `/${resource}?${param}=${encodeURIComponent(value!)}`);
         expect(res.status, JSON.stringify(res.data)).toBe(400);

@@ -7,10 +7,14 @@ import { expect, test } from '../../fixtures/index.ts';
 import { authFile } from '../../fixtures/run.ts';
 import type { Manifest } from '../../seed/manifest.ts';
 import { isValidCode } from '../../seed/tagcode.ts';
-import { AppPage } from './pages/app.page.ts';
+import { AppPage } from '../../fixtures/pages/app.page.ts';
 
 /** The main pages and the heading each must show; detail pages use this run's seeded records. */
-interface MainPage { name: string; path: (m: Manifest) => string; heading: (m: Manifest) => string }
+interface MainPage {
+  name: string;
+  path: (m: Manifest) => string;
+  heading: (m: Manifest) => string;
+}
 const genuine = (m: Manifest) => m.tags.genuine[0]!.code;
 const asset = (m: Manifest) => m.assets[5]!;
 const MAIN_PAGES: MainPage[] = [
@@ -24,7 +28,9 @@ const MAIN_PAGES: MainPage[] = [
 
 function collectErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console.error on ${new URL(page.url()).pathname}: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console.error on ${new URL(page.url()).pathname}: ${msg.text()}`);
+  });
   page.on('pageerror', (err) => errors.push(`uncaught ${err.name} on ${new URL(page.url()).pathname}: ${err.message}`));
   return errors;
 }
@@ -61,10 +67,16 @@ test.describe('web health (signed-in viewer)', { tag: ['@regression', '@seeded']
       const broken: string[] = [];
       for (const link of links) {
         const served = await request.get(link);
-        if (served.status() !== 200) { broken.push(`${link}: answered ${served.status()}`); continue; }
+        if (served.status() !== 200) {
+          broken.push(`${link}: answered ${served.status()}`);
+          continue;
+        }
         await app.open(link);
-        if (await app.notFound.isVisible()) { broken.push(`${link}: the app's "Page not found"`); continue; }
-        if (await app.alerts.count() === 0) continue;
+        if (await app.notFound.isVisible()) {
+          broken.push(`${link}: the app's "Page not found"`);
+          continue;
+        }
+        if ((await app.alerts.count()) === 0) continue;
         // An error on a record's page is a broken link unless the record itself has just gone:
         // other runs' cleanups delete records that the lists showed a moment ago.
         const record = recordOf(link);

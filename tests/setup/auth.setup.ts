@@ -17,13 +17,15 @@ for (const role of ROLES) {
     expect(res.status, `sign-in of ${user.email}: ${JSON.stringify(res.data)}`).toBe(200);
     const state: StorageState & { cookies: never[] } = {
       cookies: [],
-      origins: [{
-        origin: new URL(target.webURL).origin,
-        localStorage: [
-          { name: 'tagtrust.token', value: res.data.token },
-          { name: 'tagtrust.user', value: JSON.stringify(res.data.user) },
-        ],
-      }],
+      origins: [
+        {
+          origin: new URL(target.webURL).origin,
+          localStorage: [
+            { name: 'tagtrust.token', value: res.data.token },
+            { name: 'tagtrust.user', value: JSON.stringify(res.data.user) },
+          ],
+        },
+      ],
     };
     mkdirSync(dirname(dirname(authFile(role))), { recursive: true });
     mkdirSync(dirname(authFile(role)), { recursive: true, mode: 0o700 });

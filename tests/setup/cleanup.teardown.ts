@@ -7,7 +7,7 @@ import { authFile } from '../../fixtures/run.ts';
 import { cleanRun } from '../../seed/clean.ts';
 import { connect } from '../../seed/db.ts';
 
-teardown('clean up this run\'s data', async ({ target, runId }) => {
+teardown("clean up this run's data", async ({ target, runId }) => {
   rmSync(dirname(authFile('admin')), { recursive: true, force: true });
   try {
     rmdirSync(dirname(dirname(authFile('admin')))); // the run's folder, once no other shard uses it

@@ -3,8 +3,11 @@ import { readContract } from '../../config/run-contract.ts';
 import { test as setup } from '../../fixtures/index.ts';
 import { seed } from '../../seed/seed.ts';
 
-setup('seed this run\'s data', async ({ target, runId }) => {
-  setup.skip(target.environment.readOnly, `READ_ONLY environment "${target.environment.name}": nothing is seeded; read-only checks use its canary records`);
+setup("seed this run's data", async ({ target, runId }) => {
+  setup.skip(
+    target.environment.readOnly,
+    `READ_ONLY environment "${target.environment.name}": nothing is seeded; read-only checks use its canary records`,
+  );
   const run = readContract();
   setup.skip(!!run.seeded, `seeded by tollgate run before the suites (run ${runId})`);
   setup.setTimeout(120_000);
@@ -16,7 +19,11 @@ setup('seed this run\'s data', async ({ target, runId }) => {
   });
   const { users, ...shareable } = result.manifest; // passwords stay in the private manifest
   await setup.info().attach('seed', {
-    body: JSON.stringify({ ...shareable, users: Object.fromEntries(Object.entries(users).map(([r, us]) => [r, us.map((u) => u.email)])) }, null, 2),
+    body: JSON.stringify(
+      { ...shareable, users: Object.fromEntries(Object.entries(users).map(([r, us]) => [r, us.map((u) => u.email)])) },
+      null,
+      2,
+    ),
     contentType: 'application/json',
   });
 });

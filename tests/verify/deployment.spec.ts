@@ -9,10 +9,11 @@ test.describe('deployment', { tag: '@verify' }, () => {
     const webBuild = (await web.json()).build as string;
     const apiBuild = (await api.version()).build;
     expect(apiBuild, `the API reports build ${apiBuild}, the web ${webBuild}`).toBe(webBuild);
-    if (target.expectedBuild) expect(webBuild, `the deployed build is ${webBuild}, expected ${target.expectedBuild}`).toBe(target.expectedBuild);
+    if (target.expectedBuild)
+      expect(webBuild, `the deployed build is ${webBuild}, expected ${target.expectedBuild}`).toBe(target.expectedBuild);
   });
 
-  test('the database\'s migrations are at the head the API expects', async ({ api, target, request }) => {
+  test("the database's migrations are at the head the API expects", async ({ api, target, request }) => {
     const head = (await api.version()).migration_head;
     const ready = await request.get(target.readyzURL);
     const body = await ready.json();

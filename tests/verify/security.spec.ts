@@ -61,7 +61,11 @@ test.describe('security posture', { tag: '@verify' }, () => {
     const origin = 'https://attacker.example';
     for (const res of [
       await api.send('GET', '/version', undefined, { Origin: origin }),
-      await api.send('OPTIONS', '/tags', undefined, { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' }),
+      await api.send('OPTIONS', '/tags', undefined, {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization',
+      }),
     ]) {
       const allowed = res.headers['access-control-allow-origin'];
       const credentials = res.headers['access-control-allow-credentials'];

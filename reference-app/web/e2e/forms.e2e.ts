@@ -11,7 +11,7 @@ async function signIn(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
 }
 
-test('the new-asset form shows the API\'s field errors, then creates the asset', async ({ page }) => {
+test("the new-asset form shows the API's field errors, then creates the asset", async ({ page }) => {
   await signIn(page);
   await page.goto('/assets');
   await page.getByLabel('SKU', { exact: true }).fill('FORM-1');
@@ -30,7 +30,10 @@ test('the new-asset form shows the API\'s field errors, then creates the asset',
 
 test('the revoke form refuses an empty reason, then revokes the tag', async ({ page, request }) => {
   const token = (await (await request.post('/api/auth/login', { data: admin })).json()).token as string;
-  const res = await request.post('/api/tags', { headers: { Authorization: `Bearer ${token}` }, data: { fingerprint: randomBytes(32).toString('hex') } });
+  const res = await request.post('/api/tags', {
+    headers: { Authorization: `Bearer ${token}` },
+    data: { fingerprint: randomBytes(32).toString('hex') },
+  });
   expect(res.status()).toBe(201);
   const { code } = await res.json();
   await signIn(page);

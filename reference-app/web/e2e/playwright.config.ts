@@ -18,6 +18,9 @@ export default defineConfig({
   use: {
     baseURL: process.env.TAGTRUST_WEB_URL,
     trace: 'retain-on-failure',
-    launchOptions: { executablePath, args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'] },
+    launchOptions: {
+      executablePath,
+      args: ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu'],
+    },
   },
 });

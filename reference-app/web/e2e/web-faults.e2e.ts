@@ -50,7 +50,10 @@ test('dashboard_counts_zero shows 0 for every count, and only then', async ({ pa
 test('link_button_missing removes the Link tag button, and only then', async ({ page, request }) => {
   const on = (await deployedFaults(request)).includes('link_button_missing');
   const auth = { Authorization: `Bearer ${await token(request)}` };
-  const res = await request.post('/api/assets', { headers: auth, data: { name: `Fault probe ${Date.now()}`, sku: 'FP-1', manufacturer: 'Probe' } });
+  const res = await request.post('/api/assets', {
+    headers: auth,
+    data: { name: `Fault probe ${Date.now()}`, sku: 'FP-1', manufacturer: 'Probe' },
+  });
   expect(res.status()).toBe(201);
   const asset = await res.json();
   await signIn(page);

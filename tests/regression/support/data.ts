@@ -42,8 +42,7 @@ export const assetBody = (runId: string, overrides: Partial<NewAsset> = {}) => (
 export const newAsset = (client: ApiClient, overrides: Partial<NewAsset> = {}): Promise<Asset> =>
   client.createAsset({ name: `Regression pallet ${token()}`, sku: token(), manufacturer: 'Tollgate Regression Ltd.', ...overrides });
 
-export const newTag = (client: ApiClient, code = unusedCode()): Promise<Tag> =>
-  client.createTag({ fingerprint: fingerprint(), code });
+export const newTag = (client: ApiClient, code = unusedCode()): Promise<Tag> => client.createTag({ fingerprint: fingerprint(), code });
 
 /** An asset with a fresh tag linked to it; returns the link's id as the API reported it. */
 export async function linkedPair(client: ApiClient): Promise<{ asset: Asset; tag: Tag; linkId: number }> {

@@ -13,13 +13,27 @@ export function percentile(samples: number[], p: number): number {
  */
 export const allowedOverBudget = (n: number) => n - Math.ceil(0.95 * n);
 
-export interface LatencyReport { endpoint: string; samples: number; p50: number; p95: number; max: number; budgetMs: number; stoppedEarly: boolean; timesMs: number[] }
+export interface LatencyReport {
+  endpoint: string;
+  samples: number;
+  p50: number;
+  p95: number;
+  max: number;
+  budgetMs: number;
+  stoppedEarly: boolean;
+  timesMs: number[];
+}
 
 export function report(endpoint: string, timesMs: number[], budgetMs: number, plannedSamples: number): LatencyReport {
   const round = (n: number) => Math.round(n * 10) / 10;
   return {
-    endpoint, samples: timesMs.length, budgetMs, stoppedEarly: timesMs.length < plannedSamples,
-    p50: round(percentile(timesMs, 50)), p95: round(percentile(timesMs, 95)), max: round(Math.max(...timesMs)),
+    endpoint,
+    samples: timesMs.length,
+    budgetMs,
+    stoppedEarly: timesMs.length < plannedSamples,
+    p50: round(percentile(timesMs, 50)),
+    p95: round(percentile(timesMs, 95)),
+    max: round(Math.max(...timesMs)),
     timesMs: timesMs.map(round),
   };
 }
@@ -29,6 +43,7 @@ export function positiveEnv(name: string, fallback: number, env: NodeJS.ProcessE
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}. Unset it to use ${fallback}.`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`${name} must be a positive number, got ${JSON.stringify(raw)}. Unset it to use ${fallback}.`);
   return n;
 }

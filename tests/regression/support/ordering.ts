@@ -25,5 +25,7 @@ export function outOfOrder<T>(values: T[], compare: (a: T, b: T) => number, desc
 
 export function describeOrder<T>(values: T[], compare: (a: T, b: T) => number, descending = false): string {
   const bad = outOfOrder(values, compare, descending);
-  return bad ? `items ${bad[2] - 1} and ${bad[2]} are out of ${descending ? 'descending' : 'ascending'} order: ${String(bad[0])} then ${String(bad[1])}` : 'sorted';
+  return bad
+    ? `items ${bad[2] - 1} and ${bad[2]} are out of ${descending ? 'descending' : 'ascending'} order: ${String(bad[0])} then ${String(bad[1])}`
+    : 'sorted';
 }

@@ -5,11 +5,16 @@
  */
 import type { Manifest } from '../../../seed/manifest.ts';
 
-export interface RunTags { q: string; total: number }
+export interface RunTags {
+  q: string;
+  total: number;
+}
 
 export function runTags(seeded: Manifest): RunTags {
   if (seeded.batches.length !== 1) {
-    throw new Error(`Run ${seeded.runId} seeded ${seeded.batches.length} code batches (${seeded.batches.join(', ')}); the exact-count tests expect one. Use a profile under 1,048,576 tags.`);
+    throw new Error(
+      `Run ${seeded.runId} seeded ${seeded.batches.length} code batches (${seeded.batches.join(', ')}); the exact-count tests expect one. Use a profile under 1,048,576 tags.`,
+    );
   }
   return { q: `TT-${seeded.batches[0]}-`, total: seeded.counts.tags! };
 }

@@ -33,7 +33,12 @@ test.describe('API journeys', { tag: '@smoke' }, () => {
 
   test('an operator registers an asset', { tag: ['@seeded', '@writes'] }, async ({ apiAs, runId }) => {
     const operator = await apiAs('operator');
-    const asset = await operator.createAsset({ name: `Smoke pallet ${runId}`, sku: 'SMK-001', manufacturer: 'Tollgate Smoke Co.', lot: 'L-1' });
+    const asset = await operator.createAsset({
+      name: `Smoke pallet ${runId}`,
+      sku: 'SMK-001',
+      manufacturer: 'Tollgate Smoke Co.',
+      lot: 'L-1',
+    });
     expect(asset.id).toBeGreaterThan(0);
     expect((await operator.getAsset(asset.id)).name).toBe(`Smoke pallet ${runId}`);
   });

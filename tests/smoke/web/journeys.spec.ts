@@ -1,5 +1,5 @@
 /** The web smoke journeys through Playwright (the same definitions run through Selenium). */
 import { test } from '../../../fixtures/index.ts';
-import { defineWebSmoke } from '../../../fixtures/journeys/web-smoke.ts';
+import { defineWebSmoke } from '../journeys.ts';
 
 defineWebSmoke(test, 'web');

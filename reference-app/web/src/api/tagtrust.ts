@@ -33,21 +33,17 @@ export const api = {
   tags: (query: ListQuery & { status?: TagStatus | '' }, signal?: AbortSignal) =>
     request<Page<Tag>>('/tags', { query: { ...query }, signal }),
   tag: (code: string, signal?: AbortSignal) => request<TagDetail>(`/tags/${seg(code)}`, { signal }),
-  revokeTag: (code: string, reason: string) =>
-    request<Tag>(`/tags/${seg(code)}/revoke`, { method: 'POST', body: { reason } }),
+  revokeTag: (code: string, reason: string) => request<Tag>(`/tags/${seg(code)}/revoke`, { method: 'POST', body: { reason } }),
 
   assets: (query: ListQuery, signal?: AbortSignal) => request<Page<Asset>>('/assets', { query: { ...query }, signal }),
   asset: (id: string, signal?: AbortSignal) => request<AssetDetail>(`/assets/${seg(id)}`, { signal }),
   createAsset: (asset: NewAsset) => request<Asset>('/assets', { method: 'POST', body: asset }),
   linkTag: (assetId: string, tagCode: string) =>
     request<TagLink>(`/assets/${seg(assetId)}/links`, { method: 'POST', body: { tag_code: tagCode } }),
-  unlinkTag: (assetId: string, tagCode: string) =>
-    request<unknown>(`/assets/${seg(assetId)}/links/${seg(tagCode)}`, { method: 'DELETE' }),
+  unlinkTag: (assetId: string, tagCode: string) => request<unknown>(`/assets/${seg(assetId)}/links/${seg(tagCode)}`, { method: 'DELETE' }),
 
-  verify: (code: string, signal?: AbortSignal) =>
-    request<VerifyResult>(`/verify/${seg(code)}`, { auth: false, signal }),
-  verifications: (query: ListQuery, signal?: AbortSignal) =>
-    request<Page<Verification>>('/verifications', { query: { ...query }, signal }),
+  verify: (code: string, signal?: AbortSignal) => request<VerifyResult>(`/verify/${seg(code)}`, { auth: false, signal }),
+  verifications: (query: ListQuery, signal?: AbortSignal) => request<Page<Verification>>('/verifications', { query: { ...query }, signal }),
 
   audit: (query: ListQuery & { entity_type?: string }, signal?: AbortSignal) =>
     request<Page<AuditEntry>>('/audit', { query: { ...query }, signal }),

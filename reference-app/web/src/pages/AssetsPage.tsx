@@ -26,7 +26,13 @@ export function AssetsPage() {
       </div>
       <div className={canCreate ? 'with-aside' : undefined}>
         <div className="stack">
-          <SearchForm name="Filter assets" label="Search assets" placeholder="Name, SKU, lot or manufacturer" value={q} onSearch={(text) => update({ q: text })} />
+          <SearchForm
+            name="Filter assets"
+            label="Search assets"
+            placeholder="Name, SKU, lot or manufacturer"
+            value={q}
+            onSearch={(text) => update({ q: text })}
+          />
           <ErrorAlert error={error} onRetry={reload} />
           {loading && !data && <Loading label="Loading assets…" />}
           {data && (
@@ -62,7 +68,14 @@ export function AssetsPage() {
               </div>
               {/* Outside the table so row counts only ever count assets. */}
               {data.items.length === 0 && <p className="empty">No assets found.</p>}
-              <Pagination page={data.page} pages={data.pages} total={data.total} nouns={['asset', 'assets']} onPage={(p) => update({ page: p })} disabled={loading} />
+              <Pagination
+                page={data.page}
+                pages={data.pages}
+                total={data.total}
+                nouns={['asset', 'assets']}
+                onPage={(p) => update({ page: p })}
+                disabled={loading}
+              />
             </section>
           )}
         </div>

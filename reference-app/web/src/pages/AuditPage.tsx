@@ -16,9 +16,7 @@ function detailsText(details: Record<string, unknown> | null): string {
     ([, value]) => value !== null && value !== '' && !(typeof value === 'object' && Object.keys(value).length === 0),
   );
   if (entries.length === 0) return '—';
-  return entries
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(', ');
+  return entries.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`).join(', ');
 }
 
 function AuditTable() {
@@ -77,7 +75,14 @@ function AuditTable() {
             </table>
           </div>
           {data.items.length === 0 && <p className="empty">No audit entries found.</p>}
-          <Pagination page={data.page} pages={data.pages} total={data.total} nouns={['entry', 'entries']} onPage={(p) => update({ page: p })} disabled={loading} />
+          <Pagination
+            page={data.page}
+            pages={data.pages}
+            total={data.total}
+            nouns={['entry', 'entries']}
+            onPage={(p) => update({ page: p })}
+            disabled={loading}
+          />
         </section>
       )}
     </>

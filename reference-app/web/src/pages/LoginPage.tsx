@@ -39,14 +39,7 @@ export function LoginPage() {
         <form className="form" onSubmit={submit} noValidate>
           <div className="field">
             <label htmlFor={emailId}>Email</label>
-            <input
-              id={emailId}
-              type="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
+            <input id={emailId} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
           </div>
           <div className="field">
             <label htmlFor={passwordId}>Password</label>

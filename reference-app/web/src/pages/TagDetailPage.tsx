@@ -109,9 +109,7 @@ function LinkHistory({ tag }: { tag: TagDetail }) {
               {tag.links.map((link) => (
                 <tr key={link.id}>
                   <td>
-                    <Link to={`/assets/${encodeURIComponent(String(link.asset_id))}`}>
-                      {link.asset_name ?? `Asset ${link.asset_id}`}
-                    </Link>
+                    <Link to={`/assets/${encodeURIComponent(String(link.asset_id))}`}>{link.asset_name ?? `Asset ${link.asset_id}`}</Link>
                   </td>
                   <td className="nowrap">{formatDateTime(link.linked_at)}</td>
                   <td>{link.unlinked_at ? formatDateTime(link.unlinked_at) : 'Current'}</td>

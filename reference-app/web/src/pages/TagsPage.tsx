@@ -28,17 +28,20 @@ export function TagsPage() {
   const { page, get, update } = useListParams();
   const q = get('q');
   const status = toStatus(get('status'));
-  const { data, error, loading, reload } = useResource(
-    (signal) => api.tags({ page, q, status }, signal),
-    [page, q, status],
-  );
+  const { data, error, loading, reload } = useResource((signal) => api.tags({ page, q, status }, signal), [page, q, status]);
 
   return (
     <>
       <div className="page-header">
         <h1>Tags</h1>
       </div>
-      <SearchForm name="Filter tags" label="Search tags" placeholder="Code, e.g. TT-7K3M" value={q} onSearch={(text) => update({ q: text })}>
+      <SearchForm
+        name="Filter tags"
+        label="Search tags"
+        placeholder="Code, e.g. TT-7K3M"
+        value={q}
+        onSearch={(text) => update({ q: text })}
+      >
         <div className="field">
           <label htmlFor={statusId}>Status</label>
           <select id={statusId} value={status} onChange={(e) => update({ status: e.target.value })}>
@@ -85,7 +88,14 @@ export function TagsPage() {
           </div>
           {/* Outside the table so row counts only ever count tags. */}
           {data.items.length === 0 && <p className="empty">No tags found.</p>}
-          <Pagination page={data.page} pages={data.pages} total={data.total} nouns={['tag', 'tags']} onPage={(p) => update({ page: p })} disabled={loading} />
+          <Pagination
+            page={data.page}
+            pages={data.pages}
+            total={data.total}
+            nouns={['tag', 'tags']}
+            onPage={(p) => update({ page: p })}
+            disabled={loading}
+          />
         </section>
       )}
     </>
