@@ -1,5 +1,7 @@
 /**
  * `npm test`: every test Tollgate has, in one run, ending with one `N passed, N failed` line.
+ *   static    the guard rails: type checks (harness, web app), ESLint, the layering and cycle
+ *             check (dependency-cruiser) and the formatter; each is one test that passes or fails
  *   app       the reference app's pytest suite (its own throwaway PostgreSQL)
  *   unit      the harness's unit tests (`*.test.ts` beside the code, node:test)
  *   selftest  Tollgate's own end-to-end tests (selftest/*.test.ts: the stack command, …)
@@ -169,7 +171,63 @@ async function e2e(): Promise<Counts> {
   }
 }
 
+const BIN = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
+
+/** The guard rails: each check is one test; its output is shown only when it fails. */
+export const STATIC_CHECKS: { name: string; command: string; args: string[] }[] = [
+  { name: 'types: the harness (tsc --noEmit)', command: BIN('tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
+  {
+    name: 'types: the reference web app (tsc --noEmit)',
+    command: BIN('tsc'),
+    args: ['--noEmit', '-p', join('reference-app', 'web', 'tsconfig.json')],
+  },
+  { name: 'lint: ESLint', command: BIN('eslint'), args: ['.'] },
+  {
+    name: 'layers: no upward import, no cycle (dependency-cruiser)',
+    command: BIN('depcruise'),
+    args: [
+      '--config',
+      '.dependency-cruiser.cjs',
+      '--output-type',
+      'err',
+      ...['config', 'lib', 'seed', 'gate', 'reporters', 'pipeline', 'stack', 'fixtures', 'tests', 'scripts', 'testing', 'selftest'],
+      'playwright.config.ts',
+    ],
+  },
+  { name: 'format: prettier --check', command: BIN('prettier'), args: ['--check', '.'] },
+];
+
+function capture(command: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d));
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    child.on('error', (e) => resolve({ code: 127, output: `could not start ${command}: ${e.message}` }));
+    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
+  });
+}
+
+async function staticChecks(): Promise<Counts> {
+  const results = await Promise.all(STATIC_CHECKS.map(async (c) => ({ ...c, ...(await capture(c.command, c.args)) })));
+  for (const r of results) {
+    console.log(`${r.code === 0 ? '✔' : '✖'} ${r.name}`);
+    if (r.code !== 0)
+      console.log(
+        r.output
+          .trim()
+          .split('\n')
+          .slice(-40)
+          .map((l) => `    ${l}`)
+          .join('\n'),
+      );
+  }
+  const failed = results.filter((r) => r.code !== 0).length;
+  return { passed: results.length - failed, failed, skipped: 0 };
+}
+
 const groups: Group[] = [
+  { name: 'static', run: staticChecks },
   {
     name: 'app',
     run: async () => {
