@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { DEFAULT_POLICY, parseSuites, SUITE_CHOICES, type Policy, type SuiteChoice } from './policy.ts';
 import { REPO_ROOT } from './paths.ts';
 import { localStack } from '../stack/state.ts';
 
@@ -47,37 +48,6 @@ export interface Environment {
   /** RESULTS_DATABASE_URL (secret): the results store; undefined = the embedded store. */
   resultsDatabaseUrl: string | undefined;
 }
-
-/** The gate's rules for one environment (defaults: DEFAULT_POLICY below; overrides in its .env file). */
-export interface Policy {
-  /** Regression pass rate required, 0–1, not counting quarantined tests. */
-  minPassRate: number;
-  /** Fewer executed tests than this is never a PROMOTE. */
-  minTests: number;
-  /** What a test that passed only on retry gives. */
-  onRetryPass: 'warn' | 'block';
-  /** Promotion *into* this environment accepts WARN evidence from the one before it. */
-  acceptWarn: boolean;
-  /** Evidence older than this does not allow a promotion into this environment. */
-  promotionMaxAgeDays: number;
-  /** A test is flaky when its status flipped in at least `flakyFlips` of the last `flakyWindow` runs. */
-  flakyFlips: number;
-  flakyWindow: number;
-}
-
-export const SUITE_CHOICES = ['smoke', 'regression', 'demo'] as const;
-export type SuiteChoice = (typeof SUITE_CHOICES)[number];
-
-/** The gate's defaults; each can be overridden per environment (MIN_PASS_RATE, MIN_TESTS, …). */
-export const DEFAULT_POLICY: Policy = {
-  minPassRate: 1,
-  minTests: 1,
-  onRetryPass: 'warn',
-  acceptWarn: true,
-  promotionMaxAgeDays: 7,
-  flakyFlips: 2,
-  flakyWindow: 10,
-};
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
@@ -152,21 +122,6 @@ const schema = z.object({
     .optional(),
   KEEP_TRACES: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
-
-/** `smoke,regression` → ['smoke', 'regression']; undefined when invalid. `demo` runs alone. */
-export function parseSuites(value: string): SuiteChoice[] | undefined {
-  const parts = [
-    ...new Set(
-      value
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean),
-    ),
-  ];
-  if (!parts.length || parts.some((p) => !(SUITE_CHOICES as readonly string[]).includes(p))) return undefined;
-  if (parts.includes('demo') && parts.length > 1) return undefined;
-  return parts as SuiteChoice[];
-}
 
 export function knownEnvironments(dir = ENVIRONMENTS_DIR): string[] {
   return existsSync(dir)

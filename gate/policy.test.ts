@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_POLICY } from '../config/environment.ts';
+import { DEFAULT_POLICY } from '../config/policy.ts';
 import { decide, type GateInput } from './policy.ts';
 import { quarantineIndex } from './quarantine.ts';
 import type { QuarantineEntry, SuiteName, TestResult, TriageCategory } from './types.ts';

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_POLICY } from '../config/environment.ts';
+import { DEFAULT_POLICY } from '../config/policy.ts';
 import { loadQuarantine, quarantineIndex, type QuarantineIndex } from './quarantine.ts';
 import { triage } from './triage.ts';
 import type { TestResult, Triage } from './types.ts';

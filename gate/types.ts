@@ -178,7 +178,7 @@ export interface PromotionRecord {
 }
 
 /** The gate's rules for one environment: configuration, so defined with it. */
-export type { Policy } from '../config/environment.ts';
+export type { Policy } from '../config/policy.ts';
 
 /** An entry of config/quarantine.json, validated. */
 export interface QuarantineEntry {

@@ -3,7 +3,8 @@
  * runs (every problem listed; ConfigError or UsageError). What it returns, a RunConfig, is all
  * the later steps know about the run's settings.
  */
-import { loadEnvironment, type Environment, type SuiteChoice } from '../config/environment.ts';
+import { loadEnvironment, type Environment } from '../config/environment.ts';
+import { type SuiteChoice } from '../config/policy.ts';
 import { ConfigError } from '../config/errors.ts';
 import { newRunId } from '../config/ids.ts';
 import { resolveTarget, type Target } from '../config/target.ts';

@@ -10,7 +10,8 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { z } from 'zod';
-import { SUITE_CHOICES, type Environment, type SuiteChoice } from '../config/environment.ts';
+import { SUITE_CHOICES, type SuiteChoice } from '../config/policy.ts';
+import { type Environment } from '../config/environment.ts';
 import { ConfigError, SchemaError, UsageError } from '../config/errors.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import { RUN_ID } from '../config/ids.ts';

@@ -3,7 +3,7 @@
  * whether a run (or a merged sharded run) can be tested at all, which earlier runs crashed and
  * left data behind, and the exit code of a verdict. Tested with plain data (rules.test.ts).
  */
-import type { SuiteChoice } from '../config/environment.ts';
+import type { SuiteChoice } from '../config/policy.ts';
 import type { Selection } from '../gate/changes.ts';
 import type { Verdict } from '../gate/types.ts';
 

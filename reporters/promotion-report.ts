@@ -8,12 +8,14 @@ import { join, relative, sep } from 'node:path';
 import type { RunRecord } from '../gate/types.ts';
 import { SchemaError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { buildReportModel, type ReportContext, type ReportModel } from './promotion-report/model.ts';
+import { buildReportModel } from './promotion-report/model.ts';
+import { type ReportContext, type ReportModel } from './promotion-report/model-types.ts';
 import { renderHtml } from './promotion-report/html.ts';
 import { renderMarkdown } from './promotion-report/markdown.ts';
 
-export { buildReportModel, REPORT_SCHEMA, passRateOf } from './promotion-report/model.ts';
-export type { ReportContext, ReportModel, TestRef, TrendPoint } from './promotion-report/model.ts';
+export { buildReportModel, passRateOf } from './promotion-report/model.ts';
+export { REPORT_SCHEMA } from './promotion-report/model-types.ts';
+export type { ReportContext, ReportModel, TestRef, TrendPoint } from './promotion-report/model-types.ts';
 export { renderHtml } from './promotion-report/html.ts';
 export { renderMarkdown, MARKDOWN_LIMIT } from './promotion-report/markdown.ts';
 

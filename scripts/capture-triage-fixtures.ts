@@ -11,8 +11,8 @@
  * stack at a time and stops and purges it at the end. A failure nobody expected is printed and
  * not stored: look at it, then add it to its scenario.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -21,8 +21,10 @@ import pg from 'pg';
 import type { TriageCategory } from '../gate/types.ts';
 import { newRunId } from '../config/ids.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { down, up } from '../stack/stack.ts';
+import { down } from '../stack/stack.ts';
+import { up } from '../stack/up.ts';
 import type { StackState } from '../stack/state.ts';
+import { failuresOf, writeProbes, type Failure } from './capture-probes.ts';
 
 /** One stored fixture: a real failure and the category a human gives it. */
 export interface CapturedFailure {
@@ -55,65 +57,6 @@ const NO_STACK = { TOLLGATE_STACK_DIR: join(work, 'none'), TOLLGATE_RUNS_DIR: jo
 // Automation specs live in a git-ignored folder inside the repository so that they resolve
 // @playwright/test from its node_modules, as the real suites do.
 const probeDir = join(REPO_ROOT, '.tollgate', `capture-${process.pid}`);
-
-interface Failure {
-  project: string;
-  file: string;
-  titlePath: string[];
-  status: 'failed' | 'timedOut';
-  message: string;
-  stack: string;
-}
-interface JsonResult {
-  status: string;
-  error?: { message?: string; stack?: string };
-}
-interface JsonSpec {
-  title: string;
-  file: string;
-  tests: { projectName: string; results: JsonResult[] }[];
-}
-interface JsonSuite {
-  title: string;
-  file: string;
-  suites?: JsonSuite[];
-  specs?: JsonSpec[];
-}
-
-async function playwright(args: string[], env: Record<string, string>, root = REPO_ROOT): Promise<Failure[]> {
-  const dir = mkdtempSync(join(work, 'pw-'));
-  const json = join(dir, 'report.json');
-  const cli = join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
-  const child = spawn(process.execPath, [cli, 'test', '--reporter=json', '--output', join(dir, 'test-results'), ...args], {
-    cwd: root,
-    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await new Promise((resolve) => child.on('exit', resolve));
-  const report = JSON.parse(readFileSync(json, 'utf8')) as { config: { rootDir: string }; suites: JsonSuite[] };
-  const out: Failure[] = [];
-  // The file is the spec file Playwright loaded (the top-level suite), even when the test is
-  // defined in a helper it imports (fixtures/journeys/*), as test ids and owners expect.
-  const walk = (s: JsonSuite, file: string, describes: string[]) => {
-    for (const spec of s.specs ?? []) {
-      for (const t of spec.tests) {
-        const last = t.results.at(-1);
-        if (!last || (last.status !== 'failed' && last.status !== 'timedOut') || !last.error?.message) continue;
-        out.push({
-          project: t.projectName,
-          file,
-          titlePath: [...describes, spec.title],
-          status: last.status,
-          message: last.error.message,
-          stack: last.error.stack ?? '',
-        });
-      }
-    }
-    for (const child of s.suites ?? []) walk(child, file, [...describes, child.title]);
-  };
-  for (const top of report.suites) walk(top, relative(root, join(report.config.rootDir, top.file)).replaceAll('\\', '/'), []);
-  return out;
-}
 
 const stackEnv = { ...process.env, ...STACK };
 const stackUp = async (faults: string[]): Promise<StackState> =>
@@ -155,58 +98,6 @@ const SUITES = ['--project', 'verify', '--project', 'smoke-api', '--project', 's
 // File filters first: --project takes every name that follows it.
 const DEPLOYMENT_SPEC = ['verify/deployment.spec.ts', '--project', 'verify', '--no-deps'];
 
-function writeProbes(webURL: string): void {
-  mkdirSync(join(probeDir, 'tests', 'regression'), { recursive: true });
-  writeFileSync(
-    join(probeDir, 'playwright.config.ts'),
-    `
-import { defineConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from '../../config/browser.ts';
-export default defineConfig({
-  testDir: '.', retries: 0, workers: 1, timeout: 30_000, expect: { timeout: 5_000 },
-  use: { baseURL: ${JSON.stringify(webURL)}, launchOptions: chromiumLaunchOptions(), actionTimeout: 10_000, navigationTimeout: 15_000 },
-  projects: [{ name: 'regression', testMatch: /\\.spec\\.ts$/ }],
-});
-`,
-  );
-  // Test code that is itself wrong, against a healthy deployment.
-  writeFileSync(
-    join(probeDir, 'tests', 'regression', 'login-form.spec.ts'),
-    `
-import { expect, test } from '@playwright/test';
-test.describe('login form', () => {
-  test('the e-mail field takes an address', async ({ page }) => {
-    await page.goto('/login');
-    await page.locator('form input').fill('viewer@example.test'); // both the e-mail and the password match
-    await expect(page.locator('form input').first()).toHaveValue('viewer@example.test');
-  });
-});
-`,
-  );
-  writeFileSync(
-    join(probeDir, 'tests', 'regression', 'tags-list.spec.ts'),
-    `
-import { expect, test } from '@playwright/test';
-test.describe('tags list', () => {
-  test('every listed tag has a code', async ({ request }) => {
-    const res = await request.get('/api/tags'); // forgot to sign in: a 401 body has no items
-    const codes = (await res.json()).items.map((t: { code: string }) => t.code);
-    expect(codes.length).toBeGreaterThan(0);
-  });
-});
-`,
-  );
-  writeFileSync(
-    join(probeDir, 'tests', 'regression', 'web-down.spec.ts'),
-    `
-import { test } from '@playwright/test';
-test('the sign-in page loads', async ({ page }) => {
-  await page.goto('http://127.0.0.1:${CLOSED_PORT}/login');
-});
-`,
-  );
-}
-
 async function main(): Promise<void> {
   // 1. Product and deployment faults the suites must catch.
   await stackUp(['revoked_reads_genuine', 'verify_button_missing', 'security_headers_missing', 'wrong_build']);
@@ -218,7 +109,7 @@ async function main(): Promise<void> {
       [/verify tells a genuine|verify then calls it revoked/, 'revoked_reads_genuine', 'product'],
       [/verify page/, 'verify_button_missing', 'product'],
     ],
-    () => playwright(SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }),
+    () => failuresOf(work, SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }),
   );
   // Again with other faults: revoked_reads_genuine a second time, on other seeded codes.
   await stackUp(['revoked_reads_genuine', 'viewer_login_broken', 'audit_open']);
@@ -230,11 +121,11 @@ async function main(): Promise<void> {
       [/viewer signs in|sign in as viewer|role without the right|searching tags|malformed parameters/, 'viewer_login_broken', 'product'],
       [/refuse unauthenticated/, 'audit_open', 'product'],
     ],
-    () => playwright(SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }),
+    () => failuresOf(work, SUITES, { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }),
   );
   await stackUp(['slow_tags_list']);
   await scenario('slow', [[/GET \/api\/tags/, 'slow_tags_list', 'product']], () =>
-    playwright(['regression/latency.spec.ts', '--project', 'regression'], {
+    failuresOf(work, ['regression/latency.spec.ts', '--project', 'regression'], {
       ...STACK,
       TOLLGATE_SEED_PROFILE: 'smoke',
       TOLLGATE_LATENCY_SAMPLES: '5',
@@ -245,36 +136,36 @@ async function main(): Promise<void> {
   //    the deployment check, run on its own, names the missing migration (deployment).
   await stackUp(['pending_migration']);
   await scenario('not-ready', [[/environment is ready/, 'pending_migration', 'environment']], () =>
-    playwright(['--project', 'verify'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }),
+    failuresOf(work, ['--project', 'verify'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }),
   );
   await scenario('pending-migration', [[/migrations are at the head/, 'pending_migration', 'deployment']], () =>
-    playwright(DEPLOYMENT_SPEC, STACK),
+    failuresOf(work, DEPLOYMENT_SPEC, STACK),
   );
 
   // 3. A healthy deployment of another build than the pipeline expects.
   const state = await stackUp([]);
   await scenario('build-mismatch', [[/the expected one/, 'expected_build_mismatch', 'deployment']], () =>
-    playwright(DEPLOYMENT_SPEC, { ...STACK, EXPECTED_BUILD: '3f2c1a9' }),
+    failuresOf(work, DEPLOYMENT_SPEC, { ...STACK, EXPECTED_BUILD: '3f2c1a9' }),
   );
 
   // 4. Test data: a seed that fails, a manifest that is missing, a manifest that is torn.
   await scenario('seed-profile', [[/seed this run/, 'seed_profile_unknown', 'test-data']], () =>
-    playwright(['--project', 'seed'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoek' }),
+    failuresOf(work, ['--project', 'seed'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoek' }),
   );
   await scenario('manifest-missing', [[/./, 'manifest_missing', 'test-data']], () =>
-    playwright(['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: newRunId() }),
+    failuresOf(work, ['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: newRunId() }),
   );
   const torn = newRunId();
-  await playwright(['--project', 'seed'], { ...STACK, TOLLGATE_RUN_ID: torn, TOLLGATE_SEED_PROFILE: 'smoke' });
+  await failuresOf(work, ['--project', 'seed'], { ...STACK, TOLLGATE_RUN_ID: torn, TOLLGATE_SEED_PROFILE: 'smoke' });
   const manifest = join(STACK.TOLLGATE_RUNS_DIR, torn, 'manifest.json');
   const text = readFileSync(manifest, 'utf8');
   writeFileSync(manifest, text.slice(0, Math.floor(text.length / 2))); // as a full disk leaves it
   await scenario('manifest-truncated', [[/./, 'manifest_truncated', 'test-data', { stack: true }]], () =>
-    playwright(['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: torn }),
+    failuresOf(work, ['--project', 'smoke-api', '--no-deps'], { ...STACK, TOLLGATE_RUN_ID: torn }),
   );
 
   // 5. Automation: test code that is wrong, against the healthy deployment.
-  writeProbes(state.urls.web);
+  writeProbes(probeDir, CLOSED_PORT, state.urls.web);
   await scenario(
     'automation',
     [
@@ -282,7 +173,7 @@ async function main(): Promise<void> {
       [/every listed tag/, 'type_error', 'automation'],
       [/sign-in page loads/, 'web_down', 'environment'],
     ],
-    () => playwright(['--config', join(probeDir, 'playwright.config.ts')], {}, probeDir),
+    () => failuresOf(work, ['--config', join(probeDir, 'playwright.config.ts')], {}, probeDir),
   );
 
   // 6. Deployment: a migration renamed a column the seed writes; the seed checks the schema first.
@@ -290,7 +181,7 @@ async function main(): Promise<void> {
   await db.connect();
   await db.query('ALTER TABLE tags RENAME COLUMN revoked_reason TO revocation_reason').finally(() => db.end());
   await scenario('schema-drift', [[/seed this run/, 'column_renamed', 'deployment']], () =>
-    playwright(['--project', 'seed', '--no-deps'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }),
+    failuresOf(work, ['--project', 'seed', '--no-deps'], { ...STACK, TOLLGATE_SEED_PROFILE: 'smoke' }),
   );
 
   // 7. Environment: the API process is gone (nginx answers 502), a closed port, a name that
@@ -303,17 +194,17 @@ async function main(): Promise<void> {
       [/role without the right|malformed parameters/, 'manifest_missing', 'test-data'], // --no-deps: nothing seeded
       [/./, 'api_stopped', 'environment'],
     ],
-    () => playwright(['--project', 'verify', '--no-deps'], STACK),
+    () => failuresOf(work, ['--project', 'verify', '--no-deps'], STACK),
   );
   await scenario('api-stopped-ready', [[/environment is ready/, 'api_stopped', 'environment']], () =>
-    playwright(['--project', 'ready'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }),
+    failuresOf(work, ['--project', 'ready'], { ...STACK, TOLLGATE_READY_TIMEOUT: '3' }),
   );
   const closed = `http://127.0.0.1:${CLOSED_PORT}`;
   await scenario('connection-refused', [[/./, 'target_port_closed', 'environment']], () =>
-    playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: closed, TOLLGATE_API_URL: `${closed}/api` }),
+    failuresOf(work, DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: closed, TOLLGATE_API_URL: `${closed}/api` }),
   );
   await scenario('dns', [[/./, 'target_host_unknown', 'environment']], () =>
-    playwright(DEPLOYMENT_SPEC, {
+    failuresOf(work, DEPLOYMENT_SPEC, {
       ...NO_STACK,
       TOLLGATE_WEB_URL: 'http://tollgate-staging.invalid',
       TOLLGATE_API_URL: 'http://tollgate-staging.invalid/api',
@@ -336,7 +227,7 @@ async function main(): Promise<void> {
         ],
         [/./, 'target_silent', 'environment'],
       ],
-      () => playwright(DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: url, TOLLGATE_API_URL: `${url}/api` }),
+      () => failuresOf(work, DEPLOYMENT_SPEC, { ...NO_STACK, TOLLGATE_WEB_URL: url, TOLLGATE_API_URL: `${url}/api` }),
     );
   } finally {
     held.forEach((s) => s.destroy());

@@ -8,7 +8,7 @@ import { reportError } from './cli.ts';
 import { renderSummary } from './commands/run.ts';
 import { renderUp } from './commands/stack.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { up } from '../stack/stack.ts';
+import { up } from '../stack/up.ts';
 import { runGate } from '../pipeline/run.ts';
 
 async function main(): Promise<number> {

@@ -21,7 +21,7 @@ import { reportError } from './cli.ts';
 import { shardMatrix } from './ci/gate-step.ts';
 import { PIPELINE_COMMANDS } from './ci/pipeline.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { up } from '../stack/stack.ts';
+import { up } from '../stack/up.ts';
 
 const CLI = join(REPO_ROOT, 'scripts', 'tollgate.js');
 const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(1)} s`;

@@ -11,12 +11,12 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseSuites } from '../config/environment.ts';
+import { parseSuites } from '../config/policy.ts';
 import { runGate } from '../pipeline/run.ts';
 import { reportError } from './cli.ts';
 import { knownFaults } from '../stack/paths.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { up } from '../stack/stack.ts';
+import { up } from '../stack/up.ts';
 
 interface Row {
   name: string;

@@ -78,3 +78,10 @@ export async function waitForHttp(
   }
   throw new Error(`${url} did not answer in ${Math.round(options.timeoutMs / 1000)} s (last: ${last})`);
 }
+
+/** Stops the stack's processes, gracefully and in order: web (finish in-flight requests), API, PostgreSQL. */
+export async function stopStack(pids: Partial<Record<'web' | 'api' | 'postgres', number>>): Promise<void> {
+  await stopPid(pids.web, 'SIGQUIT');
+  await stopPid(pids.api, 'SIGTERM');
+  await stopPid(pids.postgres, 'SIGINT'); // PostgreSQL's "fast" shutdown
+}

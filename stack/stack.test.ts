@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../config/errors.ts';
 import { knownFaults } from './paths.ts';
-import { validateUpOptions } from './stack.ts';
+import { validateUpOptions } from './up.ts';
 
 test('FAULTS.md documents at least 12 faults, each named once', () => {
   const faults = knownFaults();

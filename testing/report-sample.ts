@@ -4,7 +4,7 @@
  * quarantined test, 19 earlier runs and error text full of HTML and ANSI colours. Deterministic.
  */
 import type { Counts, HistoryRun, RunRecord, TestResult, TestStatus, Verdict } from '../gate/types.ts';
-import type { ReportContext } from '../reporters/promotion-report/model.ts';
+import type { ReportContext } from '../reporters/promotion-report/model-types.ts';
 
 const BUILD = '3f2c1a9e5b7d4c2a1f0e9d8c7b6a5f4e3d2c1b0a';
 const AT = Date.parse('2026-11-22T07:00:00Z');

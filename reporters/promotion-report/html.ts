@@ -3,7 +3,8 @@
  * Content-Security-Policy that would stop anything from loading even if a string slipped through.
  * Order follows the reader: verdict, reasons, what is new and whose it is, then the details.
  */
-import { titlesOf, type CountsRow, type ReportModel, type TestRef } from './model.ts';
+import { titlesOf } from './model.ts';
+import { type CountsRow, type ReportModel, type TestRef } from './model-types.ts';
 import { STYLE } from './style.ts';
 import { trendSvg } from './trend.ts';
 import { cap, duration, esc, hrefFrom, percent, shortBuild, when } from './text.ts';

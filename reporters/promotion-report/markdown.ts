@@ -2,7 +2,8 @@
  * The promotion report as GitHub-flavoured Markdown for $GITHUB_STEP_SUMMARY (1 MiB at most per
  * step): the verdict and reasons first, every list capped, every untrusted string through md().
  */
-import { titlesOf, type CountsRow, type ReportModel, type TestRef } from './model.ts';
+import { titlesOf } from './model.ts';
+import { type CountsRow, type ReportModel, type TestRef } from './model-types.ts';
 import { sparkline } from './trend.ts';
 import { cap, duration, isWebUrl, md, mdCode, percent, shortBuild, when } from './text.ts';
 

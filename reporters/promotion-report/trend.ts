@@ -3,7 +3,7 @@
  * (grey bars), oldest run on the left. Plain inline SVG with <title> tooltips: no script, no
  * font, nothing to load.
  */
-import type { TrendPoint } from './model.ts';
+import type { TrendPoint } from './model-types.ts';
 import { duration, esc, percent, shortBuild, when } from './text.ts';
 
 const W = 760;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../config/paths.ts';
-import { up } from '../../stack/stack.ts';
+import { up } from '../../stack/up.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { dirname, join, relative } from 'node:path';
-import { parseSuites, SUITE_CHOICES, type SuiteChoice } from '../../config/environment.ts';
+import { parseSuites, SUITE_CHOICES, type SuiteChoice } from '../../config/policy.ts';
 import { parseComponents, type Component } from '../../gate/changes.ts';
 import { InterruptedError, UsageError } from '../../config/errors.ts';
 import { planFile } from '../../pipeline/plan.ts';

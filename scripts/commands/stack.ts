@@ -1,7 +1,8 @@
 /** `tollgate stack up | down | status`: the local reference stack. Parsing and rendering only. */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { down, status, up, type UpResult } from '../../stack/stack.ts';
+import { down, status } from '../../stack/stack.ts';
+import { up, type UpResult } from '../../stack/up.ts';
 import { seconds } from '../../lib/text.ts';
 
 function parsePortBase(value: string): number {
