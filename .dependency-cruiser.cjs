@@ -79,7 +79,7 @@ module.exports = {
       name: 'testing-is-for-tests',
       severity: 'error',
       comment: 'testing/ holds builders and temp dirs for tests; production code never imports it',
-      from: { pathNot: '(\\.test\\.ts$|^selftest/|^testing/|^scripts/bench/)' },
+      from: { pathNot: '(\\.test\\.ts$|^selftest/|^testing/|^scripts/bench/|^scripts/capture-)' },
       to: { path: '^testing/' },
     },
   ],

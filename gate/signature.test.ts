@@ -1,14 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { exampleOf, signatureOf } from './signature.ts';
+import { loadTriageFixtures } from '../testing/triage-fixtures.ts';
 
-interface Fixture {
-  fault: string;
-  test: string;
-  message: string;
-}
-const fixtures = JSON.parse(readFileSync(new URL('./triage.fixtures.json', import.meta.url), 'utf8')) as Fixture[];
+const fixtures = loadTriageFixtures();
 const messages = (fault: string, test: RegExp) => fixtures.filter((f) => f.fault === fault && test.test(f.test)).map((f) => f.message);
 const one = (fault: string, test: RegExp = /./) => messages(fault, test)[0] ?? assert.fail(`no fixture for ${fault} ${test}`);
 

@@ -1,27 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import { classify, countFlips, loadOwners, RULES, signatureOf, triage, type TriageContext } from './triage.ts';
 import { rulesMarkdown } from './triage-rules.ts';
-import type { HistoryRun, QuarantineEntry, SuiteName, TestResult, TestStatus, TriageCategory } from './types.ts';
+import type { HistoryRun, QuarantineEntry, SuiteName, TestResult, TestStatus } from './types.ts';
 import { aHistoryRun, aResult } from '../testing/builders.ts';
+import { loadTriageFixtures, type TriageFixture } from '../testing/triage-fixtures.ts';
 
-interface Fixture {
-  fault: string;
-  test: string;
-  project: string;
-  file: string;
-  titlePath: string[];
-  status: 'failed' | 'timedOut';
-  message: string;
-  stack?: string;
-  expectedCategory: TriageCategory;
-  note?: string;
-}
-const fixtures = JSON.parse(readFileSync(new URL('./triage.fixtures.json', import.meta.url), 'utf8')) as Fixture[];
+const fixtures = loadTriageFixtures();
 const find = (fault: string, title: RegExp = /./) =>
   fixtures.find((f) => f.fault === fault && title.test(f.test)) ?? assert.fail(`no fixture for ${fault} ${title}`);
 
@@ -35,7 +24,7 @@ const SUITES: Record<string, SuiteName> = {
   demo: 'demo',
 };
 
-function resultOf(f: Fixture, over: Partial<TestResult> = {}): TestResult {
+function resultOf(f: TriageFixture, over: Partial<TestResult> = {}): TestResult {
   return aResult({
     id: f.test,
     project: f.project,
@@ -112,7 +101,7 @@ test('every pattern rule classifies at least one real captured message', () => {
 });
 
 test('the order decides: an earlier rule wins over a later one that also matches', () => {
-  const cases: [fixture: Fixture, winner: string, runnerUp: string][] = [
+  const cases: [fixture: TriageFixture, winner: string, runnerUp: string][] = [
     // Readiness names the missing migration, but nothing could be tested: environment.
     [find('pending_migration', /environment is ready/), 'not-ready', 'migrations-not-at-head'],
     // /readyz answers 503 for a missing migration: the deployment's fault, not a gateway.
@@ -268,7 +257,7 @@ test('flipping: enough pass/fail changes within the window make a failure flaky'
 
 test('owners: the first entry of config/owners.json whose glob matches the test file', () => {
   const owners = loadOwners();
-  const ownerOf = (f: Fixture) => triage([resultOf(f)], [], ctx({ owners })).groups[0]!.owner?.team;
+  const ownerOf = (f: TriageFixture) => triage([resultOf(f)], [], ctx({ owners })).groups[0]!.owner?.team;
   assert.equal(ownerOf(find('revoked_reads_genuine')), 'tags-assets');
   assert.equal(ownerOf(find('verify_button_missing')), 'verify-web');
   assert.equal(ownerOf(find('wrong_build')), 'platform');

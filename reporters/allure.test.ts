@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { matchCategory, normalizeCategoriesConfig, type CategoriesConfig } from '@allurereport/core-api';
@@ -14,6 +14,7 @@ import type { TestResult, TriageCategory } from '../gate/types.ts';
 import { allure2Categories, allureCategories, CATEGORY_NAMES, UNTRIAGED } from './allure/categories.ts';
 import { enrichResult, featureOf, idOf, LABEL, refOf } from './allure/labels.ts';
 import { environmentInfo, executorInfo } from './allure/setup.ts';
+import { loadTriageFixtures } from '../testing/triage-fixtures.ts';
 
 /** Which category Allure 3's own matcher puts a result in, given our categories. */
 function allureCategoryOf(d: {
@@ -35,16 +36,7 @@ function allure2CategoryOf(message: string): TriageCategory | undefined {
   return (Object.keys(CATEGORY_NAMES) as TriageCategory[]).find((c) => CATEGORY_NAMES[c] === hit?.name);
 }
 
-interface Fixture {
-  test: string;
-  project: string;
-  file: string;
-  titlePath: string[];
-  status: 'failed' | 'timedOut';
-  message: string;
-  expectedCategory: TriageCategory;
-}
-const fixtures = JSON.parse(readFileSync(new URL('../gate/triage.fixtures.json', import.meta.url), 'utf8')) as Fixture[];
+const fixtures = loadTriageFixtures();
 const ansi = (s: string) => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
 
 test("the report's categories are the triage label, whatever the message says", () => {

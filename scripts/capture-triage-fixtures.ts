@@ -25,29 +25,13 @@ import { down } from '../stack/stack.ts';
 import { up } from '../stack/up.ts';
 import type { StackState } from '../stack/state.ts';
 import { failuresOf, writeProbes, type Failure } from './capture-probes.ts';
-
-/** One stored fixture: a real failure and the category a human gives it. */
-export interface CapturedFailure {
-  /** The fault switch, or what else was broken (e.g. `api_stopped`, `manifest_truncated`). */
-  fault: string;
-  test: string;
-  project: string;
-  file: string;
-  titlePath: string[];
-  status: 'failed' | 'timedOut';
-  message: string;
-  /** First lines of the stack, when the message alone does not say where it came from. */
-  stack?: string;
-  expectedCategory: TriageCategory;
-  /** Why the category is not the obvious one, when it is not. */
-  note?: string;
-}
+import { TRIAGE_FIXTURES_FILE, type TriageFixture } from '../testing/triage-fixtures.ts';
 
 const { values } = parseArgs({ options: { 'port-base': { type: 'string', default: '19400' } } });
 const PORT_BASE = Number(values['port-base']);
 const CLOSED_PORT = PORT_BASE + 19; // nothing listens there
 const SILENT_PORT = PORT_BASE + 18; // accepts connections and never answers
-const OUT = join(REPO_ROOT, 'gate', 'triage.fixtures.json');
+const OUT = TRIAGE_FIXTURES_FILE;
 
 const work = mkdtempSync(join(tmpdir(), 'tollgate-capture-'));
 chmodSync(work, 0o755); // the postgres user must reach the stack's data directory
@@ -65,7 +49,7 @@ const stackUp = async (faults: string[]): Promise<StackState> =>
 /** [test title (regex over the title path), fault, category]; the first that matches decides. */
 type Expect = [title: RegExp, fault: string, category: TriageCategory, options?: { stack?: boolean; note?: string }];
 
-const captured: CapturedFailure[] = [];
+const captured: TriageFixture[] = [];
 const unexpected: string[] = [];
 
 async function scenario(name: string, expects: Expect[], run: () => Promise<Failure[]>): Promise<void> {

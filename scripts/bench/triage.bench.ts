@@ -4,28 +4,15 @@
  * other runs would vary them, against 20 runs of history. The time is one cold call of
  * `triage()`, the figure the issue's "under 1 s" is about. The last line is the summary.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO_ROOT } from '../../config/paths.ts';
 import { loadOwners, signatureOf, triage } from '../../gate/triage.ts';
 import type { HistoryRun, TestResult, TestStatus } from '../../gate/types.ts';
+import { loadTriageFixtures } from '../../testing/triage-fixtures.ts';
 
 const RESULTS = 10_000;
 const HISTORY_RUNS = 20;
 const AREAS = ['tags', 'assets', 'users', 'audit', 'verifications', 'links', 'dashboard', 'search']; // more causes than fixtures
 
-interface Fixture {
-  fault: string;
-  test: string;
-  project: string;
-  file: string;
-  titlePath: string[];
-  status: 'failed' | 'timedOut';
-  message: string;
-  stack?: string;
-  expectedCategory: string;
-}
-const fixtures = JSON.parse(readFileSync(join(REPO_ROOT, 'gate', 'triage.fixtures.json'), 'utf8')) as Fixture[];
+const fixtures = loadTriageFixtures();
 
 // A seeded generator: the same input every time, so runs of the bench compare.
 let state = 0x2545f491;
