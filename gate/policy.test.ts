@@ -124,7 +124,9 @@ test('failures that are all environmental give INCONCLUSIVE; one product failure
   const c = result('smoke', 'failed');
   const d = decide(input([...healthy(), a, b, c], { [a.id]: 'environment', [b.id]: 'environment', [c.id]: 'product' }));
   assert.equal(d.verdict, 'BLOCK');
-  assert.deepEqual(d.reasons.find((r) => r.rule === 'critical-failed')!.tests, [a.id, c.id]);
+  // Only the product failure is blamed on the build; the environmental ones are said apart.
+  assert.deepEqual(d.reasons.find((r) => r.rule === 'critical-failed')!.tests, [c.id]);
+  assert.deepEqual(d.reasons.find((r) => r.rule === 'environmental')!.tests, [a.id, b.id]);
 });
 
 test('a quarantined failure gives WARN naming owner and ticket; an expired entry blocks and is named', () => {

@@ -5,7 +5,8 @@
  */
 import { isFailure } from './results.ts';
 import type { QuarantineIndex } from './quarantine.ts';
-import type { Decision, Policy, Reason, TestResult, Triage, Verdict } from './types.ts';
+import { RULES } from './triage-rules.ts';
+import type { Decision, Policy, Reason, TestResult, Triage, TriageCategory, Verdict } from './types.ts';
 import { plural } from '../lib/text.ts';
 
 export interface GateInput {
@@ -22,6 +23,8 @@ export interface GateInput {
 }
 
 const SEVERITY: Verdict[] = ['BLOCK', 'INCONCLUSIVE', 'WARN', 'PROMOTE'];
+/** Failures that say the run could not test the build: alone they never BLOCK. */
+const COULD_NOT_TEST = new Set<TriageCategory>(['environment', 'infrastructure']);
 const CRITICAL = new Set(['setup', 'verify', 'smoke']);
 const list = (ids: string[], max = 3) => ids.slice(0, max).join('; ') + (ids.length > max ? `; …and ${ids.length - max} more` : '');
 
@@ -82,16 +85,12 @@ export function decide(input: GateInput): Decision {
     });
   }
 
-  const environmental = counted.filter((r) => category.get(r.id) === 'environment');
-  if (counted.length && environmental.length === counted.length) {
-    reasons.push({
-      rule: 'environmental',
-      verdict: 'INCONCLUSIVE',
-      message: `All ${plural(counted.length, 'failure')} are environmental (the target could not be reached or answered 5xx): ${list(counted.map((r) => r.id))}.`,
-      tests: counted.map((r) => r.id),
-    });
-  } else if (counted.length) {
-    const deployment = counted.filter((r) => category.get(r.id) === 'deployment');
+  // Could not test: the target (environment) or the runner (infrastructure) failed, not the build.
+  const untested = counted.filter((r) => COULD_NOT_TEST.has(category.get(r.id) ?? 'product'));
+  const tested = counted.filter((r) => !untested.includes(r));
+  reasons.push(...couldNotTest(untested, category, triage));
+  if (tested.length) {
+    const deployment = tested.filter((r) => category.get(r.id) === 'deployment');
     if (deployment.length) {
       reasons.push({
         rule: 'deployment',
@@ -103,7 +102,7 @@ export function decide(input: GateInput): Decision {
         tests: deployment.map((r) => r.id),
       });
     }
-    const critical = counted.filter((r) => CRITICAL.has(r.suite) && category.get(r.id) !== 'deployment');
+    const critical = tested.filter((r) => CRITICAL.has(r.suite) && category.get(r.id) !== 'deployment');
     if (critical.length) {
       reasons.push({
         rule: 'critical-failed',
@@ -118,7 +117,7 @@ export function decide(input: GateInput): Decision {
     (r) => r.suite === 'regression' && r.status !== 'skipped' && r.status !== 'interrupted' && !protectedBy.has(r.id),
   );
   if (regression.length) {
-    const failed = regression.filter((r) => isFailure(r) && category.get(r.id) !== 'environment');
+    const failed = regression.filter((r) => isFailure(r) && !COULD_NOT_TEST.has(category.get(r.id) ?? 'product'));
     const rate = (regression.length - failed.length) / regression.length;
     if (rate < policy.minPassRate) {
       reasons.push({
@@ -192,3 +191,38 @@ function headline(r: TestResult): string {
     ? `${head} (expected ${expected}, received ${received})`
     : head;
 }
+
+/**
+ * The reasons for failures that could not test the build: one for the target (environment) and
+ * one for the runner (infrastructure, with what to do). INCONCLUSIVE: when they are all the
+ * failures, that is the verdict; beside real failures, those still BLOCK.
+ */
+function couldNotTest(untested: TestResult[], category: Map<string, TriageCategory>, triage: Triage): Reason[] {
+  const reasons: Reason[] = [];
+  const env = untested.filter((r) => category.get(r.id) === 'environment');
+  const infra = untested.filter((r) => category.get(r.id) === 'infrastructure');
+  if (env.length) {
+    reasons.push({
+      rule: 'environmental',
+      verdict: 'INCONCLUSIVE',
+      message: `${env.length === untested.length && !infra.length ? `All ${plural(env.length, 'failure')} are` : `${plural(env.length, 'failure')} ${env.length === 1 ? 'is' : 'are'}`} environmental (the target could not be reached or answered 5xx): ${list(env.map((r) => r.id))}.`,
+      tests: env.map((r) => r.id),
+    });
+  }
+  if (infra.length) {
+    const rules = new Map(triage.failures.map((f) => [f.testId, f.rule]));
+    const hints = [...new Set(infra.map((r) => RULES.find((x) => x.name === rules.get(r.id))?.hint).filter((h): h is string => !!h))];
+    reasons.push({
+      rule: 'infrastructure',
+      verdict: 'INCONCLUSIVE',
+      message: `The test runner failed, not the build: ${plural(infra.length, 'failure')} of the runner's own machinery (${list(
+        infra.map((r) => `${r.id}: ${headline(r)}`),
+        2,
+      )}). ${hints.length ? `${capitalize(hints.join('; '))}.` : 'Run again.'}`,
+      tests: infra.map((r) => r.id),
+    });
+  }
+  return reasons;
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

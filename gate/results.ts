@@ -5,8 +5,8 @@
  */
 import { relative, sep } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
-import { stripAnsi } from '../lib/text.ts';
-import type { Attachment, Counts, SuiteName, TestOutcome, TestResult, TestStatus } from './types.ts';
+import { clip, stripAnsi } from '../lib/text.ts';
+import type { Attachment, Counts, SuiteName, TestError, TestOutcome, TestResult, TestStatus } from './types.ts';
 
 /** The parts of Playwright's TestCase and TestResult that normalization reads. */
 export interface PlaywrightCase {
@@ -46,7 +46,7 @@ export interface PlaywrightAttempt {
 }
 
 const SUITE_OF_PROJECT: [RegExp, SuiteName][] = [
-  [/^(ready|seed|auth|cleanup)$/, 'setup'],
+  [/^(ready|seed|auth|cleanup|runner)$/, 'setup'],
   [/^verify/, 'verify'],
   [/^smoke/, 'smoke'],
   [/^regression/, 'regression'],
@@ -72,8 +72,9 @@ export function normalize(test: PlaywrightCase, root = REPO_ROOT): TestResult {
   const attempts = test.results;
   const last = attempts.at(-1);
   const failing = [...attempts].reverse().find((a) => a.status === 'failed' || a.status === 'timedOut');
-  const err = failing?.error ?? failing?.errors?.[0];
   const outcome = last ? test.outcome() : 'skipped';
+  // A flaky test keeps the errors of the attempt that failed: triage needs them.
+  const errors = failing && (outcome === 'unexpected' || outcome === 'flaky') ? keptErrors(failing) : [];
   return {
     id: testId(project, file, titlePath),
     project,
@@ -87,11 +88,8 @@ export function normalize(test: PlaywrightCase, root = REPO_ROOT): TestResult {
     retries: Math.max(0, attempts.length - 1),
     durationMs: attempts.reduce((sum, a) => sum + a.duration, 0),
     startedAt: (attempts[0]?.startTime ?? new Date(0)).toISOString(),
-    // A flaky test keeps the error of the attempt that failed: triage needs it.
-    error:
-      err && (outcome === 'unexpected' || outcome === 'flaky')
-        ? { message: stripAnsi(err.message ?? err.value ?? 'unknown error'), stack: err.stack ? stripAnsi(err.stack) : undefined }
-        : undefined,
+    error: errors[0],
+    ...(errors.length > 1 ? { errors } : {}),
     attachments: attempts.flatMap((a) =>
       a.attachments.map((x): Attachment => ({
         name: x.name,
@@ -100,6 +98,51 @@ export function normalize(test: PlaywrightCase, root = REPO_ROOT): TestResult {
       })),
     ),
   };
+}
+
+/**
+ * An error Playwright reported outside any test (a worker that died between tests, a crashed
+ * global step): a failed result of the `runner` pseudo-project, so triage, the verdict and the
+ * reports see it like any setup failure.
+ */
+export function outsideTestResult(
+  error: { message?: string; stack?: string; value?: string; location?: { file: string; line: number } },
+  index: number,
+  startedAt: Date,
+  root = REPO_ROOT,
+): TestResult {
+  const titlePath = ['errors outside any test', `error ${index + 1}`];
+  const [kept] = keptErrors({ errors: [error] });
+  return {
+    id: testId('runner', '(outside tests)', titlePath),
+    project: 'runner',
+    suite: 'setup',
+    file: error.location ? posix(relative(root, error.location.file)) : '',
+    line: error.location?.line ?? 0,
+    titlePath,
+    tags: [],
+    status: 'failed',
+    outcome: 'unexpected',
+    retries: 0,
+    durationMs: 0,
+    startedAt: startedAt.toISOString(),
+    error: kept!,
+    attachments: [],
+  };
+}
+
+/** Errors kept per result, and how much of each: a call log can be megabytes. */
+export const MAX_ERRORS = 5;
+const MAX_MESSAGE = 4_000;
+const MAX_STACK = 2_000;
+
+/** Every error of an attempt (Playwright's `errors`; `error` is its first), bounded, colours removed. */
+export function keptErrors(attempt: Pick<PlaywrightAttempt, 'error' | 'errors'>): TestError[] {
+  const all = attempt.errors?.length ? attempt.errors : attempt.error ? [attempt.error] : [];
+  return all.slice(0, MAX_ERRORS).map((e) => {
+    const message = clip(stripAnsi(e.message ?? e.value ?? 'unknown error'), MAX_MESSAGE);
+    return e.stack ? { message, stack: clip(stripAnsi(e.stack), MAX_STACK) } : { message };
+  });
 }
 
 export const isFailure = (r: TestResult) => r.status === 'failed' || r.status === 'timedOut';

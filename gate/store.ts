@@ -11,6 +11,7 @@ import { databaseUrlProblem } from '../config/environment.ts';
 import { ConfigError } from '../config/errors.ts';
 import { openEmbedded, openPg, type Sql } from './store/sql.ts';
 import type { Counts, HistoryRun, PromotionRecord, Reason, RunRecord, TestOutcome, TestStatus, Verdict } from './types.ts';
+import { errorsOf } from './triage.ts';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'store', 'migrations');
 
@@ -209,7 +210,12 @@ function storeOver(sql: Sql): ResultsStore {
           retries: t.retries,
           duration_ms: Math.round(t.durationMs),
           started_at: t.startedAt || null,
-          error_message: t.error?.message.slice(0, MAX_ERROR_CHARS) ?? null,
+          error_message: t.error
+            ? errorsOf(t)
+                .map((e) => e.message)
+                .join('\n\n')
+                .slice(0, MAX_ERROR_CHARS)
+            : null,
           category: triage.get(t.id)?.category ?? null,
           signature: triage.get(t.id)?.signature ?? null,
         }));

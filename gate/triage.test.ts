@@ -9,6 +9,7 @@ import { rulesMarkdown } from './triage-rules.ts';
 import type { HistoryRun, QuarantineEntry, SuiteName, TestResult, TestStatus } from './types.ts';
 import { aHistoryRun, aResult } from '../testing/builders.ts';
 import { loadTriageFixtures, type TriageFixture } from '../testing/triage-fixtures.ts';
+import { TRIAGE_CLASSES } from '../testing/triage-classes.ts';
 
 const fixtures = loadTriageFixtures();
 const find = (fault: string, title: RegExp = /./) =>
@@ -90,8 +91,10 @@ test('every captured real failure gets the category a human gave it', () => {
   assert.deepEqual(wrong, []);
 });
 
-test('every pattern rule classifies at least one real captured message', () => {
+test('every pattern rule classifies at least one real captured message or class example', () => {
   const used = new Set(fixtures.map((f) => triage([resultOf(f)], [], ctx()).failures[0]!.rule));
+  for (const [, , messages] of TRIAGE_CLASSES)
+    for (const message of messages) used.add(triage([result('t', 'failed', message)], [], ctx()).failures[0]!.rule);
   const patternRules = RULES.filter((r) => r.match).map((r) => r.name);
   assert.deepEqual(
     patternRules.filter((name) => !used.has(name)),
@@ -106,8 +109,9 @@ test('the order decides: an earlier rule wins over a later one that also matches
     [find('pending_migration', /environment is ready/), 'not-ready', 'migrations-not-at-head'],
     // /readyz answers 503 for a missing migration: the deployment's fault, not a gateway.
     [find('pending_migration', /migrations are at the head/), 'migrations-not-at-head', 'gateway-error'],
-    // A torn manifest throws a SyntaxError: the data's fault, not the test code's.
-    [find('manifest_truncated'), 'manifest-unreadable', 'script-error'],
+    // A torn manifest throws a JSON SyntaxError: the data's fault. Without the manifest rule it
+    // would be the product's (a JSON parse error is never the test code's: script-error leaves it).
+    [find('manifest_truncated'), 'manifest-unreadable', 'product'],
     // The seed failed because the schema lacks a column it writes: the deployment's fault.
     [find('column_renamed'), 'schema-mismatch', 'seed-failed'],
   ];
@@ -115,6 +119,7 @@ test('the order decides: an earlier rule wins over a later one that also matches
     const input = {
       result: resultOf(f),
       message: f.message.replace(/\u001b\[[0-9;]*m/g, ''),
+      stack: f.stack ?? '',
       quarantine: undefined,
       flips: 0,
       policy: { flakyFlips: 2, flakyWindow: 5 },
@@ -239,8 +244,9 @@ test('novelty: new when the test passed the last time it ran here or never ran, 
 test('flipping: enough pass/fail changes within the window make a failure flaky', () => {
   assert.equal(countFlips(['failed', 'passed', 'skipped', 'failed', 'timedOut', 'passed']), 3);
   assert.equal(countFlips(['failed', undefined, 'interrupted', 'failed']), 0);
-  // This run failed; history newest first: passed, failed → fail→pass→fail = 2 flips.
-  const flipping = [run({ t: 'passed' }), run({ t: 'failed' }), run({ t: 'failed' })];
+  // This run failed; history of the same build newest first: passed, failed → fail→pass→fail = 2 flips.
+  const same = { build: 'b-now' };
+  const flipping = [run({ t: 'passed' }, same), run({ t: 'failed' }, same), run({ t: 'failed' }, same)];
   const f = triage([result('t', 'failed')], flipping, ctx()).failures[0]!;
   assert.deepEqual([f.category, f.rule], ['flaky', 'flipping']);
   assert.equal(
@@ -248,7 +254,7 @@ test('flipping: enough pass/fail changes within the window make a failure flaky'
     'product',
   );
   // The flips are counted within the window only (this run included).
-  const old = [run({ t: 'failed' }), run({ t: 'failed' }), run({ t: 'passed' }), run({ t: 'failed' })];
+  const old = [run({ t: 'failed' }, same), run({ t: 'failed' }, same), run({ t: 'passed' }, same), run({ t: 'failed' }, same)];
   assert.equal(triage([result('t', 'failed')], old, ctx({ policy: { flakyFlips: 2, flakyWindow: 3 } })).failures[0]!.category, 'product');
   assert.equal(triage([result('t', 'failed')], old, ctx({ policy: { flakyFlips: 2, flakyWindow: 5 } })).failures[0]!.category, 'flaky');
   // An environment failure stays environment even for a flipping test (earlier rule).

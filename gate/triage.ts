@@ -3,6 +3,12 @@
  * rules in triage-rules.ts, then failures are grouped by category and normalized signature,
  * each group with its owner and the run where it was first seen. Pure: results, history and
  * context in, a Triage out. History is indexed once, so 10,000 failures stay well under 1 s.
+ *
+ * A failure may carry several errors (a test timeout, then the call it interrupted with the
+ * actual cause): each is classified and the earliest rule any of them matches wins; that error
+ * gives the failure its signature. Flakiness is a property of the test on one build: flips are
+ * counted among runs of the same build only, so a failure that arrives with a new build is a
+ * regression, never "flaky".
  */
 import { ownerIndex, type OwnerRule } from './owners.ts';
 import { exampleOf, signatureOf } from './signature.ts';
@@ -15,6 +21,7 @@ import type {
   Novelty,
   Policy,
   QuarantineEntry,
+  TestError,
   TestResult,
   TestStatus,
   Triage,
@@ -73,7 +80,7 @@ function matches(rule: TriageRule, input: RuleInput): boolean {
   if (m) {
     const r = input.result;
     if (m.message && !m.message.test(input.message)) return false;
-    if (m.stack && !m.stack.test(r.error?.stack ?? '')) return false;
+    if (m.stack && !m.stack.test(input.stack ?? '')) return false;
     if (m.project && !m.project.test(r.project)) return false;
     if (m.file && !m.file.test(r.file)) return false;
     if (m.titlePath && !m.titlePath.test(r.titlePath.join(' › '))) return false;
@@ -86,8 +93,39 @@ export function classify(input: RuleInput, rules: readonly TriageRule[] = RULES)
   return rules.find((rule) => matches(rule, input)) ?? RULES[RULES.length - 1]!;
 }
 
+/** Every error of a result (the first alone when the results predate `errors`). */
+export function errorsOf(result: TestResult): TestError[] {
+  if (result.errors?.length) return result.errors;
+  return result.error ? [result.error] : [{ message: '' }];
+}
+
+/**
+ * The deciding error of a failure and its rule: each error is classified, and the earliest rule
+ * in the table wins (the most specific cause: a refused connection behind a test timeout).
+ */
+export function classifyErrors(
+  result: TestResult,
+  base: Omit<RuleInput, 'result' | 'message' | 'stack' | 'errors'>,
+  rules: readonly TriageRule[] = RULES,
+): { rule: TriageRule; error: TestError } {
+  const errors = errorsOf(result);
+  const messages = errors.map((e) => stripAnsi(e.message));
+  let best: { rule: TriageRule; error: TestError; index: number } | undefined;
+  errors.forEach((error, i) => {
+    const rule = classify({ ...base, result, message: messages[i]!, stack: stripAnsi(error.stack ?? ''), errors: messages }, rules);
+    const index = rules.indexOf(rule) < 0 ? rules.length : rules.indexOf(rule);
+    if (!best || index < best.index) best = { rule, error, index };
+  });
+  return best!;
+}
+
+/** The runs a flip counts in: the same build's, newest first, at most the window before this run. */
+export function flipWindow(history: HistoryRun[], build: string, windowSize: number): HistoryRun[] {
+  return history.filter((run) => run.build === build).slice(0, Math.max(0, windowSize - 1));
+}
+
 export function triage(results: TestResult[], history: HistoryRun[], ctx: TriageContext): Triage {
-  const window = history.slice(0, Math.max(0, ctx.policy.flakyWindow - 1));
+  const window = flipWindow(history, ctx.build, ctx.policy.flakyWindow);
   // The oldest run (highest index: history is newest first) where each triaged test failed,
   // per signature: history is indexed once, for the tests that need it, not scanned per failure.
   const firstFailed = new Map<string, Map<string, number>>();
@@ -105,11 +143,11 @@ export function triage(results: TestResult[], history: HistoryRun[], ctx: Triage
 
   for (const result of results) {
     if (!needsTriage(result)) continue;
-    const raw = result.error?.message ?? '';
+    const flips = countFlips([result.status, ...window.map((run) => run.results[result.id]?.status)]);
+    const { rule, error } = classifyErrors(result, { quarantine: ctx.quarantined(result.id), flips, policy: ctx.policy });
+    const raw = error.message;
     let signature = signatures.get(raw);
     if (signature === undefined) signatures.set(raw, (signature = signatureOf(raw)));
-    const flips = countFlips([result.status, ...window.map((run) => run.results[result.id]?.status)]);
-    const rule = classify({ result, message: stripAnsi(raw), quarantine: ctx.quarantined(result.id), flips, policy: ctx.policy });
     const novelty = rule.category === 'product' ? noveltyOf(result.id, history) : undefined;
     failures.push({ testId: result.id, category: rule.category, rule: rule.name, signature, ...(novelty ? { novelty } : {}) });
 

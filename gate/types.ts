@@ -45,12 +45,23 @@ export interface TestResult {
   retries: number;
   durationMs: number;
   startedAt: string;
-  /** The error of the last failing attempt (also set for flaky tests: the retried failure). */
+  /** The first error of the last failing attempt (also set for flaky tests: the retried failure). */
   error?: TestError;
+  /**
+   * Every error of that attempt, in Playwright's order (a test timeout first, then the call it
+   * interrupted), at most MAX_ERRORS, each cut to a bounded size. Triage reads them all.
+   */
+  errors?: TestError[];
   attachments: Attachment[];
 }
 
-export type TriageCategory = 'environment' | 'deployment' | 'test-data' | 'automation' | 'known-issue' | 'flaky' | 'product';
+/**
+ * `environment`: the target deployment could not be reached or answered 5xx; `infrastructure`:
+ * the machinery running the tests failed (browser, driver or Grid session, worker, memory,
+ * disk). Both mean "could not test": alone they give INCONCLUSIVE, never BLOCK.
+ */
+export type TriageCategory =
+  'environment' | 'infrastructure' | 'deployment' | 'test-data' | 'automation' | 'known-issue' | 'flaky' | 'product';
 export type Novelty = 'new' | 'recurring';
 
 export interface Owner {

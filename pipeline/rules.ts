@@ -45,6 +45,20 @@ export function untestedBecause(
   return undefined;
 }
 
+/**
+ * Why a Playwright run reported no test: killed by a signal (the runner's machinery failed: the
+ * OOM killer, a CI timeout) or it could not start its tests (its log says why).
+ */
+export function noTestsBecause(pw: { exitCode: number; signal?: string }, log: string): string {
+  const signal = pw.signal ?? (pw.exitCode === 137 ? 'SIGKILL' : pw.exitCode === 139 ? 'SIGSEGV' : undefined);
+  if (signal) {
+    const cause =
+      signal === 'SIGKILL' ? ' (often the OOM killer: the runner ran out of memory)' : signal === 'SIGSEGV' ? ' (it crashed)' : '';
+    return `the test runner (Playwright) was killed by ${signal}${cause} before it reported any result; this is the runner's failure, not the build's: run again (with fewer workers or more memory); see ${log}`;
+  }
+  return `Playwright ran no test (exit ${pw.exitCode}); see ${log}`;
+}
+
 /** What the merge knows of one shard's part. */
 export interface PartSummary {
   shard: { current: number; total: number };

@@ -25,7 +25,7 @@ import { readHistorySoon, type History } from './history.ts';
 import type { RunPlan } from './plan.ts';
 import { publishStep } from './publish.ts';
 import { recordStep } from './record.ts';
-import { EXIT_CODE, untestedBecause, type Untestable } from './rules.ts';
+import { EXIT_CODE, noTestsBecause, untestedBecause, type Untestable } from './rules.ts';
 import { openSession, type Session } from './session.ts';
 import { startRun } from './start.ts';
 import { runPlaywright, suiteSteps } from './suites.ts';
@@ -64,8 +64,7 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
     } else {
       const pw = await runPlaywright({ s, plan, processEnv, reportDir, workers: o.workers, playwrightOutput: o.playwrightOutput });
       results = pw.results;
-      if (!results.length && !s.interrupted)
-        untestable = { step: 'suites', message: `Playwright ran no test (exit ${pw.exitCode}); see ${relative(REPO_ROOT, pw.log)}` };
+      if (!results.length && !s.interrupted) untestable = { step: 'suites', message: noTestsBecause(pw, relative(REPO_ROOT, pw.log)) };
       suiteSteps(s, results, plan.projects, Date.now() - t, pw.exitCode);
     }
   } finally {

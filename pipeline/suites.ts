@@ -20,6 +20,8 @@ export const PLAYWRIGHT_CLI = join(REPO_ROOT, 'node_modules', '@playwright', 'te
 export interface PlaywrightRun {
   results: TestResult[];
   exitCode: number;
+  /** The signal that killed Playwright, when one did (the OOM killer's SIGKILL). */
+  signal?: NodeJS.Signals;
   log: string;
 }
 
@@ -72,7 +74,7 @@ export async function runPlaywright(a: {
   a.s.child = undefined;
   writeFileSync(log, run.output);
   const results = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: TestResult[] }).results : [];
-  return { results, exitCode: run.code, log };
+  return { results, exitCode: run.code, ...(run.signal ? { signal: run.signal } : {}), log };
 }
 
 /**

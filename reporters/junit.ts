@@ -133,10 +133,12 @@ function testcase(r: TestResult, category: TriageCategory | undefined, quarantin
   const quarantined = isFailure(r) && category === 'known-issue';
   const message = r.error?.message ?? (r.status === 'timedOut' ? 'Test timed out' : `Test ${r.status}`);
   // Playwright's stack starts with the message: do not print it twice.
-  const detail =
-    r.error?.stack && clean(r.error.stack).includes(clean(message))
-      ? r.error.stack
-      : [message, r.error?.stack].filter(Boolean).join('\n\n');
+  // Every error of the failure (a test timeout, then the call it interrupted); Playwright's stack
+  // starts with the message: do not print it twice.
+  const errors = r.errors?.length ? r.errors : [{ message, stack: r.error?.stack }];
+  const detail = errors
+    .map((e) => (e.stack && clean(e.stack).includes(clean(e.message)) ? e.stack : [e.message, e.stack].filter(Boolean).join('\n\n')))
+    .join('\n\n');
 
   const properties: [string, string | number][] = [['tollgate.id', r.id]];
   if (flaky) properties.push(['flaky', 'true'], ['retries', r.retries]);

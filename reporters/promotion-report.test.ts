@@ -123,6 +123,45 @@ test('the headline names the next environment for a promotable build, and INCONC
   assert.match(renderHtml(inconclusive), /class="banner v-inconclusive"/);
 });
 
+test('an INCONCLUSIVE run whose runner failed says so, and its failures carry the infrastructure category', () => {
+  const crashed = result('a', 'failed', { error: { message: 'Error: worker process exited unexpectedly (code=null, signal=SIGKILL)' } });
+  const model = buildReportModel(
+    record([crashed], {
+      verdict: 'INCONCLUSIVE',
+      reasons: [
+        {
+          rule: 'infrastructure',
+          verdict: 'INCONCLUSIVE',
+          message: 'The test runner failed, not the build: 1 failure of the runner. Run again.',
+          tests: [crashed.id],
+        },
+      ],
+      triage: {
+        failures: [
+          { testId: crashed.id, category: 'infrastructure', rule: 'runner-crashed', signature: 'worker process exited unexpectedly' },
+        ],
+        groups: [
+          {
+            category: 'infrastructure',
+            signature: 'worker process exited unexpectedly',
+            count: 1,
+            tests: [crashed.id],
+            firstSeen: { build: '3f2c1a9', runId: 'r', at: '2026-11-22T07:00:00Z' },
+            example: 'worker process exited unexpectedly',
+          },
+        ],
+      },
+    }),
+    ctx(),
+  );
+  assert.match(
+    model.headline,
+    /^The test runner failed, so build 3f2c1a9 has no verdict in staging: The test runner failed, not the build/,
+  );
+  const html = renderHtml(model);
+  assert.match(html, /chip cat cat-infrastructure">infrastructure</);
+});
+
 test("the build path shows this run's verdict in this environment, whatever the caller passed for it", () => {
   const model = buildReportModel(
     record([], { verdict: 'WARN' }),

@@ -6,8 +6,8 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { FullResult, Reporter, Suite } from '@playwright/test/reporter';
-import { normalize, type PlaywrightCase } from '../gate/results.ts';
+import type { FullResult, Reporter, Suite, TestError } from '@playwright/test/reporter';
+import { normalize, outsideTestResult, type PlaywrightCase } from '../gate/results.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { readContract } from '../config/run-contract.ts';
 
@@ -16,6 +16,8 @@ export const resultsFile = (env: NodeJS.ProcessEnv = process.env) =>
 
 export default class ResultsReporter implements Reporter {
   private suite?: Suite;
+  /** Errors outside any test (a worker that died between tests): results of the `runner` pseudo-project. */
+  private readonly errors: TestError[] = [];
 
   printsToStdio() {
     return false;
@@ -23,6 +25,10 @@ export default class ResultsReporter implements Reporter {
 
   onBegin(_config: unknown, suite: Suite) {
     this.suite = suite;
+  }
+
+  onError(error: TestError) {
+    this.errors.push(error);
   }
 
   onEnd(result: FullResult) {
@@ -34,7 +40,10 @@ export default class ResultsReporter implements Reporter {
       status: result.status,
       startedAt: result.startTime.toISOString(),
       durationMs: result.duration,
-      results: this.suite.allTests().map((t) => normalize(t as unknown as PlaywrightCase)),
+      results: [
+        ...this.suite.allTests().map((t) => normalize(t as unknown as PlaywrightCase)),
+        ...this.errors.map((e, i) => outsideTestResult(e, i, result.startTime)),
+      ],
     };
     writeFileSync(`${file}.tmp`, `${JSON.stringify(body, null, 2)}\n`);
     renameSync(`${file}.tmp`, file);

@@ -13,6 +13,7 @@ export const CATEGORY_NAMES: Record<TriageCategory, string> = {
   'known-issue': 'known-issue: quarantined, owned, with a ticket',
   flaky: 'flaky: passed on a retry, or flips between runs',
   environment: 'environment: target unreachable or not ready',
+  infrastructure: 'infrastructure: the test runner itself failed (browser, driver, worker, memory, disk)',
   deployment: 'deployment: wrong build, migrations or schema',
   'test-data': 'test-data: seed or manifest',
   automation: 'automation: the test itself broke',

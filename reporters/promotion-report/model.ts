@@ -223,6 +223,13 @@ export function headline(record: Pick<RunRecord, 'verdict' | 'build' | 'environm
     case 'BLOCK':
       return `Do not promote ${build}${because || `: it failed in ${record.environment}`}.`;
     case 'INCONCLUSIVE':
+      // The runner's own failure is said as such: the environment was fine, the machine testing it was not.
+      if (
+        record.reasons.some((r) => r.rule === 'infrastructure') &&
+        !record.reasons.some((r) => r.rule === 'environmental' || r.rule === 'not-ready')
+      ) {
+        return `The test runner failed, so ${build} has no verdict in ${record.environment}${because}.`;
+      }
       return `${cap(record.environment)} could not be tested, so ${build} has no verdict${because}. Run again when the environment is ready.`;
   }
 }

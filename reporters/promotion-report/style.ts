@@ -27,7 +27,7 @@ h2{font-size:16px;margin:0 0 10px;display:flex;gap:8px;align-items:baseline}
 .chip.v-promote,.chip.st-ok{background:var(--promote)}.chip.v-warn{background:var(--warn)}.chip.v-block,.chip.st-failed,.chip.new{background:var(--block)}
 .chip.st-skipped,.chip.recurring{background:#8a94a3}
 .chip.cat{background:#e8ebf0;color:var(--ink)}.chip.cat-product{background:#fde2e0;color:#8c1d18}.chip.cat-deployment{background:#fde7cf;color:#7a3b00}
-.chip.cat-environment{background:#e0e7f5;color:#1f3b73}.chip.cat-flaky,.chip.cat-known-issue{background:#fff0c2;color:#6b4a00}
+.chip.cat-environment,.chip.cat-infrastructure{background:#e0e7f5;color:#1f3b73}.chip.cat-flaky,.chip.cat-known-issue{background:#fff0c2;color:#6b4a00}
 .reasons,.tests,.evidence,.since,.traces{list-style:none;margin:0;padding:0}
 .reason{display:grid;grid-template-columns:110px 1fr;align-items:start;gap:10px;padding:8px 0;border-top:1px solid var(--line)}.reason:first-child{border-top:0;padding-top:0}
 .reason .chip{justify-self:start;margin-top:2px}

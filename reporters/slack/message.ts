@@ -56,11 +56,12 @@ const EMOJI: Record<Verdict, string> = { PROMOTE: '🟢', WARN: '🟡', BLOCK: '
 const CATEGORY_RANK: Record<TriageCategory, number> = {
   deployment: 0,
   environment: 1,
-  product: 2,
-  'test-data': 3,
-  automation: 4,
-  flaky: 5,
-  'known-issue': 6,
+  infrastructure: 2,
+  product: 3,
+  'test-data': 4,
+  automation: 5,
+  flaky: 6,
+  'known-issue': 7,
 };
 
 export function rankGroups(groups: FailureGroup[]): FailureGroup[] {
