@@ -23,6 +23,8 @@ export interface GateInput {
 }
 
 const SEVERITY: Verdict[] = ['BLOCK', 'INCONCLUSIVE', 'WARN', 'PROMOTE'];
+/** Steps before the suites' results exist: their failure means nothing was tested. */
+const BEFORE_SUITES = new Set(['config', 'ready', 'seed', 'suites']);
 /** Failures that say the run could not test the build: alone they never BLOCK. */
 const COULD_NOT_TEST = new Set<TriageCategory>(['environment', 'infrastructure']);
 const CRITICAL = new Set(['setup', 'verify', 'smoke']);
@@ -53,7 +55,7 @@ export function decide(input: GateInput): Decision {
         {
           rule: 'untestable',
           verdict: 'INCONCLUSIVE',
-          message: `The ${input.untestable.step} step failed, so the suites could not run: ${input.untestable.message}`,
+          message: `The ${input.untestable.step} step failed, ${BEFORE_SUITES.has(input.untestable.step) ? 'so the suites could not run' : 'so the results could not be judged'}: ${input.untestable.message}`,
           tests: [],
         },
       ],

@@ -8,6 +8,7 @@ import type { Environment } from '../config/environment.ts';
 import { cleanRun } from '../seed/clean.ts';
 import { connect } from '../seed/db.ts';
 import { runsDir } from '../seed/manifest.ts';
+import { injectedFailure } from './guard.ts';
 import type { RunPlan } from './plan.ts';
 import type { Session } from './session.ts';
 
@@ -29,6 +30,7 @@ export async function cleanupStep(
     );
   else {
     try {
+      injectedFailure('cleanup');
       const rows = await cleanup(environment, runId);
       s.step('cleanup', 'ok', Date.now() - t, `${rows.toLocaleString('en')} rows of ${runId} deleted`);
     } catch (e) {

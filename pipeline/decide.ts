@@ -9,11 +9,12 @@ import { decide } from '../gate/policy.ts';
 import { quarantineIndex } from '../gate/quarantine.ts';
 import { countBy, countResults, isFailure } from '../gate/results.ts';
 import { triage as triageResults } from '../gate/triage.ts';
-import type { RunRecord, TestResult } from '../gate/types.ts';
+import type { Decision, RunRecord, TestResult, Triage } from '../gate/types.ts';
 import { detectCi } from '../lib/ci.ts';
 import type { GateConfig } from './config.ts';
 import type { History } from './history.ts';
 import type { RunPlan } from './plan.ts';
+import { injectedFailure, unexpected } from './guard.ts';
 import type { Untestable } from './rules.ts';
 import type { Session } from './session.ts';
 
@@ -38,34 +39,61 @@ export function decideStep(s: Session, config: GateConfig, a: DecideInput): RunR
   const quarantine = quarantineIndex(config.quarantine, new Date());
   // Setup tests count only when they failed (a broken sign-in matters; a passed one is plumbing).
   const counted = results.filter((r) => r.suite !== 'setup' || isFailure(r));
-  const triage = triageResults(counted, a.history.history, {
-    runId,
-    build,
-    at: new Date().toISOString(),
-    quarantined: (id) => quarantine.active(id),
-    owners: config.owners,
-    policy: environment.policy,
-  });
-  s.step(
-    'triage',
-    'ok',
-    Date.now() - t,
-    triage.groups.length
-      ? `${triage.failures.length} failure(s) in ${triage.groups.length} group(s): ${[...new Set(triage.groups.map((g) => g.category))].join(', ')}`
-      : 'no failures',
-  );
+  // An unplanned error in triage or the gate costs the run its verdict's ground, never its verdict: INCONCLUSIVE, named.
+  let broken: Untestable | undefined;
+  let triage: Triage = { failures: [], groups: [] };
+  try {
+    injectedFailure('triage', processEnv);
+    triage = triageResults(counted, a.history.history, {
+      runId,
+      build,
+      at: new Date().toISOString(),
+      quarantined: (id) => quarantine.active(id),
+      owners: config.owners,
+      policy: environment.policy,
+    });
+    s.step(
+      'triage',
+      'ok',
+      Date.now() - t,
+      triage.groups.length
+        ? `${triage.failures.length} failure(s) in ${triage.groups.length} group(s): ${[...new Set(triage.groups.map((g) => g.category))].join(', ')}`
+        : 'no failures',
+    );
+  } catch (e) {
+    broken = unexpected('triage', e);
+    s.step('triage', 'failed', Date.now() - t, broken.message);
+  }
 
   t = Date.now();
-  const decision = decide({
-    results,
-    triage,
-    policy: environment.policy,
-    quarantine,
-    notReady: plan.notReady,
-    interrupted: plan.interrupted ?? a.interrupted,
-    untestable: plan.untestable ?? a.untestable,
-  });
-  s.step('gate', 'ok', Date.now() - t, `${decision.verdict}: ${decision.reasons[0]?.message ?? ''}`);
+  let decision: Decision;
+  try {
+    injectedFailure('gate', processEnv);
+    decision = decide({
+      results,
+      triage,
+      policy: environment.policy,
+      quarantine,
+      notReady: plan.notReady,
+      interrupted: plan.interrupted ?? a.interrupted,
+      untestable: plan.untestable ?? a.untestable ?? broken,
+    });
+    s.step('gate', 'ok', Date.now() - t, `${decision.verdict}: ${decision.reasons[0]?.message ?? ''}`);
+  } catch (e) {
+    const failed = unexpected('gate', e);
+    decision = {
+      verdict: 'INCONCLUSIVE',
+      reasons: [
+        {
+          rule: 'untestable',
+          verdict: 'INCONCLUSIVE',
+          message: `The gate step failed, so no verdict could be decided: ${failed.message}`,
+          tests: [],
+        },
+      ],
+    };
+    s.step('gate', 'failed', Date.now() - t, `${decision.verdict}: ${failed.message}`);
+  }
 
   const quarantined = new Set(triage.failures.filter((f) => f.category === 'known-issue').map((f) => f.testId));
   const ci = detectCi(processEnv);

@@ -16,6 +16,7 @@ import { writePromotionReport } from '../reporters/promotion-report.ts';
 import { buildSlackMessage, postToSlack, saveSlackPayload, shouldPost } from '../reporters/slack.ts';
 import type { GateConfig } from './config.ts';
 import type { History } from './history.ts';
+import { injectedFailure, unexpected } from './guard.ts';
 import type { Session } from './session.ts';
 
 export interface PublishInput {
@@ -27,7 +28,32 @@ export interface PublishInput {
 }
 
 export async function publishStep(s: Session, config: Pick<GateConfig, 'environment' | 'processEnv'>, a: PublishInput): Promise<void> {
+  const t = Date.now();
+  try {
+    await publish(s, config, a);
+  } catch (e) {
+    // Not planned for: the promotion report is still written, so the verdict has its page.
+    const why = unexpected('publish', e).message;
+    s.notes.push(`Publishing failed: ${why}.`);
+    let written: string;
+    try {
+      const report = writePromotionReport(a.record, {
+        history: a.history.history,
+        lastPromoted: a.history.lastPromoted,
+        buildPath: [],
+        notes: s.notes,
+      });
+      written = `; ${relative(REPO_ROOT, report.html)} written`;
+    } catch (reportError) {
+      written = `; no report either (${(reportError as Error).message})`;
+    }
+    s.step('publish', 'failed', Date.now() - t, `${why}${written}`);
+  }
+}
+
+async function publish(s: Session, config: Pick<GateConfig, 'environment' | 'processEnv'>, a: PublishInput): Promise<void> {
   const { environment, processEnv } = config;
+  injectedFailure('publish', processEnv);
   const { record, reportDir } = a;
   const t = Date.now();
   const extra = await a.extra?.();

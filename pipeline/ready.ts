@@ -8,6 +8,8 @@ import { readContract } from '../config/run-contract.ts';
 import type { Target } from '../config/target.ts';
 import { targetProbes, waitUntilReady } from '../gate/readiness.ts';
 import type { RunConfig } from './config.ts';
+import { injectedFailure, unexpected } from './guard.ts';
+import type { Untestable } from './rules.ts';
 import type { Session } from './session.ts';
 
 export interface ReadyOutcome {
@@ -15,6 +17,8 @@ export interface ReadyOutcome {
   build: string;
   /** Why the environment is not ready; undefined when it is. */
   notReady?: string;
+  /** An unplanned error broke the step: the run cannot be tested. */
+  untestable?: Untestable;
 }
 
 export async function readyStep(
@@ -23,6 +27,7 @@ export async function readyStep(
 ): Promise<ReadyOutcome> {
   const t = Date.now();
   try {
+    injectedFailure('ready', config.processEnv);
     const timeout = (readContract(config.processEnv).readyTimeoutS ?? 0) * 1000 || config.environment.readyTimeoutMs;
     const probes = await waitUntilReady(targetProbes(config.target), timeout, undefined, s.stopWaiting.signal);
     const deployed = await fetchBuild(config.target);
@@ -34,7 +39,11 @@ export async function readyStep(
     );
     return { build: config.build ?? deployed ?? 'unknown' };
   } catch (e) {
-    if (!(e instanceof NotReadyError)) throw e;
+    if (!(e instanceof NotReadyError)) {
+      const untestable = unexpected('ready', e);
+      s.step('ready', 'failed', Date.now() - t, untestable.message);
+      return { build: config.build ?? 'unknown', untestable };
+    }
     s.step('ready', 'failed', Date.now() - t, s.interrupted ? `interrupted while waiting for readiness (${s.interrupted})` : e.message);
     return { build: config.build ?? 'unknown', notReady: e.message };
   }

@@ -5,18 +5,33 @@
 import { relative } from 'node:path';
 import type { Environment } from '../config/environment.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { recordOrSpool, spoolDir } from '../gate/spool.ts';
+import { recordOrSpool, spool, spoolDir } from '../gate/spool.ts';
 import { resultsDir } from '../gate/store/sql.ts';
 import type { RunRecord } from '../gate/types.ts';
+import { injectedFailure, unexpected } from './guard.ts';
 import type { Session } from './session.ts';
 
 export async function recordStep(s: Session, record: RunRecord, environment: Environment, processEnv: NodeJS.ProcessEnv): Promise<void> {
   const t = Date.now();
-  const stored = await recordOrSpool(record, {
-    url: environment.resultsDatabaseUrl,
-    dataDir: resultsDir(processEnv),
-    spoolDir: spoolDir(processEnv),
-  });
+  let stored: Awaited<ReturnType<typeof recordOrSpool>>;
+  try {
+    injectedFailure('record', processEnv);
+    stored = await recordOrSpool(record, {
+      url: environment.resultsDatabaseUrl,
+      dataDir: resultsDir(processEnv),
+      spoolDir: spoolDir(processEnv),
+    });
+  } catch (e) {
+    // Not planned for: the record goes to the spool, which the next run flushes.
+    const why = unexpected('record', e).message;
+    try {
+      stored = { recorded: false, spooled: spool(record, spoolDir(processEnv)), flushed: 0, error: why };
+    } catch (spoolError) {
+      s.notes.push(`The run could not be recorded (${why}) nor spooled (${(spoolError as Error).message}).`);
+      s.step('record', 'failed', Date.now() - t, `${why}; not spooled either`);
+      return;
+    }
+  }
   if (stored.recorded) {
     s.step(
       'record',

@@ -25,6 +25,7 @@ import { readHistorySoon, type History } from './history.ts';
 import type { RunPlan } from './plan.ts';
 import { publishStep } from './publish.ts';
 import { recordStep } from './record.ts';
+import { unexpected } from './guard.ts';
 import { EXIT_CODE, noTestsBecause, untestedBecause, type Untestable } from './rules.ts';
 import { openSession, type Session } from './session.ts';
 import { startRun } from './start.ts';
@@ -62,10 +63,15 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
       s.step('verify', 'skipped', 0, why);
       s.step('suites', 'skipped', 0, why);
     } else {
-      const pw = await runPlaywright({ s, plan, processEnv, reportDir, workers: o.workers, playwrightOutput: o.playwrightOutput });
-      results = pw.results;
-      if (!results.length && !s.interrupted) untestable = { step: 'suites', message: noTestsBecause(pw, relative(REPO_ROOT, pw.log)) };
-      suiteSteps(s, results, plan.projects, Date.now() - t, pw.exitCode);
+      try {
+        const pw = await runPlaywright({ s, plan, processEnv, reportDir, workers: o.workers, playwrightOutput: o.playwrightOutput });
+        results = pw.results;
+        if (!results.length && !s.interrupted) untestable = { step: 'suites', message: noTestsBecause(pw, relative(REPO_ROOT, pw.log)) };
+        suiteSteps(s, results, plan.projects, Date.now() - t, pw.exitCode);
+      } catch (e) {
+        untestable = unexpected('suites', e);
+        s.step('suites', 'failed', Date.now() - t, untestable.message);
+      }
     }
   } finally {
     // plan is unset only when readiness or seeding threw a bug: nothing is known to be seeded then.
@@ -88,6 +94,7 @@ export async function finishRun(
 ): Promise<RunOutcome> {
   try {
     const history = await a.history;
+    // decide, record and publish each catch what they did not plan for: the verdict always comes.
     const record = decideStep(s, config, { ...a, history });
     await recordStep(s, record, config.environment, config.processEnv);
     await publishStep(s, config, { record, history, reportDir: a.reportDir, extra: a.extra });

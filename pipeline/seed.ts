@@ -15,6 +15,7 @@ import { connect } from '../seed/db.ts';
 import { runsDir, type Manifest } from '../seed/manifest.ts';
 import { seed } from '../seed/seed.ts';
 import type { RunConfig } from './config.ts';
+import { injectedFailure, unexpected } from './guard.ts';
 import { crashedRuns, seedProfile, type OwnerMarker, type Untestable } from './rules.ts';
 import type { Session } from './session.ts';
 
@@ -44,6 +45,7 @@ export async function seedStep(
     return {};
   }
   try {
+    injectedFailure('seed', config.processEnv);
     const swept = await sweepLeftovers(config, o.owner);
     const result = await seed({ environment, profile: seedProfile(suites), seed: o.seed, runId });
     const manifest = result.manifest;
@@ -56,7 +58,12 @@ export async function seedStep(
     );
     return { manifest };
   } catch (e) {
-    if (!(e instanceof TollgateError)) throw e;
+    // One transaction: whatever failed, nothing of this run was written.
+    if (!(e instanceof TollgateError)) {
+      const untestable = unexpected('seed', e);
+      s.step('seed', 'failed', Date.now() - t, `${untestable.message} (nothing was written: the seed is one transaction)`);
+      return { untestable };
+    }
     s.step('seed', 'failed', Date.now() - t, `${e.message}${e.hint ? ` (${e.hint})` : ''}`);
     return { untestable: { step: 'seed', message: e.message } };
   }

@@ -30,9 +30,18 @@ export async function startRun(
     s.print(`  ${line}`);
     s.notes.push(line);
   }
-  const { build, notReady } = await readyStep(s, config);
-  const skip = notReady ? 'the environment is not ready' : s.interrupted ? 'interrupted' : undefined;
-  const { manifest, untestable } = await seedStep(s, config, { seed: o.seed, owner: o.owner, skip });
+  const ready = await readyStep(s, config);
+  const { build, notReady } = ready;
+  const skip = notReady
+    ? 'the environment is not ready'
+    : ready.untestable
+      ? 'the ready step failed'
+      : s.interrupted
+        ? 'interrupted'
+        : undefined;
+  const seeded = await seedStep(s, config, { seed: o.seed, owner: o.owner, skip });
+  const { manifest } = seeded;
+  const untestable = ready.untestable ?? seeded.untestable;
 
   const testable = !notReady && !untestable && !s.interrupted;
   const projects = testable ? projectsFor(suites, selection) : [];

@@ -11,6 +11,7 @@ import { testListInvert } from '../gate/changes.ts';
 import { countResults, isFailure } from '../gate/results.ts';
 import type { TestResult } from '../gate/types.ts';
 import { runNode } from '../lib/spawn.ts';
+import { injectedFailure } from './guard.ts';
 import type { Shard } from './parts.ts';
 import type { RunPlan } from './plan.ts';
 import type { Session } from './session.ts';
@@ -36,6 +37,7 @@ export async function runPlaywright(a: {
   blobDir?: string;
   playwrightOutput?: 'inherit' | 'quiet';
 }): Promise<PlaywrightRun> {
+  injectedFailure('suites', a.processEnv);
   const { plan, reportDir } = a;
   const resultsFile = join(reportDir, 'results.json');
   const log = join(reportDir, 'playwright.log');

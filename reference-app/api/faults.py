@@ -18,6 +18,7 @@ API_FAULTS = frozenset(
         "debug_errors",
         "cors_any_origin",
         "slow_tags_list",
+        "asset_custodian_required",
     }
 )
 # Known, but the web app acts on them; the API has nothing to change.

@@ -122,6 +122,20 @@ def test_slow_tags_list(api, faulty):
     assert time.monotonic() - started < 2.5
 
 
+def test_asset_custodian_required(api, admin_conn):
+    from api import migrate
+
+    assert api.create_asset()["id"]
+    migrate.apply_fault_drift(admin_conn, {"asset_custodian_required"})
+    try:
+        response = api.post("/api/assets", "operator", json={"name": "Pallet", "sku": "SKU-1", "manufacturer": "Acme"})
+        assert response.status_code == 500  # the code does not fill the new required column
+        assert "custodian" not in response.get_data(as_text=True)  # and says nothing of its internals
+    finally:
+        migrate.apply_fault_drift(admin_conn, set())
+    assert api.create_asset()["id"]
+
+
 def test_every_api_fault_has_a_test():
     from api.faults import API_FAULTS
 
