@@ -25,7 +25,10 @@ export async function recordStep(s: Session, record: RunRecord, environment: Env
     // Not planned for: the record goes to the spool, which the next run flushes.
     const why = unexpected('record', e).message;
     try {
-      stored = { recorded: false, spooled: spool(record, spoolDir(processEnv)), flushed: 0, error: why };
+      const where = relative(REPO_ROOT, spool(record, spoolDir(processEnv)));
+      s.notes.push(`The run was not recorded (${why}); it was spooled to ${where} and is written by the next run that reaches the store.`);
+      s.step('record', 'failed', Date.now() - t, `${why}; spooled to ${where}`);
+      return;
     } catch (spoolError) {
       s.notes.push(`The run could not be recorded (${why}) nor spooled (${(spoolError as Error).message}).`);
       s.step('record', 'failed', Date.now() - t, `${why}; not spooled either`);
