@@ -121,3 +121,32 @@ function* entries(where: string, bytes: Uint8Array): Generator<[string, string]>
     yield [where, Buffer.from(bytes).toString('latin1')];
   }
 }
+
+/** The run id a `tollgate run` printed in its header, if it printed one. */
+export const runIdOf = (output: string): string | undefined => /tollgate run (tg_\d{14}_[a-z0-9]{6})/.exec(output)?.[1];
+
+/**
+ * `tollgate run --env local <args>` in a workspace; the run's report directory is added to
+ * `reportDirs` (for the caller's `after` to remove).
+ */
+export async function gateRun(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  reportDirs: string[],
+  timeout = 240_000,
+): Promise<Run & { runId?: string }> {
+  const r = await tollgate(['run', '--env', 'local', ...args], env, timeout);
+  const runId = runIdOf(r.stdout);
+  if (runId) reportDirs.push(join(REPO_ROOT, 'reports', runId));
+  return { ...r, runId };
+}
+
+/** Rows a run left in the stack's database: its tags, assets and users. */
+export async function runRows(db: pg.Client, runId: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM assets WHERE metadata->>'tollgate_run' = $1)
+      + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`,
+    [runId],
+  );
+  return Number(rows[0]!.n);
+}

@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { TestResult } from '../gate/types.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { tollgate, workspace } from './helpers.ts';
+import { gateRun, tollgate, workspace } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_INFRA_SELFTEST_PORT_BASE ?? 20100);
 
@@ -30,10 +30,8 @@ describe("the runner's infrastructure broken", { concurrency: false }, () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
   };
   const gate = async (extra: NodeJS.ProcessEnv) => {
-    const r = await tollgate(['run', '--env', 'local', '--suite', 'smoke'], { ...env, ...extra }, 240_000);
-    const runId = /tollgate run (tg_\d{14}_[a-z0-9]{6})/.exec(r.stdout)?.[1];
-    assert.ok(runId, r.stdout + r.stderr);
-    reportDirs.push(join(REPO_ROOT, 'reports', runId));
+    const r = await gateRun(['--suite', 'smoke'], { ...env, ...extra }, reportDirs);
+    const runId = r.runId ?? assert.fail(r.stdout + r.stderr);
     const results = JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'results.json'), 'utf8')) as TestResult[];
     return { ...r, runId, results };
   };

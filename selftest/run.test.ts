@@ -14,7 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { RunRecord } from '../gate/types.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { noStackTrace, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
+import { gateRun, noStackTrace, runRows, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_RUN_SELFTEST_PORT_BASE ?? 19600);
 const STEPS = ['config', 'ready', 'seed', 'verify', 'suites', 'cleanup', 'triage', 'gate', 'record', 'publish'];
@@ -24,12 +24,8 @@ describe('tollgate run', { concurrency: false }, () => {
   const reportDirs: string[] = [];
   let db: pg.Client;
 
-  const gate = async (args: string[], extra: NodeJS.ProcessEnv = {}, timeout = 240_000) => {
-    const r = await tollgate(['run', '--env', 'local', ...args], { ...env, ...extra }, timeout);
-    const runId = /tollgate run (tg_\d{14}_[a-z0-9]{6})/.exec(r.stdout)?.[1];
-    if (runId) reportDirs.push(join(REPO_ROOT, 'reports', runId));
-    return { ...r, runId };
-  };
+  const gate = (args: string[], extra: NodeJS.ProcessEnv = {}, timeout = 240_000) =>
+    gateRun(args, { ...env, ...extra }, reportDirs, timeout);
   const report = (runId: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'report.json'), 'utf8'));
   const deploy = async (build: string, faults: string[] = []) => {
     const r = await tollgate(
@@ -38,16 +34,7 @@ describe('tollgate run', { concurrency: false }, () => {
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
   };
-  const rowsOf = async (runId: string) =>
-    Number(
-      (
-        await db.query(
-          `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM assets WHERE metadata->>'tollgate_run' = $1)
-          + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`,
-          [runId],
-        )
-      ).rows[0].n,
-    );
+  const rowsOf = (runId: string) => runRows(db, runId);
   const history = async () => {
     const r = await tollgate(['history', '--env', 'local', '--json'], env);
     assert.equal(r.code, 0, r.stderr);

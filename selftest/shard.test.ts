@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import type { RunRecord } from '../gate/types.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { noStackTrace, stackDatabase, stackState, texts, tollgate, workspace, type Run } from './helpers.ts';
+import { noStackTrace, runRows, stackDatabase, stackState, texts, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SHARD_SELFTEST_PORT_BASE ?? 20000);
 const BUILD = 'shard-good';
@@ -41,15 +41,7 @@ describe('sharded runs', { concurrency: false }, () => {
   const reportOf = (runId: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'report.json'), 'utf8')) as Report;
   const resultsOf = (runId: string) =>
     JSON.parse(readFileSync(join(REPO_ROOT, 'reports', runId, 'results.json'), 'utf8')) as RunRecord['results'];
-  const rowsOf = async (runId: string) =>
-    Number(
-      (
-        await db.query(
-          `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`,
-          [runId],
-        )
-      ).rows[0].n,
-    );
+  const rowsOf = (runId: string) => runRows(db, runId);
   const pipeline = (args: string[]) =>
     new Promise<Run>((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'pipeline-local.ts'), ...args], {

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { REPO_ROOT } from '../config/paths.ts';
-import { stackDatabase, tollgate, workspace } from './helpers.ts';
+import { gateRun, runRows, stackDatabase, tollgate, workspace } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_STEPS_SELFTEST_PORT_BASE ?? 20200);
 
@@ -28,23 +28,13 @@ describe('an unplanned error in any step', { concurrency: false }, () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
   };
   const gate = async (suite: string, extra: NodeJS.ProcessEnv = {}) => {
-    const r = await tollgate(['run', '--env', 'local', '--suite', suite], { ...env, ...extra }, 240_000);
-    const runId = /tollgate run (tg_\d{14}_[a-z0-9]{6})/.exec(r.stdout)?.[1];
-    assert.ok(runId, r.stdout + r.stderr);
-    reportDirs.push(join(REPO_ROOT, 'reports', runId));
+    const r = await gateRun(['--suite', suite], { ...env, ...extra }, reportDirs);
+    const runId = r.runId ?? assert.fail(r.stdout + r.stderr);
     assert.doesNotMatch(r.stdout + r.stderr, /internal error|\n\s+at .+:\d+:\d+/, 'no bug escapes: no internal error, no stack trace');
     assert.ok(existsSync(join(REPO_ROOT, 'reports', runId, 'index.html')), 'the promotion report is written');
     return { ...r, runId };
   };
-  const rowsOf = async (runId: string) =>
-    Number(
-      (
-        await db.query(
-          `SELECT (SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1) + (SELECT count(*) FROM users WHERE email LIKE $1 || '.%') AS n`,
-          [runId],
-        )
-      ).rows[0].n,
-    );
+  const rowsOf = (runId: string) => runRows(db, runId);
   const recorded = async (runId: string) => {
     const r = await tollgate(['history', '--env', 'local', '--json'], env);
     return (JSON.parse(r.stdout) as { runId: string }[]).some((x) => x.runId === runId);
