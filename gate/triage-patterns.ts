@@ -45,7 +45,7 @@ export const BROWSER_UNAVAILABLE = new RegExp(
     String.raw`\bThis version of ChromeDriver only supports\b|\bDevToolsActivePort file doesn't exist\b|\bcannot find Chrome binary\b|\bno chrome binary\b`,
     String.raw`\bunable to discover open (pages|window)\b|\bChrome failed to start\b`,
     String.raw`\bNo nodes? (support|supports|available)\b|\bnew session request timed out\b|\bno free slot\b|\bSessionQueue\b|\bUnable to find provider for session\b`,
-    String.raw`\bUnable to obtain (a )?(browser )?driver\b|\bSelenium Manager\b.*\b(failed|error)\b`,
+    String.raw`\bUnable to obtain (a )?(browser )?driver\b|\bSelenium Manager\b.*\b(failed|error)\b|\bError forwarding the (new session|request)\b`,
   ].join('|'),
 );
 
@@ -72,7 +72,7 @@ export const TLS = new RegExp(
     String.raw`net::ERR_(CERT_\w+|SSL_\w+|BAD_SSL_CLIENT_AUTH_CERT)`,
     String.raw`\b(UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID|CERT_UNTRUSTED|EPROTO)\b`,
     String.raw`\bself[- ]signed certificate\b|\bcertificate has expired\b|\bunable to (verify the first certificate|get local issuer certificate)\b|\bHostname/IP does not match certificate's altnames\b`,
-    String.raw`\b(SEC_ERROR|SSL_ERROR|MOZILLA_PKIX_ERROR)_\w+\b|\bThe certificate for this server is invalid\b|\bSSL connect error\b|\bwrong version number\b|\bssl3_get_record\b|\bsslv3 alert\b`,
+    String.raw`\b(SEC_ERROR|SSL_ERROR|MOZILLA_PKIX_ERROR)_\w+\b|\bThe certificate for this server is invalid\b|\bSSL peer certificate or SSH remote key was not OK\b|\bUnacceptable TLS certificate\b|\bSSL connect error\b|\bwrong version number\b|\bssl3_get_record\b|\bsslv3 alert\b`,
   ].join('|'),
   'i',
 );
@@ -108,7 +108,7 @@ export const CREDENTIALS_REFUSED =
 
 /** The test lost a race with the page: the element went away, or another element took the click. */
 export const STALE_OR_INTERCEPTED =
-  /\bStaleElementReferenceError\b|\bstale element reference\b|\b[Ee]lement is not attached to the DOM\b|\bElementClickInterceptedError\b|\belement click intercepted\b|\bOther element would receive the click\b|\bintercepts pointer events\b/;
+  /\bStaleElementReference(Error|Exception)\b|\bstale element reference\b|\b[Ee]lement is (not|no longer) attached to the (DOM|page document)\b|\bElementClickInterceptedError\b|\belement click intercepted\b|\bOther element would receive the click\b|\bintercepts pointer events\b/;
 
 /** The database schema lacks what the code uses: a table, column or function (any quoted identifier). */
 export const SCHEMA_MISMATCH =

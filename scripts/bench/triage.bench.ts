@@ -4,9 +4,12 @@
  * other runs would vary them, against 20 runs of history. The time is one cold call of
  * `triage()`, the figure the issue's "under 1 s" is about. The last line is the summary.
  */
-import { loadOwners, signatureOf, triage } from '../../gate/triage.ts';
+import { classifyErrors, loadOwners, signatureOf, triage } from '../../gate/triage.ts';
 import type { HistoryRun, TestResult, TestStatus } from '../../gate/types.ts';
 import { loadTriageFixtures } from '../../testing/triage-fixtures.ts';
+import { categoryOfRecord, loadWorldCorpus, recordPasses } from '../../testing/triage-world.ts';
+import { aResult } from '../../testing/builders.ts';
+import { DEFAULT_POLICY } from '../../config/policy.ts';
 
 const RESULTS = 10_000;
 const HISTORY_RUNS = 20;
@@ -125,3 +128,19 @@ console.log(
 );
 console.log(`warm: ${warm.map((ms) => `${ms.toFixed(0)} ms`).join(', ')}; cold ${((cold * 1e6) / RESULTS).toFixed(1)} µs per result`);
 console.log(`triage: ${out.failures.length} results in ${cold.toFixed(3)} s, ${out.groups.length} groups`);
+
+// Accuracy: the real-world corpus (nobody here chose it) and the captured fixtures, each record
+// against the category decided for it before the rules ran.
+const world = loadWorldCorpus();
+const worldOk = world.filter((r) => recordPasses(r, categoryOfRecord(r))).length;
+const capturedOk = fixtures.filter((f) => {
+  const result = aResult({
+    project: f.project,
+    file: f.file,
+    titlePath: f.titlePath,
+    status: f.status,
+    error: { message: f.message, ...(f.stack ? { stack: f.stack } : {}) },
+  });
+  return classifyErrors(result, { quarantine: undefined, flips: 0, policy: DEFAULT_POLICY }).rule.category === f.expectedCategory;
+}).length;
+console.log(`triage-accuracy: ${worldOk}/${world.length} real-world, ${capturedOk}/${fixtures.length} captured`);
