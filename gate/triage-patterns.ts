@@ -108,7 +108,7 @@ export const CREDENTIALS_REFUSED =
 
 /** The test lost a race with the page: the element went away, or another element took the click. */
 export const STALE_OR_INTERCEPTED =
-  /\bStaleElementReference(Error|Exception)\b|\bstale element reference\b|\b[Ee]lement is (not|no longer) attached to the (DOM|page document)\b|\bElementClickInterceptedError\b|\belement click intercepted\b|\bOther element would receive the click\b|\bintercepts pointer events\b/;
+  /\bStaleElementReference(Error|Exception)\b|\bstale element reference\b|\b[Ee]lement is (not|no longer) attached to the (DOM|page document)\b|\bElementClickInterceptedError\b|\belement click intercepted\b|\bOther element would receive the click\b|\bis not clickable at point\b|\banother element\b.*\bobscures it\b|\bintercepts pointer events\b/;
 
 /** The database schema lacks what the code uses: a table, column or function (any quoted identifier). */
 export const SCHEMA_MISMATCH =
