@@ -44,6 +44,7 @@ export const BROWSER_UNAVAILABLE = new RegExp(
     String.raw`\bSessionNotCreatedError\b|\bsession not created\b|\bCould not start a new session\b|\bUnable to create (a )?new (remote )?session\b`,
     String.raw`\bThis version of ChromeDriver only supports\b|\bDevToolsActivePort file doesn't exist\b|\bcannot find Chrome binary\b|\bno chrome binary\b`,
     String.raw`\bunable to discover open (pages|window)\b|\bChrome failed to start\b`,
+    String.raw`\b([Bb]rowser|[Cc]hrom(e|ium)|[Cc]hromedriver)( binary| executable)? (was )?not found (at|in)\b|\bNo executable path is specified\b`,
     String.raw`\bNo nodes? (support|supports|available)\b|\bnew session request timed out\b|\bno free slot\b|\bSessionQueue\b|\bUnable to find provider for session\b`,
     String.raw`\bUnable to obtain (a )?(browser )?driver\b|\bSelenium Manager\b.*\b(failed|error)\b|\bError forwarding the (new session|request)\b`,
   ].join('|'),
