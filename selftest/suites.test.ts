@@ -48,6 +48,7 @@ const DEPLOYMENTS: Expectation[][] = [
     ],
     ['debug_errors', 'verify', 'malformed parameters is refused cleanly', /GET \/tags\?page=abc answered 500/],
     ['cors_any_origin', 'verify', 'CORS does not let an arbitrary origin', /reflects https:\/\/attacker\.example/],
+    ['security_headers_weak', 'verify', 'send the security headers', /API \/version \(200\) x-frame-options is \\?"ALLOWALL\\?"/],
     [
       'link_button_missing',
       'smoke-web',

@@ -15,6 +15,7 @@ API_FAULTS = frozenset(
         "wrong_build",
         "audit_open",
         "security_headers_missing",
+        "security_headers_weak",
         "debug_errors",
         "cors_any_origin",
         "slow_tags_list",

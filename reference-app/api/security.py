@@ -9,6 +9,13 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+# What a misconfigured proxy or framework default sends: every header present, none of them safe.
+WEAK_HEADERS = {
+    "Content-Security-Policy": "default-src * 'unsafe-inline' 'unsafe-eval'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "ALLOWALL",
+    "Referrer-Policy": "unsafe-url",
+}
 CORS_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
 CORS_HEADERS = "Authorization, Content-Type"
 
@@ -43,7 +50,8 @@ def _preflight():
 
 def _add_headers(response):
     if not faults.on("security_headers_missing"):
-        for name, value in SECURITY_HEADERS.items():
+        headers = WEAK_HEADERS if faults.on("security_headers_weak") else SECURITY_HEADERS
+        for name, value in headers.items():
             response.headers[name] = value
     if request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"

@@ -92,6 +92,14 @@ def test_security_headers_missing(api, faulty):
     assert [n for n in names if n in broken.headers] == []
 
 
+def test_security_headers_weak(api, faulty):
+    healthy = api.get("/api/version").headers
+    weak = faulty("security_headers_weak").get("/api/version").headers
+    assert (healthy["X-Frame-Options"], weak["X-Frame-Options"]) == ("DENY", "ALLOWALL")
+    assert (healthy["Referrer-Policy"], weak["Referrer-Policy"]) == ("no-referrer", "unsafe-url")
+    assert "'unsafe-eval'" in weak["Content-Security-Policy"]
+
+
 def test_debug_errors(api, faulty):
     healthy = api.get("/api/tags?page=abc", "viewer")
     assert (healthy.status_code, healthy.get_json()["error"]) == (400, "validation_error")
