@@ -127,6 +127,8 @@ def login():
             ok = False
         else:
             ok = password_matches(user["password_hash"], password) and user["active"]
+            if faults.on("login_any_password"):
+                ok = bool(user["active"])
         if ok and faults.on("viewer_login_broken") and user["role"] == "viewer":
             ok = False
         if not ok:

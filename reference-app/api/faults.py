@@ -6,6 +6,7 @@ from flask import current_app
 API_FAULTS = frozenset(
     {
         "viewer_login_broken",
+        "login_any_password",
         "revoked_reads_genuine",
         "tags_last_page_dropped",
         "double_link_allowed",

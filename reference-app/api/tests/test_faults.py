@@ -92,6 +92,15 @@ def test_security_headers_missing(api, faulty):
     assert [n for n in names if n in broken.headers] == []
 
 
+def test_login_any_password(api, faulty):
+    wrong = {"email": "operator@tagtrust.test", "password": "not-the-password"}
+    unknown = {"email": "nobody@tagtrust.test", "password": "not-the-password"}
+    assert api.post("/api/auth/login", json=wrong).status_code == 401
+    broken = faulty("login_any_password")
+    assert broken.post("/api/auth/login", json=wrong).status_code == 200
+    assert broken.post("/api/auth/login", json=unknown).status_code == 401  # only existing accounts
+
+
 def test_security_headers_weak(api, faulty):
     healthy = api.get("/api/version").headers
     weak = faulty("security_headers_weak").get("/api/version").headers
