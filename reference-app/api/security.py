@@ -9,7 +9,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
-# What a misconfigured proxy or framework default sends: every header present, none of them safe.
+# What a misconfigured proxy or framework default sends: every header present, three of them unsafe.
 WEAK_HEADERS = {
     "Content-Security-Policy": "default-src * 'unsafe-inline' 'unsafe-eval'",
     "X-Content-Type-Options": "nosniff",
