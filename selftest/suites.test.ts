@@ -47,7 +47,12 @@ const DEPLOYMENTS: Expectation[][] = [
       /GET \/audit without a token[\s\S]*Expected: 401[\s\S]*Received: 200/,
     ],
     ['debug_errors', 'verify', 'malformed parameters is refused cleanly', /GET \/tags\?page=abc answered 500/],
-    ['cors_any_origin', 'verify', 'CORS does not let an arbitrary origin', /reflects https:\/\/attacker\.example/],
+    [
+      'cors_any_origin',
+      'verify',
+      'CORS does not let an arbitrary origin',
+      /GET \/version allows https:\/\/attacker\.example with credentials/,
+    ],
     ['security_headers_weak', 'verify', 'send the security headers', /API \/version \(200\) x-frame-options is \\?"ALLOWALL\\?"/],
     [
       'link_button_missing',
@@ -64,6 +69,12 @@ const DEPLOYMENTS: Expectation[][] = [
       /login of tg_\w+\.viewer1@seed\.tagtrust\.test[\s\S]*Expected: 200[\s\S]*Received: 401/,
     ],
     ['login_any_password', 'verify', 'sign-in is refused for every role', /admin with a wrong password: answered 200 with a token/],
+    [
+      'cors_open_on_verify',
+      'verify',
+      'CORS does not let an arbitrary origin',
+      /GET \/verify\/TT-0000-0000-0 allows https:\/\/attacker\.example/,
+    ],
   ],
 ];
 

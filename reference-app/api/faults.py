@@ -19,6 +19,8 @@ API_FAULTS = frozenset(
         "security_headers_weak",
         "debug_errors",
         "cors_any_origin",
+        "cors_open_on_verify",
+        "db_errors_exposed",
         "slow_tags_list",
         "asset_custodian_required",
     }

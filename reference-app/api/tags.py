@@ -86,7 +86,7 @@ def create_tag():
                 code = tagcode.generate()
                 while find_tag(cur, code) is not None:  # 2^40 codes: a clash is rare
                     code = tagcode.generate()
-            conflict = _conflict(cur, code, fingerprint)
+            conflict = None if faults.on("db_errors_exposed") else _conflict(cur, code, fingerprint)
             if conflict:
                 raise conflict
             cur.execute(
@@ -95,7 +95,10 @@ def create_tag():
             )
             tag = dict(cur.fetchone())
             record(cur, g.user["id"], "tag.create", "tag", tag["id"], {"code": code, "fingerprint": fingerprint})
-    except psycopg2.errors.UniqueViolation:
+    except psycopg2.errors.UniqueViolation as exc:
+        if faults.on("db_errors_exposed"):
+            # The regression: the driver's message (constraint, key and value) straight to the client.
+            raise ApiError(409, "conflict", str(exc).strip()) from None
         # Another request registered the same code or fingerprint a moment ago.
         raise ApiError(409, "conflict", "A tag with this code or fingerprint already exists.") from None
     return jsonify(tag), 201, {"Location": f"/api/tags/{code}"}

@@ -1,5 +1,6 @@
 /** State conflicts answer 409 with the contract's error code, and leave the data as it was. */
 import { expect, test } from '../../fixtures/index.ts';
+import { internalsIn } from '../../fixtures/error-bodies.ts';
 import { fingerprint, linkedPair, marked, newAsset, newTag, userBody } from './support/data.ts';
 
 test.describe('conflicts', { tag: ['@regression', '@seeded', '@writes'] }, () => {
@@ -93,6 +94,8 @@ test.describe('conflicts', { tag: ['@regression', '@seeded', '@writes'] }, () =>
     const sameFingerprint = await operator.send('POST', '/tags', { fingerprint: tag.fingerprint, metadata: marked(runId) });
     expect(sameFingerprint.status, JSON.stringify(sameFingerprint.data)).toBe(409);
     expect(sameFingerprint.data.error).toBe('conflict');
+    for (const res of [sameCode, sameFingerprint])
+      expect(internalsIn(res.data), `the 409 says why in its own words: ${JSON.stringify(res.data)}`).toBeUndefined();
   });
 
   test('a duplicate user e-mail is refused with 409, whatever its case', async ({ apiAs, runId }) => {
@@ -102,5 +105,6 @@ test.describe('conflicts', { tag: ['@regression', '@seeded', '@writes'] }, () =>
     const again = await admin.send('POST', '/users', { ...user, email: user.email.toUpperCase() });
     expect(again.status, JSON.stringify(again.data)).toBe(409);
     expect(again.data.error).toBe('conflict');
+    expect(internalsIn(again.data), `the 409 says why in its own words: ${JSON.stringify(again.data)}`).toBeUndefined();
   });
 });

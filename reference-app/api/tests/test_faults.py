@@ -125,6 +125,27 @@ def test_cors_any_origin(api, faulty):
     assert broken.headers["Access-Control-Allow-Credentials"] == "true"
 
 
+def test_cors_open_on_verify(api, faulty):
+    origin = {"Origin": "https://evil.example"}
+    assert "Access-Control-Allow-Origin" not in api.get("/api/verify/TT-0000-0000-0", headers=origin).headers
+    broken = faulty("cors_open_on_verify")
+    verify = broken.get("/api/verify/TT-0000-0000-0", headers=origin)
+    assert verify.headers["Access-Control-Allow-Origin"] == "https://evil.example"
+    assert verify.headers["Access-Control-Allow-Credentials"] == "true"
+    assert "Access-Control-Allow-Origin" not in broken.get("/api/version", headers=origin).headers
+
+
+def test_db_errors_exposed(api, faulty):
+    tag = api.create_tag()
+    again = {"code": tag["code"], "fingerprint": "1" * 64}
+    healthy = api.post("/api/tags", "operator", json=again)
+    assert healthy.status_code == 409
+    assert "constraint" not in healthy.get_json()["message"]
+    broken = faulty("db_errors_exposed").post("/api/tags", "operator", json=again)
+    assert broken.status_code == 409
+    assert "violates unique constraint" in broken.get_json()["message"]
+
+
 def test_slow_tags_list(api, faulty):
     slow = faulty("slow_tags_list")
     slow.token("viewer")
