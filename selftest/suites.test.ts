@@ -53,6 +53,8 @@ const DEPLOYMENTS: Expectation[][] = [
       'CORS does not let an arbitrary origin',
       /GET \/version allows https:\/\/attacker\.example with credentials/,
     ],
+    ['signout_keeps_token', 'verify', 'a token stops working after sign-out', /after sign-out the token still opens: GET \/tags 200/],
+    ['token_expiry_ignored', 'verify', 'after its lifetime', /past its lifetime, the token still opens: GET \/tags 200/],
     ['security_headers_weak', 'verify', 'send the security headers', /API \/version \(200\) x-frame-options is \\?"ALLOWALL\\?"/],
     [
       'link_button_missing',

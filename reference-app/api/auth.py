@@ -44,11 +44,21 @@ def _now():
     return current_app.config["CLOCK"]()
 
 
-def issue_token(user_id):
-    """Return (token, expires_at) for user_id."""
-    expires = int(_now()) + current_app.config["TOKEN_TTL_SECONDS"]
-    token = _serializer().dumps({"uid": user_id, "exp": expires})
+def issue_token(user_id, lifetime=None):
+    """Return (token, expires_at) for user_id; lifetime (seconds) may shorten the configured one."""
+    ttl = current_app.config["TOKEN_TTL_SECONDS"]
+    expires = int(_now()) + (min(lifetime, ttl) if lifetime else ttl)
+    token = _serializer().dumps({"uid": user_id, "exp": expires, "jti": secrets.token_urlsafe(16)})
     return token, datetime.fromtimestamp(expires, timezone.utc)
+
+
+def _claims(token):
+    """Return (user_id, expires, jti) of a token signed by this API, or raise a 401."""
+    try:
+        claims = _serializer().loads(token)
+        return int(claims["uid"]), int(claims["exp"]), str(claims["jti"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        raise _unauthorized("The bearer token is invalid. Sign in again.") from None
 
 
 def public_user(row):
@@ -66,19 +76,22 @@ def authenticate():
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise _unauthorized("Sign in to continue: send Authorization: Bearer <token>.")
-    try:
-        claims = _serializer().loads(token.strip())
-        user_id, expires = int(claims["uid"]), int(claims["exp"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        raise _unauthorized("The bearer token is invalid. Sign in again.") from None
-    if expires <= _now():
+    user_id, expires, jti = _claims(token.strip())
+    if expires <= _now() and not faults.on("token_expiry_ignored"):
         raise _unauthorized("The bearer token has expired. Sign in again.")
     with transaction() as cur:
-        cur.execute("SELECT id, email, name, role, active FROM users WHERE id = %s", (user_id,))
+        cur.execute(
+            "SELECT id, email, name, role, active,"
+            " EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = %s) AS signed_out FROM users WHERE id = %s",
+            (jti, user_id),
+        )
         user = cur.fetchone()
     if user is None or not user["active"]:
         raise _unauthorized("This account no longer exists or is inactive.")
-    return dict(user)
+    if user["signed_out"]:
+        raise _unauthorized("This token was ended by signing out. Sign in again.")
+    g.token = {"jti": jti, "expires": expires}
+    return {k: v for k, v in user.items() if k != "signed_out"}
 
 
 def require_role(role):
@@ -113,6 +126,9 @@ def login():
         fields.fail("password", "is required")
     elif len(password) > 1024:
         fields.fail("password", "must be at most 1024 characters")
+    lifetime = fields.data.get("expires_in")
+    if lifetime is not None and (not isinstance(lifetime, int) or isinstance(lifetime, bool) or lifetime < 1):
+        fields.fail("expires_in", "must be a whole number of seconds of at least 1")
     fields.check()
 
     with transaction() as cur:
@@ -135,8 +151,25 @@ def login():
             raise _unauthorized("Invalid email or password.")
         auditlog.record(cur, user["id"], "auth.login", "user", user["id"], {"email": user["email"]})
 
-    token, expires_at = issue_token(user["id"])
+    token, expires_at = issue_token(user["id"], lifetime)
     return jsonify(token=token, expires_at=expires_at, user=public_user(user))
+
+
+@bp.post("/logout")
+@require_role("viewer")
+def logout():
+    """End the presented token now, whatever its remaining lifetime."""
+    if faults.on("signout_keeps_token"):
+        return "", 204  # the regression: sign-out answers as usual but the token lives on
+    with transaction() as cur:
+        cur.execute("DELETE FROM revoked_tokens WHERE expires_at < now()")
+        cur.execute(
+            "INSERT INTO revoked_tokens (jti, user_id, expires_at) VALUES (%s, %s, to_timestamp(%s))"
+            " ON CONFLICT (jti) DO NOTHING",
+            (g.token["jti"], g.user["id"], g.token["expires"]),
+        )
+        auditlog.record(cur, g.user["id"], "auth.logout", "user", g.user["id"], {})
+    return "", 204
 
 
 @bp.get("/me")

@@ -7,6 +7,8 @@ API_FAULTS = frozenset(
     {
         "viewer_login_broken",
         "login_any_password",
+        "signout_keeps_token",
+        "token_expiry_ignored",
         "revoked_reads_genuine",
         "tags_last_page_dropped",
         "double_link_allowed",

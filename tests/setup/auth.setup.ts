@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { expect, test as setup } from '../../fixtures/index.ts';
 import { authFile } from '../../fixtures/run.ts';
 import { ROLES } from '../../config/ids.ts';
-import type { StorageState } from '../../fixtures/ui/ui.ts';
+import { SESSION_KEYS, type StorageState } from '../../fixtures/ui/ui.ts';
 
 for (const role of ROLES) {
   setup(`sign in as ${role}`, { tag: '@seeded' }, async ({ api, seeded, target }) => {
@@ -21,8 +21,8 @@ for (const role of ROLES) {
         {
           origin: new URL(target.webURL).origin,
           localStorage: [
-            { name: 'tagtrust.token', value: res.data.token },
-            { name: 'tagtrust.user', value: JSON.stringify(res.data.user) },
+            { name: SESSION_KEYS.token, value: res.data.token },
+            { name: SESSION_KEYS.user, value: JSON.stringify(res.data.user) },
           ],
         },
       ],

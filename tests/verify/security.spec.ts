@@ -3,6 +3,7 @@ import { expect, test } from '../../fixtures/index.ts';
 import { securityHeaderProblems, type Headers } from '../../fixtures/security-headers.ts';
 import { internalsIn } from '../../fixtures/error-bodies.ts';
 import { ROLES } from '../../config/ids.ts';
+import type { ApiClient } from '../../fixtures/api-client.ts';
 
 const PROTECTED = ['/tags', '/assets', '/stats', '/verifications', '/audit', '/users', '/auth/me'];
 /** Every resource the API serves, public ones and those behind a path parameter (ids that need not exist: CORS answers first). */
@@ -85,6 +86,45 @@ test.describe('security posture', { tag: '@verify' }, () => {
         const res = await api.send('GET', path, undefined, { Authorization: `Bearer ${value}` });
         expect(res.status, `GET ${path} with the viewer's token, ${how}`).toBe(401);
       }
+  });
+
+  test('a token stops working after sign-out, on every protected resource', { tag: '@seeded' }, async ({ api, seeded }) => {
+    const user = seeded.users.viewer[0]!;
+    const signIn = async () => {
+      const res = await api.send('POST', '/auth/login', { email: user.email, password: user.password });
+      expect(res.status, `sign-in of ${user.email}: ${JSON.stringify(res.data)}`).toBe(200);
+      return { Authorization: `Bearer ${res.data.token}` };
+    };
+    const [ended, other] = [await signIn(), await signIn()];
+    expect((await api.send('GET', '/auth/me', undefined, ended)).status, 'the fresh token works').toBe(200);
+    const out = await api.send('POST', '/auth/logout', undefined, ended);
+    expect(out.status, `sign-out answered ${out.status} ${JSON.stringify(out.data)}`).toBe(204);
+    const alive = await statusesWith(api, ended);
+    expect(alive, `after sign-out the token still opens: ${alive.join(', ')}`).toEqual([]);
+    expect((await api.send('GET', '/auth/me', undefined, other)).status, "the user's other session is not ended").toBe(200);
+  });
+
+  test('a token stops working after its lifetime, on every protected resource', { tag: '@seeded' }, async ({ api, seeded }) => {
+    const user = seeded.users.viewer[0]!;
+    // Lifetimes are read against the server's own clock (its Date header), so clock skew does not matter.
+    const signIn = async (body: object) => {
+      const res = await api.send('POST', '/auth/login', { email: user.email, password: user.password, ...body });
+      expect(res.status, `sign-in of ${user.email}: ${JSON.stringify(res.data)}`).toBe(200);
+      const lifetime = (Date.parse(res.data.expires_at) - Date.parse(String(res.headers.date))) / 1000;
+      return { headers: { Authorization: `Bearer ${res.data.token}` }, lifetime };
+    };
+    const usual = await signIn({});
+    expect(usual.lifetime, `a session token lives ${usual.lifetime} s`).toBeGreaterThan(0);
+    expect(usual.lifetime, `a session token lives ${usual.lifetime} s, more than ${MAX_TOKEN_LIFETIME_S} s`).toBeLessThanOrEqual(
+      MAX_TOKEN_LIFETIME_S,
+    );
+    const short = await signIn({ expires_in: SHORT_LIFETIME_S });
+    // The Date header has whole seconds: a token may look up to one second longer-lived.
+    expect(short.lifetime, 'a shorter lifetime asked for is granted').toBeLessThanOrEqual(SHORT_LIFETIME_S + 1);
+    expect((await api.send('GET', '/auth/me', undefined, short.headers)).status, 'the short-lived token works at first').toBe(200);
+    await new Promise((r) => setTimeout(r, (short.lifetime + 1.5) * 1000));
+    const alive = await statusesWith(api, short.headers);
+    expect(alive, `${short.lifetime} s after sign-in, past its lifetime, the token still opens: ${alive.join(', ')}`).toEqual([]);
   });
 
   test('error responses of every class carry no internals, and are JSON', async ({ api, request, target }) => {
@@ -173,6 +213,18 @@ test.describe('security posture', { tag: '@verify' }, () => {
     }
   });
 });
+
+/** Longest acceptable life of a session token, and the short one asked for to see expiry happen. */
+const MAX_TOKEN_LIFETIME_S = 24 * 3600;
+const SHORT_LIFETIME_S = 2;
+
+/** The protected resources that do not answer 401 to these headers, as "GET /path 200". */
+async function statusesWith(api: ApiClient, headers: Record<string, string>): Promise<string[]> {
+  const answers = await Promise.all(
+    PROTECTED.map(async (path) => [path, (await api.send('GET', path, undefined, headers)).status] as const),
+  );
+  return answers.filter(([, status]) => status !== 401).map(([path, status]) => `GET ${path} ${status}`);
+}
 
 const swapCase = (s: string) => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
 

@@ -101,3 +101,49 @@ def test_token_of_a_deactivated_user_stops_working(api, admin_conn):
     with admin_conn.cursor() as cur:
         cur.execute("UPDATE users SET active = false WHERE role = 'operator'")
     assert api.get("/api/auth/me", "operator").status_code == 401
+
+
+def test_a_shorter_lifetime_may_be_asked_for_but_never_a_longer_one(make_app):
+    now = [1_700_000_000.0]
+    client = make_app(TOKEN_TTL_SECONDS=60, CLOCK=lambda: now[0]).test_client()
+    email, password, _ = USERS["viewer"]
+    short = client.post("/api/auth/login", json={"email": email, "password": password, "expires_in": 5}).get_json()
+    assert short["expires_at"] == "2023-11-14T22:13:25Z"
+    longer = client.post("/api/auth/login", json={"email": email, "password": password, "expires_in": 3600}).get_json()
+    assert longer["expires_at"] == "2023-11-14T22:14:20Z"  # capped at TOKEN_TTL_SECONDS
+    now[0] += 5
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {short['token']}"}).status_code == 401
+    assert client.get("/api/auth/me", headers={"Authorization": f"Bearer {longer['token']}"}).status_code == 200
+
+
+@pytest.mark.parametrize("lifetime", [0, -1, 1.5, "60", True])
+def test_a_lifetime_that_is_not_whole_seconds_is_refused(client, lifetime):
+    email, password, _ = USERS["viewer"]
+    response = client.post("/api/auth/login", json={"email": email, "password": password, "expires_in": lifetime})
+    assert response.status_code == 400
+    assert "expires_in" in response.get_json()["fields"]
+
+
+def test_sign_out_ends_that_token_only(api, client, admin_conn):
+    first = api.login("operator").get_json()["token"]
+    second = api.login("operator").get_json()["token"]
+    bearer = lambda token: {"Authorization": f"Bearer {token}"}  # noqa: E731
+    assert client.post("/api/auth/logout", headers=bearer(first)).status_code == 204
+    for path in ["/api/auth/me", "/api/tags", "/api/assets"]:
+        response = client.get(path, headers=bearer(first))
+        assert (response.status_code, "signing out" in response.get_json()["message"]) == (401, True)
+    assert client.get("/api/auth/me", headers=bearer(second)).status_code == 200
+    assert client.post("/api/auth/logout", headers=bearer(first)).status_code == 401
+    assert audit_rows(admin_conn, "auth.logout")[-1]["entity_id"] == 2
+
+
+def test_sign_out_forgets_revocations_of_expired_tokens(make_app, admin_conn):
+    now = [1_700_000_000.0]
+    client = make_app(TOKEN_TTL_SECONDS=60, CLOCK=lambda: now[0]).test_client()
+    api = Api(client)
+    for _ in range(2):
+        token = api.login("viewer").get_json()["token"]
+        assert client.post("/api/auth/logout", headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    with admin_conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM revoked_tokens")
+        assert cur.fetchone()[0] == 1  # the first had expired (2023) by the database's clock

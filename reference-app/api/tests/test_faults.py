@@ -21,6 +21,27 @@ def test_viewer_login_broken(api, faulty):
     assert broken.login("operator").status_code == 200  # other roles still sign in
 
 
+def test_signout_keeps_token(api, faulty):
+    broken = faulty("signout_keeps_token")
+    token = broken.login("viewer").get_json()["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert broken.post("/api/auth/logout", headers=bearer).status_code == 204
+    assert broken.get("/api/auth/me", headers=bearer).status_code == 200
+    healthy_token = api.login("viewer").get_json()["token"]
+    api.post("/api/auth/logout", headers={"Authorization": f"Bearer {healthy_token}"})
+    assert api.get("/api/auth/me", headers={"Authorization": f"Bearer {healthy_token}"}).status_code == 401
+
+
+def test_token_expiry_ignored(make_api):
+    now = [1_700_000_000.0]
+    broken = make_api(FAULTS="token_expiry_ignored", TOKEN_TTL_SECONDS=60, CLOCK=lambda: now[0])
+    healthy = make_api(TOKEN_TTL_SECONDS=60, CLOCK=lambda: now[0])
+    tokens = [(app, app.login("viewer").get_json()["token"]) for app in (broken, healthy)]
+    now[0] += 3600
+    statuses = [app.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code for app, token in tokens]
+    assert statuses == [200, 401]
+
+
 def test_revoked_reads_genuine(api, faulty):
     tag = api.create_tag()
     api.post(f"/api/tags/{tag['code']}/revoke", "operator", json={"reason": "stolen"})
@@ -70,7 +91,7 @@ def test_pending_migration(api, faulty):
     response = faulty("pending_migration").get("/readyz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "not_ready", "reason": "migrations not at head",
-                                   "migrations": {"applied": "0004", "expected": "0005"}}
+                                   "migrations": {"applied": "0005", "expected": "0006"}}
 
 
 def test_wrong_build(api, faulty):

@@ -10,7 +10,7 @@ def test_healthz(client):
 def test_readyz_when_migrations_at_head(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ready", "migrations": {"applied": "0004", "expected": "0004"}}
+    assert response.get_json() == {"status": "ready", "migrations": {"applied": "0005", "expected": "0005"}}
 
 
 def test_readyz_when_database_is_unreachable(make_app):
@@ -24,7 +24,7 @@ def test_readyz_when_database_is_unreachable(make_app):
 
 def test_readyz_when_a_migration_is_missing(client, admin_conn):
     with admin_conn.cursor() as cur:
-        cur.execute("DELETE FROM schema_migrations WHERE version = '0004' RETURNING version, name, checksum")
+        cur.execute("DELETE FROM schema_migrations WHERE version = '0005' RETURNING version, name, checksum")
         removed = cur.fetchone()
         try:
             response = client.get("/readyz")
@@ -35,7 +35,7 @@ def test_readyz_when_a_migration_is_missing(client, admin_conn):
     assert response.get_json() == {
         "status": "not_ready",
         "reason": "migrations not at head",
-        "migrations": {"applied": "0003", "expected": "0004"},
+        "migrations": {"applied": "0004", "expected": "0005"},
     }
 
 
@@ -46,7 +46,7 @@ def test_version(client):
     assert set(body) == {"build", "version", "migration_head", "started_at"}
     assert body["build"] == "test-build"
     assert body["version"] == "1.0.0"
-    assert body["migration_head"] == "0004"
+    assert body["migration_head"] == "0005"
     assert body["started_at"].endswith("Z")
 
 

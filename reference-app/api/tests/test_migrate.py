@@ -13,7 +13,7 @@ import pytest
 from api import db, migrate
 
 REFERENCE_APP = Path(__file__).resolve().parents[2]
-EXPECTED_FILES = ["0001_users.sql", "0002_tags_assets.sql", "0003_links_verifications.sql", "0004_audit_log.sql"]
+EXPECTED_FILES = ["0001_users.sql", "0002_tags_assets.sql", "0003_links_verifications.sql", "0004_audit_log.sql", "0005_revoked_tokens.sql"]
 
 
 @pytest.fixture
@@ -46,22 +46,22 @@ def query(url, sql, params=()):
 
 def test_discovers_the_four_migrations_in_order():
     assert [m.filename for m in migrate.discover()] == EXPECTED_FILES
-    assert migrate.expected_head() == "0004"
+    assert migrate.expected_head() == "0005"
 
 
 def test_fresh_apply_then_idempotent_rerun(schema_url):
     first = run_cli(schema_url)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.splitlines() == [f"applied {f}" for f in EXPECTED_FILES] + ["migrations at head: 0004"]
+    assert first.stdout.splitlines() == [f"applied {f}" for f in EXPECTED_FILES] + ["migrations at head: 0005"]
     rows = query(schema_url, "SELECT version, name, checksum, applied_at IS NOT NULL FROM schema_migrations ORDER BY 1")
     assert [(v, n) for v, n, _, _ in rows] == [("0001", "users"), ("0002", "tags_assets"),
-                                               ("0003", "links_verifications"), ("0004", "audit_log")]
+                                               ("0003", "links_verifications"), ("0004", "audit_log"), ("0005", "revoked_tokens")]
     for (_, _, checksum, applied), filename in zip(rows, EXPECTED_FILES):
         path = migrate.MIGRATIONS_DIR / filename
         assert checksum == hashlib.sha256(path.read_bytes()).hexdigest() and applied
 
     again = run_cli(schema_url)
-    assert (again.returncode, again.stdout, again.stderr) == (0, "migrations at head: 0004\n", "")
+    assert (again.returncode, again.stdout, again.stderr) == (0, "migrations at head: 0005\n", "")
 
 
 def test_checksum_mismatch_stops_the_run(schema_url):
@@ -78,7 +78,7 @@ def test_editing_an_applied_file_is_detected(schema_url, tmp_path):
         shutil.copy(migrate.MIGRATIONS_DIR / name, tmp_path / name)
     conn = psycopg2.connect(schema_url)
     try:
-        assert migrate.migrate(conn, tmp_path, out=lambda line: None) == "0004"
+        assert migrate.migrate(conn, tmp_path, out=lambda line: None) == "0005"
         with open(tmp_path / "0003_links_verifications.sql", "a") as f:
             f.write("\n-- a harmless-looking edit\n")
         with pytest.raises(migrate.MigrationError, match=r"^migration 0003_links_verifications.sql was modified"):
@@ -90,14 +90,14 @@ def test_editing_an_applied_file_is_detected(schema_url, tmp_path):
 def test_a_failing_migration_is_rolled_back(schema_url, tmp_path):
     for name in EXPECTED_FILES:
         shutil.copy(migrate.MIGRATIONS_DIR / name, tmp_path / name)
-    (tmp_path / "0005_broken.sql").write_text("CREATE TABLE half_done (id int);\nSELECT 1 / 0;\n")
+    (tmp_path / "0006_broken.sql").write_text("CREATE TABLE half_done (id int);\nSELECT 1 / 0;\n")
     conn = psycopg2.connect(schema_url)
     try:
-        with pytest.raises(migrate.MigrationError, match="0005_broken.sql failed and was rolled back: .*division by zero"):
+        with pytest.raises(migrate.MigrationError, match="0006_broken.sql failed and was rolled back: .*division by zero"):
             migrate.migrate(conn, tmp_path, out=lambda line: None)
     finally:
         conn.close()
-    assert query(schema_url, "SELECT max(version), to_regclass('half_done') FROM schema_migrations") == [("0004", None)]
+    assert query(schema_url, "SELECT max(version), to_regclass('half_done') FROM schema_migrations") == [("0005", None)]
 
 
 def test_concurrent_runs_apply_each_migration_once(schema_url):
@@ -119,7 +119,7 @@ def test_concurrent_runs_apply_each_migration_once(schema_url):
         t.join()
     assert errors == []
     assert sorted(outputs) == [f"applied {f}" for f in EXPECTED_FILES]
-    assert query(schema_url, "SELECT count(*) FROM schema_migrations") == [(4,)]
+    assert query(schema_url, "SELECT count(*) FROM schema_migrations") == [(len(EXPECTED_FILES),)]
 
 
 def test_unreachable_database_is_one_clear_line():

@@ -43,7 +43,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(() => {
     // Fault signout_broken: the UI looks signed out, but the stored session survives a reload.
-    if (!hasFault('signout_broken')) clearSession();
+    if (!hasFault('signout_broken')) {
+      // Ends the token on the server too, so a copy of it (another tab, a log) stops working.
+      // Best effort: the session here is cleared whatever the answer.
+      void api.logout().catch(() => {});
+      clearSession();
+    }
     setUser(null);
   }, []);
 
