@@ -102,8 +102,12 @@ export const RULES: readonly TriageRule[] = [
   rule({
     name: 'build-mismatch',
     category: 'deployment',
-    description: 'An assertion comparing builds failed in tests/verify/deployment.spec.ts: web and API differ, or not the expected build.',
-    match: { file: /(^|\/)tests\/verify\/deployment\.spec\.ts$/, titlePath: /\bbuild\b/, message: /\breports build\b|\bdeployed build\b/ },
+    description:
+      "An assertion comparing builds failed (verify, or a web lane reading the build the running app shows): web and API differ, the bundle is not the one version.json names, or not the expected build.",
+    match: {
+      titlePath: /\bbuild\b/,
+      message: /\breports build\b|\bdeployed build\b|\bruns (?:the code of )?build\b|\bversion\.json says build\b/,
+    },
   }),
   rule({
     name: 'runner-resources',

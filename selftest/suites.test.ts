@@ -55,6 +55,12 @@ const DEPLOYMENTS: Expectation[][] = [
     ],
     ['signout_keeps_token', 'verify', 'a token stops working after sign-out', /after sign-out the token still opens: GET \/tags 200/],
     ['token_expiry_ignored', 'verify', 'after its lifetime', /past its lifetime, the token still opens: GET \/tags 200/],
+    [
+      'stale_bundle',
+      'smoke-web',
+      'the app runs the build the API reports',
+      /the web runs the code of build suites-previous, the API reports suites/,
+    ],
     ['security_headers_weak', 'verify', 'send the security headers', /API \/version \(200\) x-frame-options is \\?"ALLOWALL\\?"/],
     [
       'link_button_missing',

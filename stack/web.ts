@@ -70,11 +70,34 @@ export function deployWeb(wwwDir: string, build: string, faults: string[]): void
   const next = `${wwwDir}.next`;
   rmSync(next, { recursive: true, force: true });
   cpSync(WEB_DIST, next, { recursive: true, filter: (src) => !src.endsWith(STAMP) });
+  // Fault stale_bundle: fresh config.js and version.json in front of the previous build's code.
+  stampBundle(next, faults.includes('stale_bundle') ? `${build}-previous` : build);
   const config = { apiBase: '/api', build, faults };
   writeFileSync(join(next, 'config.js'), `window.__APP_CONFIG__ = ${JSON.stringify(config)};\n`);
   writeFileSync(join(next, 'version.json'), JSON.stringify({ build, version: APP_VERSION, deployedAt: new Date().toISOString() }) + '\n');
   rmSync(wwwDir, { recursive: true, force: true });
   renameSync(next, wwwDir);
+}
+
+/** What `vite build` leaves in the bundle where the build id goes (reference-app/web/vite.config.ts). */
+export const BUNDLE_BUILD_PLACEHOLDER = '__TAGTRUST_BUNDLE_BUILD__';
+
+/** Write the build id into the bundle's code, as a CI build compiles its id in; the app shows it in its footer. */
+export function stampBundle(dir: string, build: string): void {
+  const scripts = join(dir, 'static');
+  let stamped = 0;
+  for (const name of existsSync(scripts) ? readdirSync(scripts) : []) {
+    if (!name.endsWith('.js')) continue;
+    const file = join(scripts, name);
+    const code = readFileSync(file, 'utf8');
+    if (!code.includes(BUNDLE_BUILD_PLACEHOLDER)) continue;
+    writeFileSync(file, code.replaceAll(BUNDLE_BUILD_PLACEHOLDER, build.replace(/[^\w.+-]/g, '_')));
+    stamped++;
+  }
+  if (stamped === 0)
+    throw new StackError('web deploy', `no script under ${scripts} carries the build placeholder ${BUNDLE_BUILD_PLACEHOLDER}`, {
+      hint: 'Rebuild the bundle: delete reference-app/web/dist and run the command again.',
+    });
 }
 
 export function findNginx(env: NodeJS.ProcessEnv = process.env): string {

@@ -27,8 +27,10 @@ API_FAULTS = frozenset(
         "asset_custodian_required",
     }
 )
-# Known, but the web app acts on them; the API has nothing to change.
-WEB_FAULTS = frozenset({"verify_button_missing", "dashboard_counts_zero", "link_button_missing", "signout_broken"})
+# Known, but the web app (or its deployer, for stale_bundle) acts on them; the API has nothing to change.
+WEB_FAULTS = frozenset(
+    {"verify_button_missing", "dashboard_counts_zero", "link_button_missing", "signout_broken", "stale_bundle"}
+)
 
 log = logging.getLogger(__name__)
 

@@ -54,8 +54,16 @@ const proxy: Record<string, ProxyOptions> | undefined = apiTarget
   ? Object.fromEntries(['/api', '/healthz', '/readyz'].map((p) => [p, { target: apiTarget, changeOrigin: true }]))
   : undefined;
 
-export default defineConfig({
+// The build id compiled into the bundle, which the app shows in its footer: `vite build` leaves
+// this placeholder for the deployer to stamp (stack/web.ts, as a CI build would bake its id in);
+// `vite dev` uses TAGTRUST_BUILD.
+export const BUNDLE_BUILD_PLACEHOLDER = '__TAGTRUST_BUNDLE_BUILD__';
+
+export default defineConfig(({ command }) => ({
   root,
+  define: {
+    __BUNDLE_BUILD__: JSON.stringify(command === 'build' ? BUNDLE_BUILD_PLACEHOLDER : (process.env.TAGTRUST_BUILD ?? 'dev')),
+  },
   base: '/',
   // No public dir: config.js and version.json must never come out of the build.
   publicDir: false,
@@ -71,4 +79,4 @@ export default defineConfig({
   },
   server: { host: '127.0.0.1', strictPort: true, proxy },
   preview: { host: '127.0.0.1', strictPort: true, proxy, headers: { 'Content-Security-Policy': CSP } },
-});
+}));

@@ -31,6 +31,9 @@ function readConfig(raw: Partial<AppConfig> | undefined): AppConfig {
 
 export const config: AppConfig = readConfig(window.__APP_CONFIG__);
 
+/** The build compiled into the running code, not the one the deployer wrote into config.js. */
+export const bundleBuild: string = __BUNDLE_BUILD__;
+
 export function hasFault(name: WebFault): boolean {
   return config.faults.includes(name);
 }

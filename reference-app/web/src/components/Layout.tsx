@@ -1,6 +1,6 @@
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { hasRole, useAuth } from '../auth/AuthContext';
-import { config } from '../config';
+import { bundleBuild } from '../config';
 import { Logo } from './Logo';
 
 const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'nav-link active' : 'nav-link');
@@ -88,7 +88,7 @@ export function Layout() {
       <footer className="site-footer">
         <div className="container footer-inner">
           <span>TagTrust tag registry</span>
-          <span data-testid="build-id">{`Build ${config.build}`}</span>
+          <span data-testid="build-id">{`Build ${bundleBuild}`}</span>
         </div>
       </footer>
     </div>
