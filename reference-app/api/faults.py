@@ -24,6 +24,7 @@ API_FAULTS = frozenset(
         "cors_open_on_verify",
         "db_errors_exposed",
         "slow_tags_list",
+        "slow_tag_search",
         "asset_custodian_required",
     }
 )

@@ -37,6 +37,8 @@ def list_tags():
         params.append(status)
     if faults.on("slow_tags_list"):
         time.sleep(3)  # the regression: a missing index / N+1 made visible
+    if faults.on("slow_tag_search") and (q or status):
+        time.sleep(1.5)  # the regression: a filter that no index serves any more; the plain list stays fast
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     with transaction() as cur:
         page = paginate(

@@ -167,6 +167,18 @@ def test_db_errors_exposed(api, faulty):
     assert "violates unique constraint" in broken.get_json()["message"]
 
 
+def test_slow_tag_search(api, faulty):
+    slow = faulty("slow_tag_search")
+    slow.token("viewer")
+    timings = {}
+    for path in ["/api/tags", "/api/tags?q=tt", "/api/tags?status=active"]:
+        started = time.monotonic()
+        assert slow.get(path, "viewer").status_code == 200
+        timings[path] = time.monotonic() - started
+    assert timings["/api/tags"] < 1.0
+    assert min(timings["/api/tags?q=tt"], timings["/api/tags?status=active"]) >= 1.5
+
+
 def test_slow_tags_list(api, faulty):
     slow = faulty("slow_tags_list")
     slow.token("viewer")
