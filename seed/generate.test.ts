@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { TABLES, rows, rotationFor, type GenerateInput } from './generate.ts';
+import { SAMPLE, Shape, TABLES, rows, rotationFor, type GenerateInput } from './generate.ts';
+import { HOSTILE, INJECTED_MARKER } from './hostile.ts';
 import { makePlan } from './plan.ts';
 import { buildPools } from './pools.ts';
 import { isValidCode } from './tagcode.ts';
@@ -90,5 +91,41 @@ test('volume rows add up to exactly the scale', () => {
   for (const scale of [100, 12_345, 1_000_000]) {
     const p = makePlan('volume', scale, 3);
     assert.equal(p.users.admin + p.users.operator + p.users.viewer + p.assets + p.tags + p.links + p.verifications, scale);
+  }
+});
+
+test('the regression profile puts the hostile text in one asset, linked to an unsampled active tag, and one revoked reason', () => {
+  const i = input(1234);
+  const shape = new Shape(i);
+  const place = shape.hostile!;
+  assert.equal(place.asset, i.plan.assets - 1);
+  assert.equal(shape.status(place.linkedTag), 'active');
+  assert.equal(shape.status(place.revokedTag), 'revoked');
+  const active = Array.from({ length: i.plan.tags }, (_, t) => t).filter((t) => shape.status(t) === 'active');
+  assert.equal(active.indexOf(place.linkedTag), SAMPLE, 'past the manifest samples');
+  assert.equal(shape.assetOf(place.linkedTag), place.asset);
+
+  const assetRows = text(i, 'assets').trimEnd().split('\n');
+  const hostileRows = assetRows.filter((r) => r.includes(INJECTED_MARKER));
+  assert.deepEqual(
+    hostileRows.map((r) => r.split('\t')[0]),
+    [String(i.ids.assets[place.asset])],
+  );
+  const [, name, , lot, manufacturer, location] = hostileRows[0]!.split('\t');
+  assert.ok(name!.startsWith(HOSTILE.name) && manufacturer!.startsWith(HOSTILE.manufacturer) && location!.startsWith(HOSTILE.location));
+  assert.equal(lot, HOSTILE.lot);
+  const reasons = text(i, 'tags')
+    .split('\n')
+    .filter((r) => r.includes(HOSTILE.reason));
+  assert.deepEqual(
+    reasons.map((r) => r.split('\t')[1]),
+    [shape.code(place.revokedTag)],
+  );
+  assert.ok(!/[\t\n\\]/.test(Object.values(HOSTILE).join('')), 'nothing COPY would need escaped');
+
+  for (const profile of ['smoke', 'demo', 'volume']) {
+    const other = input(1234, profile);
+    assert.equal(new Shape(other).hostile, undefined, profile);
+    assert.ok(!text(other, 'assets').includes(INJECTED_MARKER), profile);
   }
 });

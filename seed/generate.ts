@@ -11,6 +11,7 @@ import { hasHistory, type TagStatus } from './status.ts';
 import { type Role } from '../config/ids.ts';
 import type { Pools } from './pools.ts';
 import { DEMO_ASSETS, DEMO_TAGS, DEMO_USERS } from './demo-story.ts';
+import { HOSTILE, hasHostileData } from './hostile.ts';
 
 export interface GenerateInput {
   seed: number;
@@ -66,10 +67,24 @@ export function emailFor(runId: string, role: Role, n: number): string {
   return `${runId}.${role}${n}@seed.tagtrust.test`;
 }
 
+/** How many records of each kind the manifest lists for the suites. */
+export const SAMPLE = 10;
+
+/**
+ * Where the hostile text goes (hostile.ts): the last asset, linked to the first active tag past
+ * the manifest's samples, and the first revoked tag past them; so no test meets it by accident.
+ */
+export interface HostilePlace {
+  asset: number;
+  linkedTag: number;
+  revokedTag: number;
+}
+
 /** The shape shared by all tables: status, linked asset and times of tag i. */
 export class Shape {
   readonly rotation: number;
   readonly anchor: number;
+  readonly hostile: HostilePlace | undefined;
   private readonly operators: number[];
 
   constructor(readonly input: GenerateInput) {
@@ -77,6 +92,17 @@ export class Shape {
     this.anchor = input.anchor.getTime();
     const roles = userRoles(input.plan);
     this.operators = roles.map((r, i) => (r === 'operator' ? Number(input.ids.users[i]) : -1)).filter((id) => id >= 0);
+    this.hostile = hasHostileData(input.plan.profile) ? this.placeHostile() : undefined;
+  }
+
+  private placeHostile(): HostilePlace | undefined {
+    const past = (status: TagStatus) => {
+      let seen = 0;
+      for (let i = 0; i < this.input.plan.tags; i++) if (this.status(i) === status && seen++ === SAMPLE) return i;
+      return -1;
+    };
+    const [linkedTag, revokedTag] = [past('active'), past('revoked')];
+    return linkedTag < 0 || revokedTag < 0 ? undefined : { asset: this.input.plan.assets - 1, linkedTag, revokedTag };
   }
 
   status(i: number): TagStatus {
@@ -85,6 +111,7 @@ export class Shape {
 
   assetOf(i: number): number {
     const { plan, seed } = this.input;
+    if (i === this.hostile?.linkedTag) return this.hostile.asset;
     if (plan.profile !== 'demo') return hash(seed, i, 1) % plan.assets;
     // Filler tags stay off the flagship assets, so the storyline reads cleanly.
     return DEMO_TAGS[i]?.asset ?? DEMO_ASSETS.length + (hash(seed, i, 1) % (plan.assets - DEMO_ASSETS.length));
@@ -169,6 +196,13 @@ function* assets(shape: Shape): Generator<string> {
     const location = demo?.location ?? r.pick(pools.locations);
     const category = demo?.category ?? r.pick(pools.categories);
     const created = iso(shape.assetCreated(j));
+    if (j === shape.hostile?.asset) {
+      yield (
+        `${input.ids.assets[j]}\t${HOSTILE.name} ${name}\t${sku}\t${HOSTILE.lot}\t${HOSTILE.manufacturer} ${manufacturer}\t` +
+        `${HOSTILE.location} ${location}\t${iso(made).slice(0, 10)}\t{"tollgate_run": "${runId}", "category": "${category}"}\t${created}\t${created}\n`
+      );
+      continue;
+    }
     yield (
       `${input.ids.assets[j]}\t${name}\t${sku}\t${lot}\t${manufacturer}\t${location}\t${iso(made).slice(0, 10)}\t` +
       `{"tollgate_run": "${runId}", "category": "${category}"}\t${created}\t${created}\n`
@@ -192,6 +226,7 @@ function* tags(shape: Shape): Generator<string> {
     if (status === 'revoked') {
       revokedAt = updated = iso(shape.revokedAt(i));
       reason = (plan.profile === 'demo' ? DEMO_TAGS[i]?.reason : undefined) ?? r.pick(pools.revocationReasons);
+      if (i === shape.hostile?.revokedTag) reason = HOSTILE.reason;
     } else if (status === 'active') {
       updated = iso(shape.linkedAt(i));
     }

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from 'n
 import { join, resolve } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
 import { DEMO_ASSETS, DEMO_TAGS } from './demo-story.ts';
-import { emailFor, Shape, userRoles } from './generate.ts';
+import { emailFor, SAMPLE, Shape, userRoles } from './generate.ts';
 import type { LoadResult } from './load.ts';
 import { batchPrefix } from './tagcode.ts';
 
@@ -35,6 +35,8 @@ export interface Manifest {
   };
   assets: { id: number; name: string }[];
   demo?: { story: string; assetId?: number; assetName?: string; code?: string }[];
+  /** Where the regression profile put text that must render inert (seed/hostile.ts). */
+  hostile?: { assetId: number; linkedCode: string; revokedCode: string };
 }
 
 export function runsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -42,8 +44,6 @@ export function runsDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const manifestPath = (runId: string, env: NodeJS.ProcessEnv = process.env) => join(runsDir(env), runId, 'manifest.json');
-
-const SAMPLE = 10;
 
 export function buildManifest(r: LoadResult, o: { environment: string; scale?: number; createdAt: Date }): Manifest {
   const { input, plan } = r;
@@ -77,6 +77,15 @@ export function buildManifest(r: LoadResult, o: { environment: string; scale?: n
     users,
     tags,
     assets: Array.from({ length: Math.min(SAMPLE, plan.assets) }, (_, j) => ({ id: Number(input.ids.assets[j]), name: '' })),
+    ...(shape.hostile
+      ? {
+          hostile: {
+            assetId: Number(input.ids.assets[shape.hostile.asset]),
+            linkedCode: shape.code(shape.hostile.linkedTag),
+            revokedCode: shape.code(shape.hostile.revokedTag),
+          },
+        }
+      : {}),
     ...(plan.profile === 'demo'
       ? {
           demo: DEMO_TAGS.map((t, i) => ({

@@ -1,7 +1,12 @@
 // Runtime configuration, read once from window.__APP_CONFIG__ (config.js, written at deploy
 // time). Anything malformed falls back to a safe default instead of crashing the app.
 
-export type WebFault = 'verify_button_missing' | 'dashboard_counts_zero' | 'link_button_missing' | 'signout_broken';
+export type WebFault =
+  | 'verify_button_missing'
+  | 'dashboard_counts_zero'
+  | 'link_button_missing'
+  | 'signout_broken'
+  | 'web_renders_markup';
 
 export interface AppConfig {
   apiBase: string;

@@ -27,7 +27,8 @@ function Details({ asset }: { asset: AssetDetail }) {
       {rows.map(([term, value]) => (
         <div key={term}>
           <dt>{term}</dt>
-          <dd>{value}</dd>
+          {/* Fault web_renders_markup: the "rich text" regression, data rendered as HTML. */}
+          {hasFault('web_renders_markup') ? <dd dangerouslySetInnerHTML={{ __html: value }} /> : <dd>{value}</dd>}
         </div>
       ))}
     </dl>
