@@ -33,6 +33,12 @@ const DEPLOYMENTS: Expectation[][] = [
     ['dashboard_counts_zero', 'smoke-web', 'the dashboard counts the seeded tags and assets', /total tags[\s\S]*Received:\s+0/],
     ['signout_broken', 'smoke-web', 'signing out ends the session', /after signing out, the session is gone/],
     [
+      'status_labels_swapped',
+      'smoke-web',
+      'status badge reading as stored',
+      /the status badge of revoked tag TT-[\w-]+[\s\S]*Expected: "revoked"[\s\S]*Received: "active"/,
+    ],
+    [
       'verify_button_missing',
       'smoke-web',
       'the verify page tells genuine, revoked and unknown tags apart',

@@ -37,6 +37,7 @@ WEB_FAULTS = frozenset(
         "signout_broken",
         "stale_bundle",
         "web_renders_markup",
+        "status_labels_swapped",
     }
 )
 

@@ -6,7 +6,8 @@ export type WebFault =
   | 'dashboard_counts_zero'
   | 'link_button_missing'
   | 'signout_broken'
-  | 'web_renders_markup';
+  | 'web_renders_markup'
+  | 'status_labels_swapped';
 
 export interface AppConfig {
   apiBase: string;
