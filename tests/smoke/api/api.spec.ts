@@ -24,10 +24,16 @@ test.describe('API journeys', { tag: '@smoke' }, () => {
   test('verify tells a genuine, a revoked and an unknown tag apart', async ({ api, codes }) => {
     const genuine = await api.verify(codes.genuine);
     expect(genuine.result, `verify of genuine tag ${codes.genuine}`).toBe('genuine');
-    expect(genuine.asset, 'a genuine, linked tag names its asset').toBeTruthy();
+    expect(genuine.asset, 'a genuine, linked tag names its asset').toMatchObject({
+      id: expect.any(Number),
+      name: expect.stringMatching(/\S/),
+    });
     const revoked = await api.verify(codes.revoked);
     expect(revoked.result, `verify of revoked tag ${codes.revoked}`).toBe('revoked');
-    expect(revoked.revoked_at).toBeTruthy();
+    const revokedAt = Date.parse(revoked.revoked_at ?? '');
+    expect(revokedAt, `a revoked tag says when (revoked_at ${revoked.revoked_at}), and it is not in the future`).toBeLessThanOrEqual(
+      Date.now() + 60_000,
+    );
     expect((await api.verify(codes.unknown)).result, `verify of unregistered code ${codes.unknown}`).toBe('unknown');
   });
 
