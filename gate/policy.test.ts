@@ -164,6 +164,30 @@ test('not ready, interrupted and untestable short-circuit to INCONCLUSIVE whatev
   assert.equal(decide(input([], {}, { interrupted: 'SIGTERM' })).reasons[0]!.rule, 'interrupted');
 });
 
+test('a step the deployment is shown to have broken BLOCKs, naming the step and the evidence', () => {
+  const d = decide(
+    input(
+      [],
+      {},
+      {
+        untestable: {
+          step: 'seed',
+          message: 'null value in column "custodian" of relation "assets" violates not-null constraint',
+          deploymentFault: "the product's own API cannot create assets either: POST /api/assets answered 500",
+        },
+      },
+    ),
+  );
+  assert.equal(d.verdict, 'BLOCK');
+  assert.deepEqual(rules(d), ['deployment-broken']);
+  assert.match(d.reasons[0]!.message, /^The seed step failed because of the deployment: null value in column "custodian"/);
+  // The same failure without that evidence is untestable, never a BLOCK.
+  assert.equal(
+    decide(input([], {}, { untestable: { step: 'seed', message: 'null value in column "custodian"' } })).verdict,
+    'INCONCLUSIVE',
+  );
+});
+
 test('reasons are ordered most severe first', () => {
   const flaky = result('smoke', 'passed', { outcome: 'flaky', retries: 1 });
   const bad = result('regression', 'failed');

@@ -19,7 +19,7 @@ export interface GateInput {
   /** The signal or cause when the run was stopped before the suites finished. */
   interrupted?: string;
   /** A step before the suites that failed (seed, verify setup), making the run untestable. */
-  untestable?: { step: string; message: string };
+  untestable?: { step: string; message: string; deploymentFault?: string };
 }
 
 const SEVERITY: Verdict[] = ['BLOCK', 'INCONCLUSIVE', 'WARN', 'PROMOTE'];
@@ -47,6 +47,20 @@ export function decide(input: GateInput): Decision {
   }
   if (input.notReady) {
     return { verdict: 'INCONCLUSIVE', reasons: [{ rule: 'not-ready', verdict: 'INCONCLUSIVE', message: input.notReady, tests: [] }] };
+  }
+  if (input.untestable?.deploymentFault) {
+    // The step broke and the deployment is shown to be why: a broken build, not an untested one.
+    return {
+      verdict: 'BLOCK',
+      reasons: [
+        {
+          rule: 'deployment-broken',
+          verdict: 'BLOCK',
+          message: `The ${input.untestable.step} step failed because of the deployment: ${input.untestable.message}`,
+          tests: [],
+        },
+      ],
+    };
   }
   if (input.untestable) {
     return {

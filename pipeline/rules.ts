@@ -32,6 +32,8 @@ export function projectsFor(suites: SuiteChoice[], selection?: Pick<Selection, '
 export interface Untestable {
   step: string;
   message: string;
+  /** Set when evidence shows the deployment itself broke the step (e.g. its API fails the same way): the gate BLOCKs. */
+  deploymentFault?: string;
 }
 
 /** Why the suites do not run, or undefined when they do. */

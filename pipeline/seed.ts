@@ -16,6 +16,7 @@ import { runsDir, type Manifest } from '../seed/manifest.ts';
 import { seed } from '../seed/seed.ts';
 import type { RunConfig } from './config.ts';
 import { injectedFailure, unexpected } from './guard.ts';
+import { constraintViolation, probeProductWrite } from './probe.ts';
 import { crashedRuns, seedProfile, type OwnerMarker, type Untestable } from './rules.ts';
 import type { Session } from './session.ts';
 
@@ -31,7 +32,7 @@ export interface SeedOutcome {
  */
 export async function seedStep(
   s: Session,
-  config: Pick<RunConfig, 'environment' | 'suites' | 'runId' | 'processEnv'>,
+  config: Pick<RunConfig, 'environment' | 'suites' | 'runId' | 'processEnv' | 'target'>,
   o: { seed?: number; owner: 'process' | 'pipeline'; skip?: string },
 ): Promise<SeedOutcome> {
   const { environment, suites, runId } = config;
@@ -61,6 +62,18 @@ export async function seedStep(
     // One transaction: whatever failed, nothing of this run was written.
     if (!(e instanceof TollgateError)) {
       const untestable = unexpected('seed', e);
+      const violation = constraintViolation(e);
+      if (violation) {
+        // A constraint of the deployed schema: whose fault it is, the product's own API tells.
+        const probe = await probeProductWrite(violation, {
+          apiURL: config.target.apiURL,
+          admin: config.target.stackAdmin ?? adminFromEnv(config.processEnv),
+          readOnly: environment.readOnly,
+          runId,
+        });
+        untestable.message += `; ${probe.evidence}`;
+        if (probe.fault === 'deployment') untestable.deploymentFault = probe.evidence;
+      }
       s.step('seed', 'failed', Date.now() - t, `${untestable.message} (nothing was written: the seed is one transaction)`);
       return { untestable };
     }
@@ -108,4 +121,10 @@ function readOwner(file: string): OwnerMarker | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An admin account on a remote target, when the operator gave one (ADMIN_EMAIL, ADMIN_PASSWORD). */
+function adminFromEnv(env: NodeJS.ProcessEnv): { email: string; password: string } | undefined {
+  const email = env.ADMIN_EMAIL?.trim();
+  return email && env.ADMIN_PASSWORD ? { email, password: env.ADMIN_PASSWORD } : undefined;
 }

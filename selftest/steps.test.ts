@@ -3,7 +3,8 @@
  * `tollgate run` in turn (TOLLGATE_SELFTEST_FAIL_STEP), and each time the run still ends with a
  * verdict and its exit code, the step named, a record (or the spool), the reports and cleanup —
  * never "internal error". Then a deployment whose migration adds a required column the seeder
- * does not know (fault switch asset_custodian_required) gets a verdict the same way.
+ * does not know (fault switch asset_custodian_required) gets a verdict the same way: BLOCK, since
+ * the product's own API cannot create an asset either.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -93,13 +94,16 @@ describe('an unplanned error in any step', { concurrency: false }, () => {
     });
   }
 
-  test('a migration that adds a required column the seeder does not know: a verdict, not a crash', async () => {
+  test('a migration that adds a required column the product itself does not fill: BLOCK, not a crash', async () => {
     await deploy(['asset_custodian_required']);
     try {
       const r = await gate('smoke');
-      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /✗ seed .*custodian/);
-      assert.match(r.stdout, /\[untestable\] The seed step failed, so the suites could not run: .*"custodian".*not-null/);
+      assert.match(
+        r.stdout,
+        /\[deployment-broken\] The seed step failed because of the deployment: .*"custodian".*not-null.*the product's own API cannot create assets either: POST \/api\/assets answered 500/,
+      );
       assert.ok(await recorded(r.runId));
       assert.equal(await rowsOf(r.runId), 0, 'the seed is one transaction: nothing was written');
     } finally {
