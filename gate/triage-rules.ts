@@ -103,7 +103,7 @@ export const RULES: readonly TriageRule[] = [
     name: 'build-mismatch',
     category: 'deployment',
     description:
-      "An assertion comparing builds failed (verify, or a web lane reading the build the running app shows): web and API differ, the bundle is not the one version.json names, or not the expected build.",
+      'An assertion comparing builds failed (verify, or a web lane reading the build the running app shows): web and API differ, the bundle is not the one version.json names, or not the expected build.',
     match: {
       titlePath: /\bbuild\b/,
       message: /\breports build\b|\bdeployed build\b|\bruns (?:the code of )?build\b|\bversion\.json says build\b/,

@@ -30,7 +30,12 @@ const DEPLOYMENTS: Expectation[][] = [
       'verify tells a genuine, a revoked and an unknown tag apart',
       /verify of revoked tag TT-[\w-]+[\s\S]*Expected: "revoked"[\s\S]*Received: "genuine"/,
     ],
-    ['dashboard_counts_zero', 'smoke-web', 'the dashboard shows the counts the API has', /tags: the dashboard shows 0, the API counted \d+/],
+    [
+      'dashboard_counts_zero',
+      'smoke-web',
+      'the dashboard shows the counts the API has',
+      /tags: the dashboard shows 0, the API counted \d+/,
+    ],
     ['signout_broken', 'smoke-web', 'signing out ends the session', /after signing out, the session is gone/],
     [
       'status_labels_swapped',
