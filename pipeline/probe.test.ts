@@ -35,7 +35,7 @@ async function api(t: { after: (fn: () => void) => void }, create: { status: num
   return { apiURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`, calls };
 }
 
-test('a pg constraint violation is recognised by its class (23…) and table; other errors are not', () => {
+test('a violation of a constraint the schema imposes (not null, check, foreign key) is recognised with its table; others are not', () => {
   assert.deepEqual(
     constraintViolation(Object.assign(new Error(NOT_NULL.message), { code: '23502', table: 'assets', column: 'custodian' })),
     NOT_NULL,
@@ -45,6 +45,11 @@ test('a pg constraint violation is recognised by its class (23…) and table; ot
     'tags_x',
   );
   assert.equal(constraintViolation(Object.assign(new Error('relation "x" does not exist'), { code: '42P01' })), undefined);
+  assert.equal(
+    constraintViolation(Object.assign(new Error('duplicate key'), { code: '23505', table: 'tags' })),
+    undefined,
+    'unique: not the schema',
+  );
   assert.equal(constraintViolation(Object.assign(new Error('no table'), { code: '23502' })), undefined);
   assert.equal(constraintViolation(new Error('plain')), undefined);
 });

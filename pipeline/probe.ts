@@ -9,7 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { clip, firstLine } from '../lib/text.ts';
 
-/** PostgreSQL's class 23 (integrity constraint violation), as node-postgres reports it. */
+/**
+ * A constraint the schema imposes on every writer (not null, check, foreign key), as node-postgres
+ * reports it. A unique violation is not one: it says which rows exist, not what the schema demands.
+ */
 export interface ConstraintViolation {
   code: string;
   table: string;
@@ -18,9 +21,12 @@ export interface ConstraintViolation {
   message: string;
 }
 
+/** not_null_violation, foreign_key_violation, check_violation. */
+const SCHEMA_CONSTRAINTS = new Set(['23502', '23503', '23514']);
+
 export function constraintViolation(e: unknown): ConstraintViolation | undefined {
   const err = e as { code?: unknown; table?: unknown; column?: unknown; constraint?: unknown; message?: unknown } | null;
-  if (!err || typeof err.code !== 'string' || !err.code.startsWith('23') || typeof err.table !== 'string') return undefined;
+  if (!err || typeof err.code !== 'string' || !SCHEMA_CONSTRAINTS.has(err.code) || typeof err.table !== 'string') return undefined;
   return {
     code: err.code,
     table: err.table,
