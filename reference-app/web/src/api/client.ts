@@ -26,6 +26,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   // Public endpoints (login, verify) must not send a possibly stale token.
   auth?: boolean;
+  // Finish even if the page is left or reloaded meanwhile (sign-out).
+  keepalive?: boolean;
 }
 
 let onUnauthorized: () => void = () => {};
@@ -68,7 +70,7 @@ function toError(status: number, body: unknown): ApiError {
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', body, query, signal, auth = true } = options;
+  const { method = 'GET', body, query, signal, auth = true, keepalive } = options;
   const headers: Record<string, string> = { Accept: 'application/json' };
   const token = auth ? readToken() : null;
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -81,6 +83,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
+      keepalive,
     });
   } catch (err) {
     if (signal?.aborted) throw err; // callers ignore aborts

@@ -27,7 +27,7 @@ export interface ListQuery {
 export const api = {
   login: (email: string, password: string) =>
     request<LoginResponse>('/auth/login', { method: 'POST', body: { email, password }, auth: false }),
-  logout: () => request<unknown>('/auth/logout', { method: 'POST' }),
+  logout: () => request<unknown>('/auth/logout', { method: 'POST', keepalive: true }),
 
   stats: (signal?: AbortSignal) => request<Stats>('/stats', { signal }),
 
