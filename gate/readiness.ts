@@ -128,3 +128,31 @@ export function targetProbes(target: Target): Probe[] {
   }
   return probes;
 }
+
+/** The Selenium lane's endpoint when the run sends it to a Grid (or any remote WebDriver). */
+export function seleniumRemoteURL(env: NodeJS.ProcessEnv): string | undefined {
+  return (env.TOLLGATE_SELENIUM_REMOTE_URL || env.SELENIUM_REMOTE_URL)?.trim() || undefined;
+}
+
+/**
+ * A WebDriver endpoint is ready when its /status says so (W3C: `value.ready`); a Grid says it
+ * only while a node can take a session. Down or full until the deadline: not ready, so the
+ * verdict is INCONCLUSIVE, never a failing test blamed on the build.
+ */
+export function webdriverProbe(url: string): Probe {
+  const status = `${url.replace(/\/+$/, '')}/status`;
+  return {
+    name: `selenium ${status}`,
+    check: async (signal) => {
+      let res: Response;
+      try {
+        res = await fetch(status, { signal });
+      } catch (e) {
+        if ((e as Error).name === 'TimeoutError' || (e as Error).name === 'AbortError') throw e;
+        throw new Error(describeFetchError(e), { cause: e });
+      }
+      const body = (await res.json().catch(() => ({}))) as { value?: { ready?: boolean; message?: string } };
+      if (body.value?.ready !== true) throw new Error(`HTTP ${res.status}: ${body.value?.message ?? 'not ready'}`);
+    },
+  };
+}

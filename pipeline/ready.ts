@@ -6,7 +6,7 @@
 import { NotReadyError } from '../config/errors.ts';
 import { readContract } from '../config/run-contract.ts';
 import type { Target } from '../config/target.ts';
-import { targetProbes, waitUntilReady } from '../gate/readiness.ts';
+import { seleniumRemoteURL, targetProbes, waitUntilReady, webdriverProbe } from '../gate/readiness.ts';
 import type { RunConfig } from './config.ts';
 import { injectedFailure, unexpected } from './guard.ts';
 import type { Untestable } from './rules.ts';
@@ -23,13 +23,16 @@ export interface ReadyOutcome {
 
 export async function readyStep(
   s: Session,
-  config: Pick<RunConfig, 'processEnv' | 'environment' | 'target' | 'build'>,
+  config: Pick<RunConfig, 'processEnv' | 'environment' | 'target' | 'build' | 'suites'>,
 ): Promise<ReadyOutcome> {
   const t = Date.now();
   try {
     injectedFailure('ready', config.processEnv);
     const timeout = (readContract(config.processEnv).readyTimeoutS ?? 0) * 1000 || config.environment.readyTimeoutMs;
-    const probes = await waitUntilReady(targetProbes(config.target), timeout, undefined, s.stopWaiting.signal);
+    // The Selenium lane runs in the smoke suite; a remote Grid it needs is part of what must be ready.
+    const grid = config.suites.includes('smoke') ? seleniumRemoteURL(config.processEnv) : undefined;
+    const all = [...targetProbes(config.target), ...(grid ? [webdriverProbe(grid)] : [])];
+    const probes = await waitUntilReady(all, timeout, undefined, s.stopWaiting.signal);
     const deployed = await fetchBuild(config.target);
     s.step(
       'ready',

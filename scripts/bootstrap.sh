@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 start=$(date +%s%N)
 
-packages=(chromium chromium-driver nginx postgresql python3-flask python3-psycopg2 python3-pytest gunicorn)
+packages=(chromium chromium-driver default-jre-headless nginx postgresql python3-flask python3-psycopg2 python3-pytest gunicorn)
 
 fail() { echo "bootstrap: $*" >&2; exit 1; }
 

@@ -1,6 +1,7 @@
 /** The `tollgate` command line: parses flags, wires commands, maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
 import { TollgateError } from '../config/errors.ts';
+import { registerGrid } from './commands/grid.ts';
 import { registerHistory } from './commands/history.ts';
 import { registerPromote } from './commands/promote.ts';
 import { registerReport } from './commands/report.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerHistory(program);
   registerPromote(program);
   registerReport(program);
+  registerGrid(program);
   return program;
 }
 

@@ -53,7 +53,7 @@ describe('scripts/bootstrap.sh', { concurrency: false }, () => {
       const r = await bootstrap(m.bin);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
-      assert.match(r.stdout, /^bootstrap: ready \(8 Debian packages present, node_modules current\) in \d+ ms\n$/);
+      assert.match(r.stdout, /^bootstrap: ready \(9 Debian packages present, node_modules current\) in \d+ ms\n$/);
       assert.equal(readFileSync(m.calls, 'utf8'), '', 'apt-get must not run');
     } finally {
       m.cleanup();

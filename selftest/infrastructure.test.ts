@@ -43,6 +43,8 @@ describe("the runner's infrastructure broken", { concurrency: false }, () => {
     // match its browser does (W3C error "session not created"), on loopback.
     refusing = createServer((req, res) => {
       req.resume();
+      // Ready by its /status, as a chromedriver that does not match its browser still says.
+      if (req.method === 'GET' && req.url === '/status') return res.end(JSON.stringify({ value: { ready: true, message: 'ready' } }));
       res.writeHead(req.method === 'POST' && req.url?.endsWith('/session') ? 500 : 404, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({

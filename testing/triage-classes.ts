@@ -59,6 +59,7 @@ export const TRIAGE_CLASSES: [TriageCategory, string, string[]][] = [
       'SessionNotCreatedError: session not created: This version of ChromeDriver only supports Chrome version 114\nCurrent browser version is 156.0.8078.73',
       "SessionNotCreatedError: session not created: DevToolsActivePort file doesn't exist",
       'SessionNotCreatedError: Could not start a new session. New session request timed out',
+      'Error: Could not start a Chrome session through SELENIUM_REMOTE_URL http://grid.internal:4444: no free slot: the new session request was not served within 60 s',
       'WebDriverError: unknown error: cannot find Chrome binary',
     ],
   ],
