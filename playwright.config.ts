@@ -25,7 +25,12 @@ const target = resolveTarget();
  */
 const READ_ONLY_EXCLUDED = /@writes|@seeded/;
 
-const browser = { ...devices['Desktop Chrome'], launchOptions: chromiumLaunchOptions() };
+// A Playwright browser server (`tollgate browsers serve`) runs the browsers elsewhere; without one, they launch here.
+const wsEndpoint = (process.env.TOLLGATE_BROWSER_WS_ENDPOINT || process.env.PW_TEST_CONNECT_WS_ENDPOINT)?.trim();
+const browser = {
+  ...devices['Desktop Chrome'],
+  ...(wsEndpoint ? { connectOptions: { wsEndpoint } } : { launchOptions: chromiumLaunchOptions() }),
+};
 // Suites are *.spec.ts only: helpers beside them may have node:test unit tests (*.test.ts).
 const suite = (name: string, testDir: string, dependencies: string[], extra: Partial<Project> = {}): Project => ({
   name,

@@ -1,6 +1,7 @@
 /** The `tollgate` command line: parses flags, wires commands, maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
 import { TollgateError } from '../config/errors.ts';
+import { registerBrowsers } from './commands/browsers.ts';
 import { registerGrid } from './commands/grid.ts';
 import { registerHistory } from './commands/history.ts';
 import { registerPromote } from './commands/promote.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerPromote(program);
   registerReport(program);
   registerGrid(program);
+  registerBrowsers(program);
   return program;
 }
 

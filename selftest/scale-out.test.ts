@@ -1,21 +1,25 @@
 /**
- * The Selenium lane on a real Selenium Grid 4: `tollgate grid up` starts a hub and two nodes
- * (distributed mode, the jar from @nightwatch/selenium-server, Debian's Chromium and
- * chromedriver), the real Playwright CLI runs the smoke-selenium project through it with two
- * workers, and the nodes' own logs prove that both served sessions. A Grid with no free slot,
- * and a Grid that is down, give INCONCLUSIVE, never BLOCK. Boots its own stack and Grid.
+ * Scaling out on real engines, against one stack this file boots:
+ * - The Selenium lane on a real Selenium Grid 4: `tollgate grid up` starts a hub and two nodes
+ *   (distributed mode, the jar from @nightwatch/selenium-server, Debian's Chromium and
+ *   chromedriver), the real Playwright CLI runs the smoke-selenium project through it with two
+ *   workers, and the nodes' own logs prove that both served sessions. A Grid with no free slot,
+ *   and a Grid that is down, give INCONCLUSIVE, never BLOCK.
+ * - Playwright's browser server: `tollgate browsers serve` in its own process, the web smoke
+ *   project connected to it, and the process tree proving the server, not the runner, ran the pages.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { classifyErrors } from '../gate/triage.ts';
 import { DEFAULT_POLICY } from '../config/policy.ts';
 import { aResult } from '../testing/builders.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import type { GridReport } from '../stack/grid.ts';
-import { gateRun, noStackTrace, stackState, tollgate, workspace } from './helpers.ts';
+import { CLI, gateRun, noStackTrace, stackState, tollgate, workspace } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_GRID_SELFTEST_PORT_BASE ?? 19100);
 const GRID_PORT = BASE + 50;
@@ -36,9 +40,10 @@ const testsOf = (suite: JsonSuite): JsonTest[] => [
   ...(suite.suites ?? []).flatMap(testsOf),
 ];
 
-function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+function playwright(args: string[], env: NodeJS.ProcessEnv, onStart?: (pid: number) => void): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    onStart?.(child.pid!);
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d));
     child.stderr!.on('data', (d: Buffer) => (output += d));
@@ -46,16 +51,34 @@ function playwright(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: num
   });
 }
 
+const { dir, env } = workspace('scale-out');
+const reportDirs: string[] = [];
+
+before(async () => {
+  const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'scale-out', '--quiet'], env);
+  assert.equal(up.code, 0, up.stdout + up.stderr);
+});
+
+after(async () => {
+  await tollgate(['stack', 'down', '--purge'], env);
+  rmSync(dir, { recursive: true, force: true });
+  for (const d of reportDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh Playwright run against this file's stack, whatever the caller's shell points at. */
+function runEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, ...env, ...extra };
+  for (const key of ['TOLLGATE_RUN_ID', 'TOLLGATE_ENV', 'TOLLGATE_WEB_URL', 'TOLLGATE_API_URL', 'CI', 'PW_TEST_CONNECT_WS_ENDPOINT'])
+    if (!(key in extra)) delete e[key];
+  return e;
+}
+
 describe('the Selenium lane on a real Selenium Grid (hub + 2 nodes)', { concurrency: false }, () => {
-  const { dir, env } = workspace('grid');
   const gridEnv = { ...env, TOLLGATE_GRID_DIR: join(dir, 'grid') };
   const url = `http://127.0.0.1:${GRID_PORT}`;
-  const reportDirs: string[] = [];
   const status = async () => JSON.parse((await tollgate(['grid', 'status', '--json'], gridEnv)).stdout) as GridReport;
 
   before(async () => {
-    const up = await tollgate(['stack', 'up', '--port-base', String(BASE), '--build', 'grid', '--quiet'], env);
-    assert.equal(up.code, 0, up.stdout + up.stderr);
     const grid = await tollgate(['grid', 'up', '--nodes', '2', '--max-sessions', '1', '--port', String(GRID_PORT)], gridEnv);
     assert.equal(grid.code, 0, grid.stdout + grid.stderr);
     assert.match(grid.stdout, new RegExp(`^SELENIUM_REMOTE_URL=${url.replace(/\./g, '\\.')}$`, 'm'));
@@ -63,9 +86,6 @@ describe('the Selenium lane on a real Selenium Grid (hub + 2 nodes)', { concurre
 
   after(async () => {
     await tollgate(['grid', 'down'], gridEnv);
-    await tollgate(['stack', 'down', '--purge'], env);
-    rmSync(dir, { recursive: true, force: true });
-    for (const d of reportDirs) rmSync(d, { recursive: true, force: true });
   });
 
   test('grid up started exactly a hub and two nodes on loopback, and the hub reports both ready', async () => {
@@ -169,17 +189,9 @@ describe('the Selenium lane on a real Selenium Grid (hub + 2 nodes)', { concurre
 
       // The Grid filling up after the gate found it ready: the session request waits its deadline, then fails as the runner's.
       const report = join(dir, 'full.json');
-      const runEnv: NodeJS.ProcessEnv = {
-        ...process.env,
-        ...env,
-        SELENIUM_REMOTE_URL: url,
-        TOLLGATE_SELENIUM_SLOT_WAIT_S: '3',
-        PLAYWRIGHT_JSON_OUTPUT_NAME: report,
-      };
-      for (const key of ['TOLLGATE_RUN_ID', 'TOLLGATE_ENV', 'TOLLGATE_WEB_URL', 'TOLLGATE_API_URL', 'CI']) delete runEnv[key];
       const run = await playwright(
         ['--project', 'smoke-selenium', '--grep', 'the verify page tells', '--reporter=json', '--output', join(dir, 'full')],
-        runEnv,
+        runEnv({ SELENIUM_REMOTE_URL: url, TOLLGATE_SELENIUM_SLOT_WAIT_S: '3', PLAYWRIGHT_JSON_OUTPUT_NAME: report }),
       );
       const tests = (JSON.parse(readFileSync(report, 'utf8')) as { suites: JsonSuite[] }).suites.flatMap(testsOf);
       const waited = tests.filter((t) => t.projectName === 'smoke-selenium');
@@ -202,5 +214,83 @@ describe('the Selenium lane on a real Selenium Grid (hub + 2 nodes)', { concurre
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stdout, new RegExp(`✗ ready .*selenium ${url.replace(/\./g, '\\.')}/status .*ECONNREFUSED`));
     assert.match(r.stdout, /\? INCONCLUSIVE/);
+  });
+});
+
+/** Every process below `root`, with its command line, read from /proc. */
+function descendants(root: number): { pid: number; args: string }[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const below = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
+    return false;
+  };
+  return [...parent.keys()].filter(below).map((pid) => {
+    try {
+      return { pid, args: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ') };
+    } catch {
+      return { pid, args: '' };
+    }
+  });
+}
+
+describe("Playwright's browser server (tollgate browsers serve)", { concurrency: false }, () => {
+  test("the web smoke project runs its pages in the server's browser, in another process; none launch in the runner", async () => {
+    const server = spawn(process.execPath, [CLI, 'browsers', 'serve'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    server.stdout!.on('data', (d: Buffer) => (out += d));
+    server.stderr!.on('data', (d: Buffer) => (out += d));
+    const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+    try {
+      for (let i = 0; i < 300 && !/^TOLLGATE_BROWSER_WS_ENDPOINT=/m.test(out); i++) await sleep(50);
+      const endpoint =
+        /^TOLLGATE_BROWSER_WS_ENDPOINT=(ws:\/\/127\.0\.0\.1:\d+\/\S+)$/m.exec(out)?.[1] ?? assert.fail(`no endpoint printed:\n${out}`);
+
+      // Sample both process trees while the suite runs: whose children are the renderers?
+      let runner = 0;
+      const seen = { server: new Set<number>(), runner: new Set<number>() };
+      const sampler = setInterval(() => {
+        for (const p of descendants(server.pid!)) if (/--type=renderer/.test(p.args)) seen.server.add(p.pid);
+        if (runner) for (const p of descendants(runner)) if (/chrom/i.test(p.args)) seen.runner.add(p.pid);
+      }, 100);
+      const report = join(dir, 'browser-server.json');
+      const run = await playwright(
+        ['--project', 'smoke-web', '--reporter=json', '--output', join(dir, 'browser-server'), '--workers=2'],
+        runEnv({ TOLLGATE_BROWSER_WS_ENDPOINT: endpoint, PLAYWRIGHT_JSON_OUTPUT_NAME: report }),
+        (pid) => (runner = pid),
+      ).finally(() => clearInterval(sampler));
+      const tests = (JSON.parse(readFileSync(report, 'utf8')) as { suites: JsonSuite[] }).suites.flatMap(testsOf);
+      const web = tests.filter((t) => t.projectName === 'smoke-web');
+      assert.ok(web.length >= 5, `expected the web smoke journeys, found ${web.length}`);
+      assert.deepEqual(
+        tests.filter((t) => t.status !== 'expected').map((t) => `${t.projectName}: ${t.status}`),
+        [],
+        run.output,
+      );
+      assert.ok(seen.server.size > 0, "pages were rendered by the browser server's Chromium");
+      assert.deepEqual([...seen.runner], [], 'no browser was launched under the test runner');
+    } finally {
+      server.kill('SIGTERM');
+      assert.equal(await exited, 0, out);
+    }
+    assert.match(out, /browser server stopped/);
+  });
+
+  test('a port in use is refused with its own exit code', async () => {
+    const r = await tollgate(['browsers', 'serve', '--port', String(BASE)], env);
+    assert.equal(r.code, 73, r.stdout + r.stderr);
+    assert.match(r.stderr, new RegExp(`port ${BASE} on 127\\.0\\.0\\.1 is already in use`));
+    noStackTrace(r);
   });
 });
