@@ -107,6 +107,32 @@ describe('results store (embedded)', { concurrency: false }, () => {
     assert.equal(await store.lastPromoted('empty'), undefined);
   });
 
+  test("durations: each test's median over the environment's newest runs, skipped tests and older runs left out", async () => {
+    const run = (minutesAgo: number, ms: number, skipped = false) =>
+      sampleRun({
+        environment: 'timed',
+        minutesAgo,
+        results: [
+          sampleResult('slow one', { durationMs: ms }),
+          sampleResult('fast one', { durationMs: ms / 10 }),
+          sampleResult('skipped one', { status: skipped ? 'skipped' : 'passed', durationMs: skipped ? 0 : 50 }),
+        ],
+      });
+    await store.recordRun(run(9, 99_000)); // older than the newest three: not counted
+    for (const [ago, ms] of [
+      [3, 4000],
+      [2, 6000],
+      [1, 5000],
+    ] as const)
+      await store.recordRun(run(ago, ms, true));
+    const d = await store.durations('timed', 3);
+    const id = (title: string) => Object.keys(d).find((k) => k.endsWith(title))!;
+    assert.equal(d[id('slow one')], 5000);
+    assert.equal(d[id('fast one')], 500);
+    assert.equal(id('skipped one'), undefined, 'a test that only skipped has no duration');
+    assert.deepEqual(await store.durations('nowhere'), {});
+  });
+
   test('promotion attempts are recorded with who, when and why, newest first', async () => {
     const evidence = sampleRun({ environment: 'staging', build: 'p1', verdict: 'PROMOTE' });
     await store.recordRun(evidence);

@@ -44,6 +44,8 @@ export interface ResultsStore {
   promotions(build: string): Promise<StoredPromotion[]>;
   /** The newest run in `env` whose verdict allows a promotion (PROMOTE or WARN). */
   lastPromoted(env: string): Promise<StoredRun | undefined>;
+  /** Test id → median duration (ms) over the `runs` newest runs in `env`, tests that ran only. */
+  durations(env: string, runs?: number): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
 
@@ -248,6 +250,18 @@ function storeOver(sql: Sql): ResultsStore {
           [build, env ?? null, limit],
         ),
       ),
+
+    durations: async (env, runs = 5) => {
+      const rows = await sql.query<{ test_id: string; ms: number | string }>(
+        `SELECT test_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms) AS ms
+           FROM tollgate.test_results
+          WHERE status <> 'skipped'
+            AND run_id IN (SELECT run_id FROM tollgate.runs WHERE environment = $1 ORDER BY started_at DESC, run_id DESC LIMIT $2)
+          GROUP BY test_id`,
+        [env, runs],
+      );
+      return Object.fromEntries(rows.map((r) => [r.test_id, Math.round(Number(r.ms))]));
+    },
 
     recordPromotion: async (p) => {
       const [row] = await sql.query<{ id: string | number }>(

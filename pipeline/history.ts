@@ -41,3 +41,22 @@ export function readHistorySoon(...args: Parameters<typeof readHistory>): Promis
   p.catch(() => {});
   return p;
 }
+
+/** Test id → median duration over the environment's newest runs; empty when the store is down (shards then split by count). */
+export async function readDurations(
+  environment: Environment,
+  env: NodeJS.ProcessEnv,
+  runs = 5,
+): Promise<{ durations: Record<string, number>; runs: number; error?: string }> {
+  try {
+    const store = await openStore({ url: environment.resultsDatabaseUrl, dataDir: resultsDir(env) });
+    try {
+      const recent = await store.history(environment.name, { limit: runs });
+      return { durations: await store.durations(environment.name, runs), runs: recent.length };
+    } finally {
+      await store.close();
+    }
+  } catch (e) {
+    return { durations: {}, runs: 0, error: (e as Error).message };
+  }
+}

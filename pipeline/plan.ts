@@ -44,6 +44,20 @@ const planSchema = z
     projects: z.array(z.string().min(1)),
     /** Regression spec files a differential run skips (Playwright --test-list-invert). */
     skippedSpecs: z.array(z.string().min(1)),
+    /**
+     * Shards balanced by measured time (pipeline/balance.ts): each shard's explicit test list
+     * (Playwright --test-list). Absent: no history to balance on, Playwright splits by count.
+     */
+    shardLists: z
+      .object({
+        total: z.number().int().min(1),
+        tests: z.array(z.array(z.string().min(1))),
+        plannedMs: z.array(z.number().nonnegative()),
+        known: z.number().int().nonnegative(),
+        definedIn: z.record(z.string(), z.string()),
+        historyRuns: z.number().int().nonnegative(),
+      })
+      .optional(),
     startedAt: z.string().datetime(),
     /** The steps done while preparing: config, ready, seed. */
     steps: z.array(stepSchema),

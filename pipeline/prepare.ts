@@ -5,12 +5,16 @@
  */
 import { relative } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
+import { plural, seconds } from '../lib/text.ts';
 import { cleanupStep } from './cleanup.ts';
-import { loadRunConfig, type RunOptions } from './config.ts';
+import { loadRunConfig, type RunConfig, type RunOptions } from './config.ts';
 import { manifestKeyMaterial, planFile, sealManifest, writePlan, type RunPlan } from './plan.ts';
+import { balanceRatio, balanceShards } from './balance.ts';
+import { readDurations } from './history.ts';
 import { untestedBecause } from './rules.ts';
+import { listPlannedTests } from './suites.ts';
 import { reportDirOf } from './run.ts';
-import { openSession } from './session.ts';
+import { openSession, type Session } from './session.ts';
 import { startRun } from './start.ts';
 
 export interface PrepareOutcome {
@@ -18,7 +22,7 @@ export interface PrepareOutcome {
   file: string;
 }
 
-export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutput'>): Promise<PrepareOutcome> {
+export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutput'> & { shards?: number }): Promise<PrepareOutcome> {
   const started = new Date();
   const config = loadRunConfig(o);
   const { processEnv, environment, runId } = config;
@@ -41,8 +45,9 @@ export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutp
         plan.notes.push(note);
       }
     }
-    const file = writePlan(plan, planFile(reportDirOf(runId)));
     const why = untestedBecause(plan);
+    if (o.shards && o.shards > 1 && !why) await planShards(s, plan, config, o.shards);
+    const file = writePlan(plan, planFile(reportDirOf(runId)));
     s.print(
       `  plan ${relative(REPO_ROOT, file)}: ${why ? `nothing to test (${why}); \`tollgate merge\` records it as INCONCLUSIVE` : `projects ${plan.projects.join(', ')}`}`,
     );
@@ -50,4 +55,30 @@ export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutp
   } finally {
     s.close();
   }
+}
+
+/**
+ * Each shard's test list, balanced by the durations the results store measured. Without history
+ * (or with the store down) the plan carries no lists and Playwright splits by count, as before.
+ */
+async function planShards(s: Session, plan: RunPlan, config: RunConfig, total: number): Promise<void> {
+  const t = Date.now();
+  const [tests, history] = await Promise.all([
+    listPlannedTests(plan, config.processEnv, reportDirOf(plan.runId)),
+    readDurations(config.environment, config.processEnv),
+  ]);
+  const lists = balanceShards(tests, history.durations, total);
+  if (!lists) {
+    const why = history.error
+      ? `the results store is unavailable (${history.error})`
+      : `no run of ${config.environment.name} has durations yet`;
+    const note = `Shards split by count (Playwright --shard): ${why}.`;
+    s.print(`  note: ${note}`);
+    plan.notes.push(note);
+    return;
+  }
+  plan.shardLists = { ...lists, historyRuns: history.runs };
+  s.print(
+    `  shards: ${total} balanced by measured time (${lists.known} of ${tests.length} tests known from ${plural(history.runs, 'run')}; planned ${lists.plannedMs.map((ms) => seconds(ms)).join(', ')}; max/mean ${balanceRatio(lists.plannedMs).toFixed(2)}) in ${seconds(Date.now() - t)}`,
+  );
 }

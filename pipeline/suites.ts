@@ -8,15 +8,69 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
 import { contractEnv } from '../config/run-contract.ts';
 import { testListInvert } from '../gate/changes.ts';
-import { countResults, isFailure } from '../gate/results.ts';
+import { countResults, isFailure, testId } from '../gate/results.ts';
 import type { TestResult } from '../gate/types.ts';
 import { runNode } from '../lib/spawn.ts';
 import { injectedFailure } from './guard.ts';
+import { testList, type PlannedTest } from './balance.ts';
 import type { Shard } from './parts.ts';
 import type { RunPlan } from './plan.ts';
 import type { Session } from './session.ts';
 
 export const PLAYWRIGHT_CLI = join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
+
+/** The plan's projects, less the regression specs a differential run skips (Playwright --test-list-invert). */
+function selection(plan: RunPlan, reportDir: string): string[] {
+  const args = plan.projects.flatMap((p) => ['--project', p]);
+  if (plan.skippedSpecs.length) {
+    const skipList = join(reportDir, 'skipped-specs.txt');
+    mkdirSync(reportDir, { recursive: true });
+    writeFileSync(skipList, testListInvert(plan.skippedSpecs));
+    args.push('--test-list-invert', skipList);
+  }
+  return args;
+}
+
+interface ListedSuite {
+  title: string;
+  suites?: ListedSuite[];
+  specs?: { title: string; file: string; tests: { projectName: string }[] }[];
+}
+
+/**
+ * The tests the plan runs, as Playwright lists them (`--list`): the plan's projects only, setup
+ * projects (which every shard runs as dependencies) left out. Nothing is started or seeded.
+ */
+export async function listPlannedTests(plan: RunPlan, processEnv: NodeJS.ProcessEnv, reportDir: string): Promise<PlannedTest[]> {
+  const out = join(reportDir, 'planned-tests.json');
+  const env = {
+    ...processEnv,
+    ...contractEnv({ env: plan.environment, runId: plan.runId, seeded: plan.seeded }),
+    PLAYWRIGHT_JSON_OUTPUT_NAME: out,
+  };
+  const run = await runNode([PLAYWRIGHT_CLI, 'test', '--list', '--reporter=json', ...selection(plan, reportDir)], { cwd: REPO_ROOT, env });
+  if (run.code !== 0 || !existsSync(out)) throw new Error(`playwright --list failed (exit ${run.code}): ${run.output.slice(-500)}`);
+  const wanted = new Set(plan.projects);
+  // Ids name the spec file (as results do); a test may be defined in a file the spec imports.
+  const walk = (specFile: string, suite: ListedSuite, titles: string[]): PlannedTest[] => [
+    ...(suite.specs ?? []).flatMap((spec) =>
+      spec.tests
+        .filter((t) => wanted.has(t.projectName))
+        .map((t) => ({
+          id: testId(t.projectName, specFile, [...titles, spec.title]),
+          project: t.projectName,
+          ...(spec.file !== specFile ? { definedIn: spec.file } : {}),
+        })),
+    ),
+    ...(suite.suites ?? []).flatMap((child) => walk(specFile, child, [...titles, child.title])),
+  ];
+  try {
+    const files = (JSON.parse(readFileSync(out, 'utf8')) as { suites: (ListedSuite & { file: string })[] }).suites;
+    return files.flatMap((file) => walk(file.file, file, []));
+  } finally {
+    rmSync(out, { force: true });
+  }
+}
 
 export interface PlaywrightRun {
   results: TestResult[];
@@ -43,15 +97,15 @@ export async function runPlaywright(a: {
   const log = join(reportDir, 'playwright.log');
   mkdirSync(reportDir, { recursive: true });
   rmSync(resultsFile, { force: true });
-  const args = [PLAYWRIGHT_CLI, 'test', ...plan.projects.flatMap((p) => ['--project', p]), '--output', join(reportDir, 'test-results')];
+  const args = [PLAYWRIGHT_CLI, 'test', ...selection(plan, reportDir), '--output', join(reportDir, 'test-results')];
   if (a.workers) args.push('--workers', String(a.workers));
-  if (a.shard) args.push('--shard', `${a.shard.current}/${a.shard.total}`);
-  if (plan.skippedSpecs.length) {
-    // Playwright --test-list-invert: the regression specs a differential run skips.
-    const skipList = join(reportDir, 'skipped-specs.txt');
-    writeFileSync(skipList, testListInvert(plan.skippedSpecs));
-    args.push('--test-list-invert', skipList);
-  }
+  const lists = a.shard && plan.shardLists?.total === a.shard.total ? plan.shardLists : undefined;
+  if (lists && a.shard) {
+    // Balanced by measured time at prepare: exactly this shard's list (setup projects still run as dependencies).
+    const listFile = join(reportDir, 'test-list.txt');
+    writeFileSync(listFile, testList(lists.tests[a.shard.current - 1] ?? [], lists.definedIn));
+    args.push('--test-list', listFile);
+  } else if (a.shard) args.push('--shard', `${a.shard.current}/${a.shard.total}`);
   const env: NodeJS.ProcessEnv = {
     ...a.processEnv,
     ...contractEnv({

@@ -145,7 +145,7 @@ test("post-deploy-gate: prepare once, a matrix of shards, one merge; the command
   const cleanup = job(yaml, 'cleanup');
   // The same commands `npm run pipeline:local` runs (scripts/ci/pipeline.ts).
   assert.ok(
-    prepare.includes(tollgate(PIPELINE_COMMANDS.prepare({ env: '"$ENVIRONMENT"', build: '"$BUILD"' }))),
+    prepare.includes(tollgate(PIPELINE_COMMANDS.prepare({ env: '"$ENVIRONMENT"', build: '"$BUILD"', shards: '"$SHARDS"' }))),
     'prepare runs tollgate prepare',
   );
   assert.ok(

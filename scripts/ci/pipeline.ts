@@ -4,13 +4,15 @@
  * rehearsal tests the logic the workflow runs.
  */
 export const PIPELINE_COMMANDS = {
-  /** The prepare job: ready + seed, once; writes the plan. */
-  prepare: (o: { env: string; build: string; suites?: string }) => [
+  /** The prepare job: ready + seed, once; writes the plan, with each shard's list balanced by measured time. */
+  prepare: (o: { env: string; build: string; shards: string; suites?: string }) => [
     'prepare',
     '--env',
     o.env,
     '--build',
     o.build,
+    '--shards',
+    o.shards,
     ...(o.suites ? ['--suite', o.suites] : []),
   ],
   /** One job of the matrix: `shard` is "i/n". */

@@ -167,19 +167,25 @@ export function registerPrepare(program: Command): void {
       .description(
         'the start of a sharded run: ready → seed, once; writes reports/<run>/plan.json for `tollgate run --plan … --shard i/n`',
       ),
-  ).action(async (o: SelectionFlags) => {
-    const { plan, file } = await prepareRun(selection(o));
-    const shown = relative(REPO_ROOT, file);
-    // In GitHub Actions, the next jobs find the run and its plan in the step's outputs.
-    if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `run-id=${plan.runId}\nplan=${shown}\n`);
-    if (plan.interrupted)
-      throw new InterruptedError(
-        `run ${plan.runId} interrupted (${plan.interrupted}) while preparing; nothing of it is left in the database.`,
+  )
+    .option(
+      '--shards <n>',
+      'how many shards will run the plan: balance them by the measured durations in the results store',
+      positive('--shards'),
+    )
+    .action(async (o: SelectionFlags & { shards?: number }) => {
+      const { plan, file } = await prepareRun({ ...selection(o), shards: o.shards });
+      const shown = relative(REPO_ROOT, file);
+      // In GitHub Actions, the next jobs find the run and its plan in the step's outputs.
+      if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `run-id=${plan.runId}\nplan=${shown}\n`);
+      if (plan.interrupted)
+        throw new InterruptedError(
+          `run ${plan.runId} interrupted (${plan.interrupted}) while preparing; nothing of it is left in the database.`,
+        );
+      process.stdout.write(
+        `\nrun ${plan.runId} prepared: run each shard with \`npx tollgate run --plan ${shown} --shard i/n\`, then \`npx tollgate merge ${relative(REPO_ROOT, join(dirname(file), 'shards'))}\`.\n`,
       );
-    process.stdout.write(
-      `\nrun ${plan.runId} prepared: run each shard with \`npx tollgate run --plan ${shown} --shard i/n\`, then \`npx tollgate merge ${relative(REPO_ROOT, join(dirname(file), 'shards'))}\`.\n`,
-    );
-  });
+    });
 }
 
 export function registerMerge(program: Command): void {

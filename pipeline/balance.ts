@@ -1,0 +1,90 @@
+/**
+ * Shards balanced by measured time: the planned tests split into N lists by their durations in
+ * the results store's history, longest first onto the least-loaded shard (LPT). A test with no
+ * history is given the median of its project's known tests (else of all known tests). Without
+ * any history there is nothing to balance on: the caller falls back to Playwright's own split
+ * (by count). Tests are assigned one by one, which the config's `fullyParallel: true` allows.
+ */
+
+export interface PlannedTest {
+  /** `<project> › <spec file under tests/> › <describe…> › <title>` (gate/results.ts testId). */
+  id: string;
+  project: string;
+  /** The file that defines the test, under tests/, when it is not the spec file (shared journeys). */
+  definedIn?: string;
+}
+
+export interface ShardLists {
+  total: number;
+  /** Each shard's test ids, in the order assigned. */
+  tests: string[][];
+  /** Each shard's planned milliseconds: the sum of its tests' estimates. */
+  plannedMs: number[];
+  /** Tests whose duration came from history (the rest were estimated). */
+  known: number;
+  /** Test id → the file defining it, for tests a spec file imports from another (see testList). */
+  definedIn: Record<string, string>;
+}
+
+const median = (xs: number[]): number | undefined => {
+  if (!xs.length) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** Each test's estimate in ms: its history, else its project's median, else the overall median. */
+export function estimates(tests: PlannedTest[], durations: Record<string, number>): Map<string, number> | undefined {
+  const known = tests.filter((t) => durations[t.id] !== undefined);
+  const overall = median(known.map((t) => durations[t.id]!));
+  if (overall === undefined) return undefined;
+  const byProject = new Map<string, number[]>();
+  for (const t of known) byProject.set(t.project, [...(byProject.get(t.project) ?? []), durations[t.id]!]);
+  const projectMedian = new Map([...byProject].map(([p, xs]) => [p, median(xs)!]));
+  return new Map(tests.map((t) => [t.id, durations[t.id] ?? projectMedian.get(t.project) ?? overall]));
+}
+
+/** LPT over the estimates; undefined when no planned test has any history. */
+export function balanceShards(tests: PlannedTest[], durations: Record<string, number>, total: number): ShardLists | undefined {
+  if (!Number.isInteger(total) || total < 1) throw new RangeError(`shards must be a whole number ≥ 1, got ${total}`);
+  const estimate = estimates(tests, durations);
+  if (!estimate) return undefined;
+  const shards = Array.from({ length: total }, () => ({ tests: [] as string[], ms: 0 }));
+  // Longest first; equal estimates in id order, so the same inputs always give the same lists.
+  const order = [...tests].sort((a, b) => estimate.get(b.id)! - estimate.get(a.id)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const t of order) {
+    const lightest = shards.reduce((min, s) => (s.ms < min.ms ? s : min), shards[0]!);
+    lightest.tests.push(t.id);
+    lightest.ms += estimate.get(t.id)!;
+  }
+  return {
+    total,
+    tests: shards.map((s) => s.tests),
+    plannedMs: shards.map((s) => Math.round(s.ms)),
+    known: tests.filter((t) => durations[t.id] !== undefined).length,
+    definedIn: Object.fromEntries(tests.filter((t) => t.definedIn).map((t) => [t.id, t.definedIn!])),
+  };
+}
+
+/** max/mean of the shards' times: 1.00 is perfect balance. */
+export function balanceRatio(ms: number[]): number {
+  const mean = ms.reduce((a, b) => a + b, 0) / (ms.length || 1);
+  return mean > 0 ? Math.max(...ms) / mean : 1;
+}
+
+/**
+ * A shard's list for Playwright's --test-list: `[project] › file › describe › title` per line.
+ * Playwright loads the spec files a list names and keeps the tests whose *defining* file and
+ * titles match, so a test a spec file imports from another file (the shared web journeys) needs
+ * two lines: the spec file, to be loaded, and the defining file, to be matched.
+ */
+export function testList(ids: string[], definedIn: Record<string, string> = {}): string {
+  return ids
+    .flatMap((id) => {
+      const [project, spec, ...titles] = id.split(' › ');
+      const line = (file: string) => `[${project}] › ${[file, ...titles].join(' › ')}\n`;
+      const home = definedIn[id];
+      return home && home !== spec ? [line(spec!), line(home)] : [line(spec!)];
+    })
+    .join('');
+}
