@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type pg from 'pg';
 import type { RunRecord } from '../gate/types.ts';
+import type { RunPlan } from '../pipeline/plan.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { noStackTrace, runRows, stackDatabase, stackState, texts, tollgate, workspace, type Run } from './helpers.ts';
 
@@ -107,6 +108,21 @@ describe('sharded runs', { concurrency: false }, () => {
       'both shards ran tests',
     );
     assert.equal(partIds[0]!.filter((id) => partIds[1]!.includes(id)).length, 0, 'no test ran in both shards');
+
+    // Balanced by the durations the unsharded run recorded: each shard ran exactly its list.
+    const lists = (JSON.parse(readFileSync(join(REPO_ROOT, 'reports', shardedId, 'plan.json'), 'utf8')) as RunPlan).shardLists;
+    assert.ok(lists, `prepare balanced the shards on history:\n${piped.stdout}`);
+    const ran = resultsOf(singleId).filter((r) => r.suite !== 'setup' && r.status !== 'skipped');
+    assert.equal(lists.known, ran.length, 'every test the unsharded run ran is known from history');
+    assert.deepEqual(
+      partIds.map((p) => [...p].sort()),
+      lists.tests.map((l) => [...l].sort()),
+      "each shard ran exactly its plan's list",
+    );
+    assert.match(piped.stdout, /\[prepare\] {3}shards: 2 balanced by measured time \(\d+ of \d+ tests known from 1 run; planned/);
+    assert.match(piped.stdout, /^pipeline: shard 1\/2 +planned +\d+\.\d s of tests, measured +\d+\.\d s$/m);
+    assert.match(piped.stdout, /^balance: max\/mean \d\.\d\d$/m);
+    assert.match(piped.stdout, /^projection: on 2 runners \d+\.\d s \(prepare \+ slowest shard \+ merge\); on 1 runner \d+\.\d s/m);
     assert.ok(existsSync(join(shards, '1-of-2', 'blob-report')), 'blob report for merge-reports');
     assert.ok(existsSync(join(REPO_ROOT, 'reports', shardedId, 'playwright-report', 'index.html')), 'merged Playwright report');
     const html = readFileSync(join(REPO_ROOT, 'reports', shardedId, 'index.html'), 'utf8');
@@ -135,10 +151,14 @@ describe('sharded runs', { concurrency: false }, () => {
   });
 
   test("a shard that never reports: INCONCLUSIVE, and the run's data is still cleaned up", async () => {
-    const prepared = await tollgate(['prepare', '--env', 'local', '--suite', 'smoke', '--build', BUILD], env);
+    // A results store with no history: nothing to balance on, so Playwright splits by count.
+    const noHistory = { ...env, TOLLGATE_RESULTS_DIR: join(dir, 'empty-results') };
+    const prepared = await tollgate(['prepare', '--env', 'local', '--suite', 'smoke', '--build', BUILD, '--shards', '2'], noHistory);
     assert.equal(prepared.code, 0, prepared.stdout + prepared.stderr);
+    assert.match(prepared.stdout, /note: Shards split by count \(Playwright --shard\): no run of local has durations yet\./);
     const runId = runIdOf(prepared.stdout)!;
     const plan = join('reports', runId, 'plan.json');
+    assert.equal((JSON.parse(readFileSync(join(REPO_ROOT, plan), 'utf8')) as RunPlan).shardLists, undefined);
     assert.ok((await rowsOf(runId)) > 0, 'prepare seeded');
     const one = await tollgate(['run', '--plan', plan, '--shard', '1/2'], env, 240_000);
     assert.equal(one.code, 0, one.stdout + one.stderr);
@@ -165,6 +185,7 @@ describe('sharded runs', { concurrency: false }, () => {
       [['merge', join(dir, 'no-such-dir')], 64, /no-such-dir is not a directory/],
       [['merge', dir], 64, /No shard's part \(part\.json\) under/],
       [['prepare'], 64, /--env is required/],
+      [['prepare', '--env', 'local', '--shards', '0'], 64, /--shards must be a whole number ≥ 1/],
     ];
     for (const [args, code, message] of cases) {
       const r = await tollgate(args, env);
