@@ -199,3 +199,18 @@ test('ci: runs the same entry point as every CI and keeps its reports', () => {
   assert.match(yaml, /cancel-in-progress: true/);
   assert.match(yaml, /cache: npm/);
 });
+
+test("post-deploy-gate: the Selenium lane runs on the team's Grid or a Grid service container, never a hard-coded one", () => {
+  const yaml = text('post-deploy-gate.yml');
+  const prepare = job(yaml, 'prepare');
+  const shard = job(yaml, 'shard');
+  assert.match(yaml, /secrets:[\s\S]*\n {6}SELENIUM_REMOTE_URL:\n {8}required: false/, 'a caller may pass its Grid as a secret');
+  assert.match(prepare, /SELENIUM_REMOTE_URL: \$\{\{ secrets\.SELENIUM_REMOTE_URL \}\}/, "readiness checks the team's Grid");
+  // The service container only when the repository variable names an image (empty: none started).
+  assert.match(shard, /services:\n {6}selenium:\n {8}image: \$\{\{ vars\.SELENIUM_GRID_IMAGE \}\}\n {8}ports:\n {10}- 4444:4444/);
+  assert.match(
+    shard,
+    /SELENIUM_REMOTE_URL: \$\{\{ vars\.SELENIUM_GRID_IMAGE != '' && 'http:\/\/localhost:4444' \|\| secrets\.SELENIUM_REMOTE_URL \}\}/,
+  );
+  assert.doesNotMatch(yaml, /image: selenium\//, 'the image is configuration, not pinned in the workflow');
+});
