@@ -44,9 +44,14 @@ export function estimates(tests: PlannedTest[], durations: Record<string, number
   return new Map(tests.map((t) => [t.id, durations[t.id] ?? projectMedian.get(t.project) ?? overall]));
 }
 
-/** LPT over the estimates; undefined when no planned test has any history. */
+/**
+ * LPT over the estimates; undefined when no planned test has any history, or when there are
+ * fewer tests than shards (a shard with an empty list would run nothing, and a shard that ran
+ * nothing makes the merged run INCONCLUSIVE).
+ */
 export function balanceShards(tests: PlannedTest[], durations: Record<string, number>, total: number): ShardLists | undefined {
   if (!Number.isInteger(total) || total < 1) throw new RangeError(`shards must be a whole number ≥ 1, got ${total}`);
+  if (tests.length < total) return undefined;
   const estimate = estimates(tests, durations);
   if (!estimate) return undefined;
   const shards = Array.from({ length: total }, () => ({ tests: [] as string[], ms: 0 }));

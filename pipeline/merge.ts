@@ -14,7 +14,7 @@ import { loadGateConfig } from './config.ts';
 import { readHistorySoon } from './history.ts';
 import { gather, mergeAllureResults, mergePlaywrightReports } from './merge-reports.ts';
 import { checkParts, findParts, mergeResults, shardDir } from './parts.ts';
-import { manifestKeyMaterial, planFile, readPlan, unsealManifest } from './plan.ts';
+import { manifestKeyMaterial, planFile, readPlan, unsealManifest, type RunPlan } from './plan.ts';
 import { mergedUntestable, untestedBecause, type Untestable } from './rules.ts';
 import { finishRun, reportDirOf, type RunOutcome } from './run.ts';
 import { openSession } from './session.ts';
@@ -82,6 +82,7 @@ export async function mergeRun(o: {
         total,
         missing,
         duplicates: merged.duplicates,
+        unrun: unrunPlanned(plan, total, results),
       });
       const worst = Math.max(0, ...parts.map((p) => p.part.exitCode));
       suiteSteps(s, results, plan.projects, Math.max(0, ...parts.map((p) => p.part.durationMs)), worst, untestable?.message);
@@ -105,4 +106,11 @@ export async function mergeRun(o: {
     shards: total || undefined,
     extra: found.length ? () => mergePlaywrightReports(reportDir) : undefined,
   });
+}
+
+/** With balanced lists, every listed test must come back from some shard: a test the lists name but none ran was silently dropped. */
+function unrunPlanned(plan: RunPlan, total: number, results: { id: string }[]): string[] {
+  if (plan.shardLists?.total !== total) return [];
+  const ran = new Set(results.map((r) => r.id));
+  return plan.shardLists.tests.flat().filter((id) => !ran.has(id));
 }

@@ -63,15 +63,23 @@ export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutp
  */
 async function planShards(s: Session, plan: RunPlan, config: RunConfig, total: number): Promise<void> {
   const t = Date.now();
-  const [tests, history] = await Promise.all([
-    listPlannedTests(plan, config.processEnv, reportDirOf(plan.runId)),
+  const [listed, history] = await Promise.all([
+    listPlannedTests(plan, config.processEnv, reportDirOf(plan.runId)).then(
+      (tests) => ({ tests, error: undefined }),
+      (e: Error) => ({ tests: [], error: e.message.split('\n')[0] }),
+    ),
     readDurations(config.environment, config.processEnv),
   ]);
+  const tests = listed.tests;
   const lists = balanceShards(tests, history.durations, total);
   if (!lists) {
-    const why = history.error
-      ? `the results store is unavailable (${history.error})`
-      : `no run of ${config.environment.name} has durations yet`;
+    const why = listed.error
+      ? `the planned tests could not be listed (${listed.error})`
+      : history.error
+        ? `the results store is unavailable (${history.error})`
+        : tests.length < total
+          ? `${plural(tests.length, 'planned test')} for ${total} shards`
+          : `no run of ${config.environment.name} has durations yet`;
     const note = `Shards split by count (Playwright --shard): ${why}.`;
     s.print(`  note: ${note}`);
     plan.notes.push(note);

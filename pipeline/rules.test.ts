@@ -58,6 +58,10 @@ test('merged: no part, a missing shard, a shard that ran nothing, a test reporte
   assert.match(empty.message, /shard\(s\) 2\/2 ran no test \(Playwright exit 1\)/);
   assert.equal(empty.step, 'suites');
   assert.match(
+    mergedUntestable({ parts: [part(1), part(2)], total: 2, missing: [], duplicates: [], unrun: ['smoke-web › x.spec.ts › y'] })!.message,
+    /1 planned test\(s\) ran in no shard \(e\.g\. smoke-web › x\.spec\.ts › y\)/,
+  );
+  assert.match(
     mergedUntestable({ parts: [part(1), part(2)], total: 2, missing: [], duplicates: ['a › b'] })!.message,
     /1 test\(s\) were reported by more than one shard \(e\.g\. a › b\)/,
   );

@@ -79,6 +79,8 @@ export function mergedUntestable(o: {
   total: number;
   missing: number[];
   duplicates: string[];
+  /** Tests of the plan's balanced shard lists that no shard reported. */
+  unrun?: string[];
 }): Untestable | undefined {
   const ranNothing = o.parts.filter((p) => !p.results && !p.interrupted);
   if (!o.parts.length) return { step: 'suites', message: 'no shard reported (their jobs failed or were cancelled before writing a part)' };
@@ -92,6 +94,12 @@ export function mergedUntestable(o: {
     return {
       step: 'suites',
       message: `shard(s) ${ranNothing.map((p) => `${p.shard.current}/${o.total}`).join(', ')} ran no test (Playwright exit ${ranNothing.map((p) => p.exitCode).join(', ')}); see their playwright.log`,
+    };
+  }
+  if (o.unrun?.length) {
+    return {
+      step: 'suites',
+      message: `${o.unrun.length} planned test(s) ran in no shard (e.g. ${o.unrun[0]}): the shards' lists do not match the suites (a plan from another checkout?), and the verdict cannot rest on part of the tests`,
     };
   }
   if (o.duplicates.length) {
