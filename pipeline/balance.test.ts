@@ -39,6 +39,22 @@ test('the lists are the same for the same inputs; fewer tests than shards gives 
   assert.throws(() => balanceShards(tests, durations, 0), /whole number/);
 });
 
+test('with W workers per shard, long tests go to different shards, so no shard waits on one slow worker', () => {
+  // Two 20 s tests and twenty 2 s tests over 2 shards of 2 workers. By sums alone both long tests
+  // may share a shard (20+20+… vs 2×…); worker slots put one on each shard.
+  const tests = [t('long', 1), t('long', 2), ...Array.from({ length: 20 }, (_, i) => t('short', i))];
+  const durations = Object.fromEntries(tests.map((x) => [x.id, x.project === 'long' ? 20_000 : 2_000]));
+  const lists = balanceShards(tests, durations, 2, 2)!;
+  assert.equal(lists.workers, 2);
+  assert.deepEqual(
+    lists.tests.map((l) => l.filter((id) => id.startsWith('long')).length),
+    [1, 1],
+  );
+  assert.deepEqual(lists.plannedMs, [40_000, 40_000]);
+  assert.equal(new Set(lists.tests.flat()).size, tests.length, 'every test in exactly one shard');
+  assert.throws(() => balanceShards(tests, durations, 2, 0), /workers must be/);
+});
+
 test("Playwright's test-list lines name the project in brackets, then the file and titles", () => {
   assert.equal(
     testList(['smoke-web › smoke/web/journeys.spec.ts › web journeys › a viewer signs in', 'verify › verify/version.spec.ts › build']),

@@ -4,6 +4,11 @@
  * history is given the median of its project's known tests (else of all known tests). Without
  * any history there is nothing to balance on: the caller falls back to Playwright's own split
  * (by count). Tests are assigned one by one, which the config's `fullyParallel: true` allows.
+ *
+ * A shard runs its tests on W workers, so its wall time is about the busiest worker's, not its
+ * sum: a shard holding one 20 s test beside many short ones finishes late even when its sum
+ * equals the others'. So LPT fills N × W worker slots and each shard takes W of them: long tests
+ * spread over the slots, and every shard's workers carry about the same load.
  */
 
 export interface PlannedTest {
@@ -16,6 +21,8 @@ export interface PlannedTest {
 
 export interface ShardLists {
   total: number;
+  /** Workers per shard the lists were balanced for. */
+  workers: number;
   /** Each shard's test ids, in the order assigned. */
   tests: string[][];
   /** Each shard's planned milliseconds: the sum of its tests' estimates. */
@@ -49,23 +56,27 @@ export function estimates(tests: PlannedTest[], durations: Record<string, number
  * fewer tests than shards (a shard with an empty list would run nothing, and a shard that ran
  * nothing makes the merged run INCONCLUSIVE).
  */
-export function balanceShards(tests: PlannedTest[], durations: Record<string, number>, total: number): ShardLists | undefined {
+export function balanceShards(tests: PlannedTest[], durations: Record<string, number>, total: number, workers = 1): ShardLists | undefined {
   if (!Number.isInteger(total) || total < 1) throw new RangeError(`shards must be a whole number ≥ 1, got ${total}`);
+  if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers must be a whole number ≥ 1, got ${workers}`);
   if (tests.length < total) return undefined;
   const estimate = estimates(tests, durations);
   if (!estimate) return undefined;
-  const shards = Array.from({ length: total }, () => ({ tests: [] as string[], ms: 0 }));
+  const slots = Array.from({ length: total * workers }, () => ({ tests: [] as string[], ms: 0 }));
   // Longest first; equal estimates in id order, so the same inputs always give the same lists.
   const order = [...tests].sort((a, b) => estimate.get(b.id)! - estimate.get(a.id)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   for (const t of order) {
-    const lightest = shards.reduce((min, s) => (s.ms < min.ms ? s : min), shards[0]!);
+    const lightest = slots.reduce((min, s) => (s.ms < min.ms ? s : min), slots[0]!);
     lightest.tests.push(t.id);
     lightest.ms += estimate.get(t.id)!;
   }
+  // Shard k takes slots k, k+N, k+2N…: the heaviest slots land on different shards.
+  const shards = Array.from({ length: total }, (_, k) => slots.filter((_, i) => i % total === k));
   return {
     total,
-    tests: shards.map((s) => s.tests),
-    plannedMs: shards.map((s) => Math.round(s.ms)),
+    workers,
+    tests: shards.map((own) => own.flatMap((s) => s.tests)),
+    plannedMs: shards.map((own) => Math.round(own.reduce((sum, s) => sum + s.ms, 0))),
     known: tests.filter((t) => durations[t.id] !== undefined).length,
     definedIn: Object.fromEntries(tests.filter((t) => t.definedIn).map((t) => [t.id, t.definedIn!])),
   };

@@ -51,6 +51,7 @@ const planSchema = z
     shardLists: z
       .object({
         total: z.number().int().min(1),
+        workers: z.number().int().min(1),
         tests: z.array(z.array(z.string().min(1))),
         plannedMs: z.array(z.number().nonnegative()),
         known: z.number().int().nonnegative(),

@@ -22,7 +22,7 @@ export interface PrepareOutcome {
   file: string;
 }
 
-export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutput'> & { shards?: number }): Promise<PrepareOutcome> {
+export async function prepareRun(o: Omit<RunOptions, 'playwrightOutput'> & { shards?: number }): Promise<PrepareOutcome> {
   const started = new Date();
   const config = loadRunConfig(o);
   const { processEnv, environment, runId } = config;
@@ -46,7 +46,8 @@ export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutp
       }
     }
     const why = untestedBecause(plan);
-    if (o.shards && o.shards > 1 && !why) await planShards(s, plan, config, o.shards);
+    // Balanced for the workers each shard will run (Playwright's default here: 2).
+    if (o.shards && o.shards > 1 && !why) await planShards(s, plan, config, o.shards, o.workers ?? 2);
     const file = writePlan(plan, planFile(reportDirOf(runId)));
     s.print(
       `  plan ${relative(REPO_ROOT, file)}: ${why ? `nothing to test (${why}); \`tollgate merge\` records it as INCONCLUSIVE` : `projects ${plan.projects.join(', ')}`}`,
@@ -61,7 +62,7 @@ export async function prepareRun(o: Omit<RunOptions, 'workers' | 'playwrightOutp
  * Each shard's test list, balanced by the durations the results store measured. Without history
  * (or with the store down) the plan carries no lists and Playwright splits by count, as before.
  */
-async function planShards(s: Session, plan: RunPlan, config: RunConfig, total: number): Promise<void> {
+async function planShards(s: Session, plan: RunPlan, config: RunConfig, total: number, workers: number): Promise<void> {
   const t = Date.now();
   const [listed, history] = await Promise.all([
     listPlannedTests(plan, config.processEnv, reportDirOf(plan.runId)).then(
@@ -71,7 +72,7 @@ async function planShards(s: Session, plan: RunPlan, config: RunConfig, total: n
     readDurations(config.environment, config.processEnv),
   ]);
   const tests = listed.tests;
-  const lists = balanceShards(tests, history.durations, total);
+  const lists = balanceShards(tests, history.durations, total, workers);
   if (!lists) {
     const why = listed.error
       ? `the planned tests could not be listed (${listed.error})`
@@ -87,6 +88,6 @@ async function planShards(s: Session, plan: RunPlan, config: RunConfig, total: n
   }
   plan.shardLists = { ...lists, historyRuns: history.runs };
   s.print(
-    `  shards: ${total} balanced by measured time (${lists.known} of ${tests.length} tests known from ${plural(history.runs, 'run')}; planned ${lists.plannedMs.map((ms) => seconds(ms)).join(', ')}; max/mean ${balanceRatio(lists.plannedMs).toFixed(2)}) in ${seconds(Date.now() - t)}`,
+    `  shards: ${total} × ${plural(workers, 'worker')} balanced by measured time (${lists.known} of ${tests.length} tests known from ${plural(history.runs, 'run')}; planned ${lists.plannedMs.map((ms) => seconds(ms)).join(', ')}; max/mean ${balanceRatio(lists.plannedMs).toFixed(2)}) in ${seconds(Date.now() - t)}`,
   );
 }

@@ -116,7 +116,7 @@ async function jobs(o: ReturnType<typeof options> & { work: string; t0: number; 
   const outputs = join(work, 'github-output');
   writeFileSync(outputs, '');
   const prepared = await tollgate(
-    PIPELINE_COMMANDS.prepare({ env: 'local', build, shards: String(o.shards), suites: o.suite }),
+    PIPELINE_COMMANDS.prepare({ env: 'local', build, shards: String(o.shards), suites: o.suite, workers: o.workers }),
     { ...env, GITHUB_OUTPUT: outputs },
     '[prepare] ',
   );

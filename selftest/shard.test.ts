@@ -119,7 +119,10 @@ describe('sharded runs', { concurrency: false }, () => {
       lists.tests.map((l) => [...l].sort()),
       "each shard ran exactly its plan's list",
     );
-    assert.match(piped.stdout, /\[prepare\] {3}shards: 2 balanced by measured time \(\d+ of \d+ tests known from 1 run; planned/);
+    assert.match(
+      piped.stdout,
+      /\[prepare\] {3}shards: 2 × 2 workers balanced by measured time \(\d+ of \d+ tests known from 1 run; planned/,
+    );
     assert.match(piped.stdout, /^pipeline: shard 1\/2 +planned +\d+\.\d s of tests, measured +\d+\.\d s$/m);
     assert.match(piped.stdout, /^balance: max\/mean \d\.\d\d$/m);
     assert.match(piped.stdout, /^projection: on 2 runners \d+\.\d s \(prepare \+ slowest shard \+ merge\); on 1 runner \d+\.\d s/m);

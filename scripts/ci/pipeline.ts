@@ -5,7 +5,7 @@
  */
 export const PIPELINE_COMMANDS = {
   /** The prepare job: ready + seed, once; writes the plan, with each shard's list balanced by measured time. */
-  prepare: (o: { env: string; build: string; shards: string; suites?: string }) => [
+  prepare: (o: { env: string; build: string; shards: string; suites?: string; workers?: string }) => [
     'prepare',
     '--env',
     o.env,
@@ -14,6 +14,7 @@ export const PIPELINE_COMMANDS = {
     '--shards',
     o.shards,
     ...(o.suites ? ['--suite', o.suites] : []),
+    ...(o.workers ? ['--workers', o.workers] : []),
   ],
   /** One job of the matrix: `shard` is "i/n". */
   shard: (plan: string, shard: string, workers?: string) => [

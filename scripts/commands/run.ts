@@ -173,8 +173,9 @@ export function registerPrepare(program: Command): void {
       'how many shards will run the plan: balance them by the measured durations in the results store',
       positive('--shards'),
     )
-    .action(async (o: SelectionFlags & { shards?: number }) => {
-      const { plan, file } = await prepareRun({ ...selection(o), shards: o.shards });
+    .option('--workers <n>', 'Playwright workers each shard will run with, for the balance (default 2)', positive('--workers'))
+    .action(async (o: SelectionFlags & { shards?: number; workers?: number }) => {
+      const { plan, file } = await prepareRun({ ...selection(o), shards: o.shards, workers: o.workers });
       const shown = relative(REPO_ROOT, file);
       // In GitHub Actions, the next jobs find the run and its plan in the step's outputs.
       if (process.env.GITHUB_OUTPUT) appendFileSync(process.env.GITHUB_OUTPUT, `run-id=${plan.runId}\nplan=${shown}\n`);
