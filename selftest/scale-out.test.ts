@@ -19,7 +19,8 @@ import { DEFAULT_POLICY } from '../config/policy.ts';
 import { aResult } from '../testing/builders.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import type { GridReport } from '../stack/grid.ts';
-import { CLI, gateRun, noStackTrace, stackState, tollgate, workspace } from './helpers.ts';
+import { CLI, gateRun, noStackTrace, stackState, startTollgate, tollgate, workspace } from './helpers.ts';
+import { portIsFree } from '../stack/processes.ts';
 
 const BASE = Number(process.env.TOLLGATE_GRID_SELFTEST_PORT_BASE ?? 19100);
 const GRID_PORT = BASE + 50;
@@ -161,6 +162,16 @@ describe('the Selenium lane on a real Selenium Grid (hub + 2 nodes)', { concurre
       noStackTrace(r);
     }
     assert.equal(existsSync(join(dir, 'other-grid', 'grid.json')), false, 'no Grid recorded');
+
+    // Ctrl-C while the Grid starts: exit 75, the started processes stopped, nothing recorded, the ports free again.
+    const port = GRID_PORT + 30;
+    const starting = startTollgate(['grid', 'up', '--port', String(port)], other);
+    for (let i = 0; i < 200 && !existsSync(join(dir, 'other-grid', 'node-2.log')); i++) await sleep(50);
+    starting.child.kill('SIGINT');
+    assert.equal(await starting.exit, 75, starting.output());
+    assert.match(starting.output(), /grid up interrupted \(SIGINT\); the processes it started were stopped/);
+    assert.equal(existsSync(join(dir, 'other-grid', 'grid.json')), false);
+    for (const p of [port - 2, port - 1, port, port + 1, port + 2]) assert.ok(await portIsFree(p), `port ${p} is free again`);
     const again = await tollgate(['grid', 'up', '--nodes', '2', '--port', String(GRID_PORT)], gridEnv);
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /already up/);

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, resolveChromedriver, resolveChromium } from '../config/browser.ts';
-import { DependencyError, PortInUseError, StackError, UsageError } from '../config/errors.ts';
+import { DependencyError, InterruptedError, PortInUseError, StackError, UsageError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { isAlive } from '../lib/process.ts';
 import { describeFetchError } from '../lib/http.ts';
@@ -191,6 +191,8 @@ export async function gridUp(options: GridOptions, env: NodeJS.ProcessEnv = proc
       { hint: 'Stop it with `npx tollgate grid down`, then start the one you want.' },
     );
   }
+  // A Grid whose hub died: stop what is left of it (its own recorded PIDs) before starting anew.
+  if (running) for (const n of running.nodes) await stopGroup(n.pid);
   const java = resolveJava(env);
   const jar = seleniumServerJar();
   const driver = nodeDriverConfiguration(options.maxSessions);
@@ -205,6 +207,10 @@ export async function gridUp(options: GridOptions, env: NodeJS.ProcessEnv = proc
   const url = `http://127.0.0.1:${ports.hub}`;
   const bus = ['--publish-events', `tcp://127.0.0.1:${ports.publish}`, '--subscribe-events', `tcp://127.0.0.1:${ports.subscribe}`];
   const started: number[] = [];
+  // Ctrl-C or SIGTERM while starting: the wait ends at once, and what was started is stopped below.
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => stop.abort(signal);
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
     const hubLog = join(dir, 'hub.log');
     rmSync(hubLog, { force: true });
@@ -220,7 +226,7 @@ export async function gridUp(options: GridOptions, env: NodeJS.ProcessEnv = proc
       started.push(pid);
       return { pid, port, url: `http://127.0.0.1:${port}`, log };
     });
-    await waitForGrid(url, nodes.length, [hub, ...nodes.map((n) => n.pid)], hubLog);
+    await waitForGrid(url, nodes.length, [hub, ...nodes.map((n) => n.pid)], hubLog, stop.signal);
     const state: GridState = {
       version: 1,
       maxSessions: options.maxSessions,
@@ -236,13 +242,16 @@ export async function gridUp(options: GridOptions, env: NodeJS.ProcessEnv = proc
     // Nothing half-started: every process this call started is stopped before the error goes up.
     for (const pid of started.reverse()) await stopGroup(pid);
     throw e;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
 }
 
-async function waitForGrid(url: string, nodes: number, pids: number[], hubLog: string): Promise<void> {
+async function waitForGrid(url: string, nodes: number, pids: number[], hubLog: string, stop: AbortSignal): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
+    if (stop.aborted) throw new InterruptedError(`grid up interrupted (${String(stop.reason)}); the processes it started were stopped.`);
     const dead = pids.find((pid) => !isAlive(pid));
     if (dead)
       throw new StackError('grid', `a Grid process (pid ${dead}) exited before the Grid was ready (last: ${last}).\n${tail(hubLog)}`);
