@@ -72,8 +72,14 @@ export function validateGridOptions(o: GridOptions): void {
       throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${value}.`, { hint: why });
   };
   const load = 'each node is a JVM driving up to --max-sessions browsers; a team with more runs its own Grid (SELENIUM_REMOTE_URL)';
-  range('--nodes', o.nodes, GRID_LIMITS.nodes.min, GRID_LIMITS.nodes.max, `Choose fewer nodes: ${load}.`);
-  range('--max-sessions', o.maxSessions, GRID_LIMITS.maxSessions.min, GRID_LIMITS.maxSessions.max, `Choose fewer sessions: ${load}.`);
+  range('--nodes', o.nodes, GRID_LIMITS.nodes.min, GRID_LIMITS.nodes.max, `Choose from 1 to 8 nodes: ${load}.`);
+  range(
+    '--max-sessions',
+    o.maxSessions,
+    GRID_LIMITS.maxSessions.min,
+    GRID_LIMITS.maxSessions.max,
+    `Choose from 1 to 8 sessions per node: ${load}.`,
+  );
   range(
     '--port',
     o.port,

@@ -1,19 +1,14 @@
 /** `tollgate browsers serve`: a Playwright browser server for the web projects. Parsing and rendering only. */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { wholeNumber } from './parse.ts';
 import { serveBrowser } from '../../stack/browser-server.ts';
-
-function integer(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number.');
-  return Number(value);
-}
 
 export function registerBrowsers(program: Command): void {
   const browsers = program.command('browsers').description("Playwright's remote browsers");
   browsers
     .command('serve')
     .description('serve Chromium to the web projects over a websocket on 127.0.0.1 until stopped (Ctrl-C, SIGTERM)')
-    .option('--port <p>', 'port to listen on (default: a free one)', integer)
+    .option('--port <p>', 'port to listen on (default: a free one)', wholeNumber)
     .action(async (opts: { port?: number }) => {
       const served = await serveBrowser({ port: opts.port });
       process.stdout.write(

@@ -1,13 +1,8 @@
 /** `tollgate grid up | status | down`: a local Selenium Grid (hub + nodes). Parsing and rendering only. */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { wholeNumber } from './parse.ts';
 import { DEFAULT_GRID_PORT, gridDown, gridStatus, gridUp, type GridReport } from '../../stack/grid.ts';
 import { seconds } from '../../lib/text.ts';
-
-function integer(value: string): number {
-  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number.');
-  return Number(value);
-}
 
 export function renderGridStatus(r: GridReport): string {
   if (!r.state) return `not running (no Grid recorded in ${r.dir})\n`;
@@ -31,9 +26,9 @@ export function registerGrid(program: Command): void {
   grid
     .command('up')
     .description('start a hub and N nodes, wait until the Grid reports them ready, print SELENIUM_REMOTE_URL')
-    .option('--nodes <n>', 'number of nodes (1–8)', integer, 2)
-    .option('--max-sessions <k>', 'concurrent browser sessions per node (1–8)', integer, 1)
-    .option('--port <p>', `hub port; the event bus takes the two below, the nodes the N above (default ${DEFAULT_GRID_PORT})`, integer)
+    .option('--nodes <n>', 'number of nodes (1–8)', wholeNumber, 2)
+    .option('--max-sessions <k>', 'concurrent browser sessions per node (1–8)', wholeNumber, 1)
+    .option('--port <p>', `hub port; the event bus takes the two below, the nodes the N above (default ${DEFAULT_GRID_PORT})`, wholeNumber)
     .action(async (opts: { nodes: number; maxSessions: number; port?: number }) => {
       const r = await gridUp({ nodes: opts.nodes, maxSessions: opts.maxSessions, port: opts.port ?? DEFAULT_GRID_PORT });
       const s = r.state;
