@@ -86,7 +86,7 @@ export async function stackDatabase(env: NodeJS.ProcessEnv): Promise<{ state: St
 export async function createDatabase(env: NodeJS.ProcessEnv, name: string): Promise<string> {
   const state = stackState(env);
   const admin = new pg.Client({
-    host: join(env.TOLLGATE_STACK_DIR!, 'pgdata'),
+    host: state.pgdata ?? join(env.TOLLGATE_STACK_DIR!, 'pgdata'),
     port: state.ports.db,
     user: 'postgres',
     database: 'postgres',

@@ -3,6 +3,7 @@
  * processes the stack's state names, by PID.
  */
 import { rmSync } from 'node:fs';
+import { removePrivateHome } from './placement.ts';
 import { probe } from '../lib/http.ts';
 import { isAlive } from '../lib/process.ts';
 import { portIsFree, stopStack as stopAll } from './processes.ts';
@@ -13,6 +14,8 @@ export interface DownResult {
   portsFree: boolean;
   purged: boolean;
   stackDir: string;
+  /** The private home (cluster, web root) removed with --purge, when the stack had one. */
+  privateHome?: string;
 }
 
 export async function down(options: { env?: NodeJS.ProcessEnv; purge?: boolean } = {}): Promise<DownResult> {
@@ -26,8 +29,12 @@ export async function down(options: { env?: NodeJS.ProcessEnv; purge?: boolean }
   }
   let portsFree = true;
   if (state) for (const port of Object.values(state.ports)) portsFree &&= await portIsFree(port);
-  if (options.purge) rmSync(dir, { recursive: true, force: true });
-  return { stopped, portsFree, purged: !!options.purge, stackDir: dir };
+  let privateHome: string | undefined;
+  if (options.purge) {
+    rmSync(dir, { recursive: true, force: true });
+    privateHome = removePrivateHome(dir, options.env ?? process.env);
+  }
+  return { stopped, portsFree, purged: !!options.purge, stackDir: dir, ...(privateHome ? { privateHome } : {}) };
 }
 
 export interface StatusResult {

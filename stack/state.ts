@@ -29,6 +29,8 @@ export interface StackState {
   urls: { web: string; api: string; readyz: string };
   /** Contains the app role's password: the file is 0600 and git-ignored. */
   databaseUrl: string;
+  /** The cluster's data directory (also its socket directory): <stack dir>/pgdata, or a private home under /var/tmp. */
+  pgdata?: string;
   adminEmail: string;
   startedAt: string;
   deployedAt: string;

@@ -3,13 +3,14 @@
  * nginx, all on 127.0.0.1. `up` is idempotent: a healthy stack with the same build and faults is
  * left alone; another build or faults redeploys API and web and keeps the database.
  */
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { PortInUseError, StackError, TollgateError, UsageError } from '../config/errors.ts';
 import { BUILD_ID } from '../config/ids.ts';
 import { checkPython, migrate, startApi, waitForApi, type ApiDeployment } from './api.ts';
 import { DEFAULT_PORT_BASE, knownFaults, portsFrom } from './paths.ts';
 import { ensureCluster, ensureDatabase, findPgBin, startCluster } from './postgres.ts';
+import { placeStack, preparePrivateHome } from './placement.ts';
 import { isAlive } from '../lib/process.ts';
 import { portIsFree, stopPid, stopStack as stopAll, waitForHttp } from './processes.ts';
 import { probe } from '../lib/http.ts';
@@ -128,6 +129,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
       ]
     : [];
   const previous = readState(dir);
+  const place = placeStack(dir, ports.db, env);
   const urls = {
     web: `http://127.0.0.1:${ports.web}`,
     api: `http://127.0.0.1:${ports.web}/api`,
@@ -185,7 +187,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
         () => waitForApi(ports.api, running.api!, join(dir, 'logs', 'api.log')),
         () => `gunicorn pid ${running.api}`,
       );
-      await step('web deploy', () => deployWeb(join(dir, 'www'), build, faults));
+      await step('web deploy', () => deployWeb(place.wwwDir, build, faults));
       const now = new Date().toISOString();
       return await finish(
         { ...previous, build, faults, pids: running as StackState['pids'], adminEmail: secrets.adminEmail, deployedAt: now },
@@ -209,8 +211,21 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
       () => ensureWebBuild(),
       (built) => (built ? 'built' : 'up to date'),
     );
-    const cluster = { dataDir: join(dir, 'pgdata'), port: ports.db, logFile: join(dir, 'logs', 'postgres.log') };
-    await step('postgres init', () => ensureCluster(pgBin, cluster));
+    const { cluster } = place;
+    await step(
+      'postgres init',
+      async () => {
+        if (place.home) {
+          preparePrivateHome(place.home);
+          // Where a user looks for it: the stack's logs point at the server log in the private home.
+          const link = join(dir, 'logs', 'postgres.log');
+          rmSync(link, { force: true });
+          symlinkSync(cluster.logFile, link);
+        }
+        return ensureCluster(pgBin, cluster);
+      },
+      (made) => (place.home ? `${made} in ${place.home} (${dir} is not world-searchable, so postgres and nginx could not reach it)` : made),
+    );
     running.postgres = await step(
       'postgres',
       () => startCluster(pgBin, cluster),
@@ -224,10 +239,10 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
       () => waitForApi(ports.api, running.api!, join(dir, 'logs', 'api.log')),
       () => `gunicorn pid ${running.api}, port ${ports.api}`,
     );
-    await step('web deploy', () => deployWeb(join(dir, 'www'), build, faults));
+    await step('web deploy', () => deployWeb(place.wwwDir, build, faults));
     const nginxOptions = {
       prefix: join(dir, 'nginx'),
-      wwwDir: join(dir, 'www'),
+      wwwDir: place.wwwDir,
       logDir: join(dir, 'logs'),
       webPort: ports.web,
       apiPort: ports.api,
@@ -250,6 +265,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
         pids: running as StackState['pids'],
         urls,
         databaseUrl,
+        pgdata: cluster.dataDir,
         adminEmail: secrets.adminEmail,
         startedAt: now,
         deployedAt: now,

@@ -21,6 +21,9 @@ export function renderUp(r: UpResult): string {
     `  readiness  ${s.urls.readyz}  ${r.ready.ok ? 'ready' : 'NOT READY'}: ${r.ready.detail}`,
     `  database   postgresql://${new URL(s.databaseUrl).username}@127.0.0.1:${s.ports.db}/${new URL(s.databaseUrl).pathname.slice(1)}  (password in ${r.stackDir}/state.json)`,
     `  admin      ${s.adminEmail}  (password from ${r.adminPasswordSource})`,
+    ...(s.pgdata && !s.pgdata.startsWith(r.stackDir + '/')
+      ? [`  cluster    ${s.pgdata}  (outside the stack directory, which postgres cannot reach; stack down --purge removes it)`]
+      : []),
     `  stop with  npx tollgate stack down`,
     ...r.warnings.map((w) => `warning: ${w}`),
   ];
@@ -57,6 +60,7 @@ export function registerStack(program: Command): void {
       if (!r.stopped.length) process.stdout.write(`no running stack recorded in ${r.stackDir}\n`);
       for (const p of r.stopped) process.stdout.write(`  stopped ${p.role.padEnd(8)} pid ${p.pid}\n`);
       if (r.purged) process.stdout.write(`  removed ${r.stackDir}\n`);
+      if (r.privateHome) process.stdout.write(`  removed ${r.privateHome} (its database cluster and web root)\n`);
       if (!r.portsFree) {
         process.stderr.write('tollgate: the stack stopped, but one of its ports is still taken by another process\n');
         process.exitCode = 1;
