@@ -31,6 +31,10 @@ const browser = {
   ...devices['Desktop Chrome'],
   ...(wsEndpoint ? { connectOptions: { wsEndpoint } } : { launchOptions: chromiumLaunchOptions() }),
 };
+// Before the suites: readiness, then the seed (with its cleanup as teardown). When `tollgate run` has
+// already waited for readiness and seeded (its own steps, before Playwright), those projects would
+// only repeat or skip, and each stage of the chain costs a worker start: the suites start at once.
+const setup = run.seeded ? [] : ['seed'];
 // Suites are *.spec.ts only: helpers beside them may have node:test unit tests (*.test.ts).
 const suite = (name: string, testDir: string, dependencies: string[], extra: Partial<Project> = {}): Project => ({
   name,
@@ -73,9 +77,9 @@ export default defineConfig({
     suite('ready', 'tests/setup', [], { testMatch: /ready\.setup\.ts/ }),
     suite('seed', 'tests/setup', ['ready'], { testMatch: /seed\.setup\.ts/, teardown: 'cleanup' }),
     suite('cleanup', 'tests/setup', [], { testMatch: /cleanup\.teardown\.ts/ }),
-    suite('auth', 'tests/setup', ['seed'], { testMatch: /auth\.setup\.ts/ }),
-    suite('verify', 'tests/verify', ['seed']),
-    suite('smoke-api', 'tests/smoke/api', ['seed']),
+    suite('auth', 'tests/setup', setup, { testMatch: /auth\.setup\.ts/ }),
+    suite('verify', 'tests/verify', setup),
+    suite('smoke-api', 'tests/smoke/api', setup),
     suite('smoke-web', 'tests/smoke/web', ['auth']),
     suite('demo', 'tests/demo', ['auth']),
     suite('smoke-selenium', 'tests/smoke/selenium', ['auth']),

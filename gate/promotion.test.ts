@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../config/errors.ts';
 import { BUILD_ID, checkBuildId } from '../config/ids.ts';
+import { focusReason } from './focus.ts';
 import { decidePromotion, type PromotionInput } from './promotion.ts';
 import type { HistoryRun, Verdict } from './types.ts';
 
@@ -20,7 +21,7 @@ const run = (verdict: Verdict, daysAgo: number, over: Partial<HistoryRun> = {}):
   results: {},
   ...over,
 });
-const decide = (runs: HistoryRun[], over: Partial<PromotionInput> = {}) =>
+const decide = (runs: PromotionInput['runs'], over: Partial<PromotionInput> = {}) =>
   decidePromotion({
     build: '3f2c1a9',
     to: 'prod',
@@ -32,6 +33,20 @@ const decide = (runs: HistoryRun[], over: Partial<PromotionInput> = {}) =>
   });
 
 describe('decidePromotion', () => {
+  test('a focused run (--grep) is never the evidence, and the refusal says why; a full run still is', () => {
+    const focused = { ...run('PROMOTE', 0.5), reasons: [focusReason('verify page', 'PROMOTE')] };
+    const refused = decide([focused]);
+    assert.equal(refused.allowed, false);
+    assert.match(refused.reasons.join('\n'), /PROMOTE there \(tg_run\d+, .*\) was a focused run \(--grep\): only a full run is evidence/);
+    const full = run('PROMOTE', 2);
+    const allowed = decide([full, focused]);
+    assert.equal(allowed.allowed, true);
+    assert.equal(allowed.evidence, full, 'the older full run, not the newer focused one');
+    // A focused BLOCK is a real failure of the build: it still takes the evidence back.
+    const blocked = decide([full, { ...run('BLOCK', 1), reasons: [focusReason('verify', 'BLOCK')] }]);
+    assert.equal(blocked.allowed, false);
+  });
+
   test('the newest PROMOTE within the maximum age is the evidence', () => {
     const older = run('PROMOTE', 3);
     const newer = run('PROMOTE', 1);

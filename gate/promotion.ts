@@ -5,15 +5,16 @@
  * there takes it back. A later INCONCLUSIVE does not: it says the environment could not be
  * tested, nothing about the build.
  */
-import type { HistoryRun, Policy, Verdict } from './types.ts';
+import { isFocused } from './focus.ts';
+import type { HistoryRun, Policy, Reason, Verdict } from './types.ts';
 
 export interface PromotionInput {
   build: string;
   to: string;
   /** The environment before `to`; undefined when `to` is first in the promotion order. */
   from: string | undefined;
-  /** The build's runs in `from` (others are ignored), in any order. */
-  runs: HistoryRun[];
+  /** The build's runs in `from` (others are ignored), in any order; a focused run (--grep, see its reasons) is no evidence. */
+  runs: (HistoryRun & { reasons?: Reason[] })[];
   /** The target's policy. */
   policy: Pick<Policy, 'acceptWarn' | 'promotionMaxAgeDays'>;
   now: Date;
@@ -62,7 +63,8 @@ export function decidePromotion({ build, to, from, runs, policy, now }: Promotio
   const accepted: Verdict[] = policy.acceptWarn ? ['PROMOTE', 'WARN'] : ['PROMOTE'];
   const acceptedText = accepted.join(' or ');
   const oldest = now.getTime() - policy.promotionMaxAgeDays * DAY_MS;
-  const qualifying = mine.filter((r) => accepted.includes(r.verdict));
+  const qualifying = mine.filter((r) => accepted.includes(r.verdict) && !isFocused(r));
+  const focused = mine.find((r) => accepted.includes(r.verdict) && isFocused(r));
   const evidence = qualifying.find((r) => Date.parse(r.startedAt) >= oldest);
   const last = mine[0]!;
 
@@ -76,6 +78,8 @@ export function decidePromotion({ build, to, from, runs, policy, now }: Promotio
     if (!policy.acceptWarn && mine.some((r) => r.verdict === 'WARN' && Date.parse(r.startedAt) >= oldest)) {
       reasons.push(`${to} does not accept WARN evidence (ACCEPT_WARN=false).`);
     }
+    if (focused && Date.parse(focused.startedAt) >= oldest)
+      reasons.push(`its ${focused.verdict} there (${describe(focused, now)}) was a focused run (--grep): only a full run is evidence.`);
     return { allowed: false, reasons };
   }
 

@@ -27,6 +27,8 @@ export interface RunOptions {
   changed?: string;
   /** Differential run: the components that changed; with `changed`, the union. */
   components?: Component[];
+  /** Focused run: only tests whose title matches (Playwright --grep); setup projects still run in full. */
+  grep?: string;
   /** Resolves a git range to changed files (tests inject one); default `git diff --name-only`. */
   gitDiff?: (range: string) => string[];
   processEnv?: NodeJS.ProcessEnv;
@@ -53,6 +55,8 @@ export interface RunConfig extends GateConfig {
   build?: string;
   /** A differential run's selection; undefined: everything runs. */
   selection?: Selection;
+  /** A focused run's title filter (--grep); undefined: every test of the suites. */
+  grep?: string;
 }
 
 export function loadGateConfig(envName: string, processEnv: NodeJS.ProcessEnv): GateConfig {
@@ -89,5 +93,6 @@ export function loadRunConfig(o: RunOptions): RunConfig {
     runId: o.runId ?? processEnv.TOLLGATE_RUN_ID ?? newRunId(),
     ...(build ? { build } : {}),
     ...(selection ? { selection } : {}),
+    ...(o.grep !== undefined ? { grep: o.grep } : {}),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
+import { focusReason } from '../gate/focus.ts';
 import { decide } from '../gate/policy.ts';
 import { quarantineIndex } from '../gate/quarantine.ts';
 import { countBy, countResults, isFailure } from '../gate/results.ts';
@@ -78,6 +79,7 @@ export function decideStep(s: Session, config: GateConfig, a: DecideInput): RunR
       interrupted: plan.interrupted ?? a.interrupted,
       untestable: plan.untestable ?? a.untestable ?? broken,
     });
+    if (plan.grep) decision.reasons.push(focusReason(plan.grep, decision.verdict));
     s.step('gate', 'ok', Date.now() - t, `${decision.verdict}: ${decision.reasons[0]?.message ?? ''}`);
   } catch (e) {
     const failed = unexpected('gate', e);
@@ -117,6 +119,6 @@ export function decideStep(s: Session, config: GateConfig, a: DecideInput): RunR
     triage,
     target: { webURL: target.webURL, apiURL: target.apiURL },
     ...(ci ? { ci: { provider: ci.provider, ...(ci.runUrl ? { runUrl: ci.runUrl } : {}), ...(ci.actor ? { actor: ci.actor } : {}) } } : {}),
-    reports: { dir: relative(REPO_ROOT, reportDir), allure: relative(REPO_ROOT, join(reportDir, 'allure-report')) },
+    reports: { dir: relative(REPO_ROOT, reportDir), allure: relative(REPO_ROOT, join(reportDir, 'allure-report.html')) },
   });
 }

@@ -44,6 +44,8 @@ const planSchema = z
     projects: z.array(z.string().min(1)),
     /** Regression spec files a differential run skips (Playwright --test-list-invert). */
     skippedSpecs: z.array(z.string().min(1)),
+    /** A focused run's title filter (Playwright --grep); absent: every test of the projects. */
+    grep: z.string().min(1).optional(),
     /**
      * Shards balanced by measured time (pipeline/balance.ts): each shard's explicit test list
      * (Playwright --test-list). Absent: no history to balance on, Playwright splits by count.

@@ -72,7 +72,7 @@ async function publish(s: Session, config: Pick<GateConfig, 'environment' | 'pro
       return { environment: name, verdict: run?.verdict, runId: run?.runId, at: run?.startedAt };
     }),
     notes: s.notes,
-    allureUrl: existsSync(join(reportDir, 'allure-report', 'index.html')) ? 'allure-report/index.html' : undefined,
+    allureUrl: allureLink(reportDir),
   });
   const slackNote = await slack(s, record, config, reportDir);
   s.step(
@@ -86,13 +86,25 @@ async function publish(s: Session, config: Pick<GateConfig, 'environment' | 'pro
 async function allure(s: Session, record: RunRecord, reportDir: string, env: NodeJS.ProcessEnv): Promise<string> {
   if (!existsSync(join(reportDir, 'allure-results'))) return 'Allure: no results';
   try {
-    const built = await buildAllureReport({ runId: record.runId, environment: record.environment, triage: record.triage, env });
-    return `Allure ${relative(REPO_ROOT, built.dir)}/index.html (${seconds(built.ms)})`;
+    // The single file opens from disk (a downloaded artifact); the directory is for serving (`tollgate report --open`).
+    const built = await buildAllureReport({
+      runId: record.runId,
+      environment: record.environment,
+      triage: record.triage,
+      env,
+      singleFile: true,
+    });
+    return `Allure ${relative(REPO_ROOT, built.singleFile ?? join(built.dir, 'index.html'))} (${seconds(built.ms)})`;
   } catch (e) {
     const note = `Allure report NOT built: ${(e as Error).message.split('\n')[0]}`;
     s.notes.push(note);
     return note;
   }
+}
+
+/** The Allure report to link, relative to the run's report directory: the single file, which opens from disk. */
+function allureLink(reportDir: string): string | undefined {
+  return ['allure-report.html', 'allure-report/index.html'].find((f) => existsSync(join(reportDir, f)));
 }
 
 /** The payload is always saved beside the reports; posting follows SLACK_NOTIFY. */
@@ -109,6 +121,7 @@ async function slack(
     {
       runUrl: record.ci?.runUrl,
       reportUrl: base ? `${base}/${record.runId}/index.html` : undefined,
+      allureUrl: base && allureLink(reportDir) ? `${base}/${record.runId}/${allureLink(reportDir)}` : undefined,
     },
     (x) => s.redactor.text(x),
   );

@@ -4,6 +4,7 @@
  * the plan the suites follow.
  */
 import { describeSelection } from '../gate/changes.ts';
+import { focusNote } from '../gate/focus.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import type { RunConfig } from './config.ts';
 import { PLAN_VERSION, type RunPlan } from './plan.ts';
@@ -27,6 +28,12 @@ export async function startRun(
   if (selection) {
     // Said on screen and in the report: a differential PROMOTE must show what it did not test.
     const line = describeSelection(selection, suites);
+    s.print(`  ${line}`);
+    s.notes.push(line);
+  }
+  if (config.grep) {
+    // A focused run is a developer's or a reviewer's tool: said everywhere, and never promotion evidence.
+    const line = focusNote(config.grep);
     s.print(`  ${line}`);
     s.notes.push(line);
   }
@@ -56,6 +63,7 @@ export async function startRun(
     seeded: !!manifest,
     projects,
     skippedSpecs: projects.includes('regression') ? (selection?.skipped ?? []) : [],
+    ...(config.grep ? { grep: config.grep } : {}),
     startedAt: o.started.toISOString(),
     steps: [...s.steps],
     notes: [...s.notes],

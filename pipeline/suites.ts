@@ -22,6 +22,7 @@ export const PLAYWRIGHT_CLI = join(REPO_ROOT, 'node_modules', '@playwright', 'te
 /** The plan's projects, less the regression specs a differential run skips (Playwright --test-list-invert). */
 function selection(plan: RunPlan, reportDir: string): string[] {
   const args = plan.projects.flatMap((p) => ['--project', p]);
+  if (plan.grep) args.push('--grep', plan.grep);
   if (plan.skippedSpecs.length) {
     const skipList = join(reportDir, 'skipped-specs.txt');
     mkdirSync(reportDir, { recursive: true });

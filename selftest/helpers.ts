@@ -104,7 +104,8 @@ export async function createDatabase(env: NodeJS.ProcessEnv, name: string): Prom
 
 /**
  * Every text in a tree, zip entries unpacked — also zips inside zips (the traces in a
- * Playwright blob report) — as [where, text] pairs.
+ * Playwright blob report) — and the files embedded in Allure's single-file report decoded, as
+ * [where, text] pairs.
  */
 export function* texts(path: string): Generator<[string, string]> {
   if (statSync(path).isDirectory()) {
@@ -118,7 +119,12 @@ function* entries(where: string, bytes: Uint8Array): Generator<[string, string]>
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
     for (const [name, data] of Object.entries(unzipSync(bytes))) yield* entries(`${where}!${name}`, data);
   } else {
-    yield [where, Buffer.from(bytes).toString('latin1')];
+    const text = Buffer.from(bytes).toString('latin1');
+    yield [where, text];
+    // Allure's single-file report carries each of its files base64-encoded: d("data/…","<base64>").
+    for (const m of text.matchAll(/\bd\("([^"]+)",\s*"([A-Za-z0-9+/=]+)"\)/g)) {
+      yield* entries(`${where}#${m[1]}`, Buffer.from(m[2]!, 'base64'));
+    }
   }
 }
 

@@ -11,18 +11,26 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { chromium } from '@playwright/test';
 import type pg from 'pg';
+import { chromiumLaunchOptions } from '../config/browser.ts';
 import type { RunRecord } from '../gate/types.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { gateRun, noStackTrace, runRows, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_RUN_SELFTEST_PORT_BASE ?? 19600);
+// The verdict paths past the healthy one need only the tests that show them (a focused run, --grep);
+// the healthy run runs the whole smoke suite. FAULTED: every test the revoked_reads_genuine fault fails.
+const FAULTED = 'verify tells a genuine|revokes a tag|the verify page tells';
+const ONE_EACH = 'report the same build|verify tells a genuine|the verify page tells';
 const STEPS = ['config', 'ready', 'seed', 'verify', 'suites', 'cleanup', 'triage', 'gate', 'record', 'publish'];
 
 describe('tollgate run', { concurrency: false }, () => {
   const { dir, env } = workspace('run');
   const reportDirs: string[] = [];
   let db: pg.Client;
+  let healthyRun: string | undefined;
 
   const gate = (args: string[], extra: NodeJS.ProcessEnv = {}, timeout = 240_000) =>
     gateRun(args, { ...env, ...extra }, reportDirs, timeout);
@@ -75,7 +83,16 @@ describe('tollgate run', { concurrency: false }, () => {
     assert.match(r.stdout, /✓ PROMOTE {2}local · build run-good/);
     const rep = report(r.runId!);
     assert.equal(rep.verdict, 'PROMOTE');
-    for (const f of ['index.html', 'summary.md', 'report.json', 'results.json', 'junit.xml', 'slack.json', 'allure-report/index.html'])
+    for (const f of [
+      'index.html',
+      'summary.md',
+      'report.json',
+      'results.json',
+      'junit.xml',
+      'slack.json',
+      'allure-report/index.html',
+      'allure-report.html',
+    ])
       assert.ok(existsSync(join(REPO_ROOT, 'reports', r.runId!, f)), f);
     const results = JSON.parse(readFileSync(join(REPO_ROOT, 'reports', r.runId!, 'results.json'), 'utf8')) as RunRecord['results'];
     const projects = new Set(results.map((x) => x.project));
@@ -86,11 +103,39 @@ describe('tollgate run', { concurrency: false }, () => {
     );
     assert.equal(await rowsOf(r.runId!), 0, "cleanup deleted the run's rows");
     assert.equal((await history())[0]!.runId, r.runId);
+    healthyRun = r.runId!;
+  });
+
+  test("the published reports open from disk: the promotion report's Allure link shows the run's results, not a spinner", async () => {
+    assert.ok(healthyRun, 'the healthy run published its reports');
+    const runDir = join(REPO_ROOT, 'reports', healthyRun);
+    assert.match(readFileSync(join(runDir, 'summary.md'), 'utf8'), /allure-report\.html/, 'the Markdown summary names the single file');
+    const browser = await chromium.launch(chromiumLaunchOptions());
+    try {
+      const page = await browser.newPage();
+      const requested: string[] = [];
+      page.on('request', (req) => requested.push(req.url()));
+      await page.goto(pathToFileURL(join(runDir, 'index.html')).href);
+      assert.equal(await page.getByTestId('verdict').textContent(), 'PROMOTE');
+      await page.getByRole('link', { name: 'Allure report' }).click();
+      await page.waitForURL(/allure-report\.html$/);
+      // Allure's own page, from file://: once its data has loaded it names the run and lists each project's tests.
+      await page.getByText(`Tollgate · local · ${healthyRun}`).first().waitFor({ timeout: 20_000 });
+      for (const project of ['verify', 'smoke-api', 'smoke-web', 'smoke-selenium'])
+        assert.ok(await page.getByText(project, { exact: true }).first().isVisible(), `${project} listed`);
+      assert.deepEqual(
+        requested.filter((u) => !/^(file|data|blob|about):/.test(u)),
+        [],
+        'nothing requested beyond the files',
+      );
+    } finally {
+      await browser.close();
+    }
   });
 
   test('a product fault blocks (exit 1) and names the failing test; triage calls it product', async () => {
     await deploy('run-bad', ['revoked_reads_genuine']);
-    const r = await gate(['--suite', 'smoke', '--build', 'run-bad']);
+    const r = await gate(['--suite', 'smoke', '--build', 'run-bad', '--grep', FAULTED]);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const rep = report(r.runId!);
     assert.equal(rep.verdict, 'BLOCK');
@@ -116,7 +161,7 @@ describe('tollgate run', { concurrency: false }, () => {
         ],
       }),
     );
-    const r = await gate(['--suite', 'smoke', '--build', 'run-bad'], { TOLLGATE_QUARANTINE_FILE: file });
+    const r = await gate(['--suite', 'smoke', '--build', 'run-bad', '--grep', FAULTED], { TOLLGATE_QUARANTINE_FILE: file });
     const rep = report(r.runId!);
     assert.equal(r.code, 0, JSON.stringify(rep.reasons, null, 1));
     assert.equal(rep.verdict, 'WARN');
@@ -127,11 +172,19 @@ describe('tollgate run', { concurrency: false }, () => {
 
   test('a wrong build is a deployment failure: BLOCK under the deployment rule', async () => {
     await deploy('run-good');
-    const r = await gate(['--suite', 'smoke', '--build', 'run-expected']);
+    const r = await gate(['--suite', 'smoke', '--build', 'run-expected', '--grep', ONE_EACH]);
     assert.equal(r.code, 1, r.stdout);
     const rep = report(r.runId!);
     assert.equal(rep.reasons[0].rule, 'deployment');
     assert.match(rep.reasons[0].message, /run-expected/);
+    // A focused run says so, on screen and in the record, and ran only what matched (setup aside).
+    assert.match(r.stdout, /focused run: only tests matching \/report the same build\|.*\/ ran \(--grep\)/);
+    assert.equal(rep.reasons.at(-1).rule, 'focused');
+    const ran = (JSON.parse(readFileSync(join(REPO_ROOT, 'reports', r.runId!, 'results.json'), 'utf8')) as RunRecord['results']).filter(
+      (x) => !['ready', 'seed', 'auth', 'cleanup'].includes(x.project),
+    );
+    assert.ok(ran.length >= 2, `the matching tests ran: ${ran.map((x) => x.id).join(', ')}`);
+    for (const x of ran) assert.match(x.id, new RegExp(ONE_EACH));
   });
 
   test('an environment that never becomes ready is INCONCLUSIVE (exit 2), nothing seeded', async () => {
@@ -173,7 +226,9 @@ describe('tollgate run', { concurrency: false }, () => {
   });
 
   test('a results store that is down: the verdict stands, the record is spooled without the password, and the next run flushes it', async () => {
-    const down = await gate(['--suite', 'smoke'], { RESULTS_DATABASE_URL: 'postgresql://tollgate:s3cret-store-pw@127.0.0.1:1/results' });
+    const down = await gate(['--suite', 'smoke', '--grep', ONE_EACH], {
+      RESULTS_DATABASE_URL: 'postgresql://tollgate:s3cret-store-pw@127.0.0.1:1/results',
+    });
     assert.equal(down.code, 0, down.stdout + down.stderr);
     assert.match(down.stdout, /✗ record .*spooled/);
     assert.doesNotMatch(down.stdout + down.stderr, /s3cret-store-pw/);
@@ -181,7 +236,7 @@ describe('tollgate run', { concurrency: false }, () => {
     assert.deepEqual(spooled, [`${down.runId}.json`]);
     assert.doesNotMatch(readFileSync(join(env.TOLLGATE_SPOOL_DIR!, spooled[0]!), 'utf8'), /s3cret-store-pw/);
     assert.ok(!(await history()).some((h) => h.runId === down.runId));
-    const next = await gate(['--suite', 'smoke']);
+    const next = await gate(['--suite', 'smoke', '--grep', ONE_EACH]);
     assert.match(next.stdout, /✓ record .*1 spooled run/);
     assert.deepEqual(readdirSync(env.TOLLGATE_SPOOL_DIR!), []);
     const ids = (await history()).map((h) => h.runId);
@@ -209,6 +264,13 @@ describe('tollgate run', { concurrency: false }, () => {
       ['malformed build id', ['run', '--env', 'local', '--build', 'no spaces!'], {}, 64, /build id/],
       ['bad --shard', ['run', '--env', 'local', '--shard', '3/2'], {}, 64, /--shard must be i\/n/],
       ['bad --suite', ['run', '--env', 'local', '--suite', 'smoke,nightly'], {}, 64, /--suite must be a comma-separated list/],
+      [
+        'bad --grep',
+        ['run', '--env', 'local', '--grep', 'journeys (web'],
+        {},
+        64,
+        /--grep "journeys \(web" is not a valid regular expression/,
+      ],
       [
         'bad quarantine file',
         ['run', '--env', 'local'],

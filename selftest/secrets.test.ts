@@ -133,8 +133,12 @@ describe('secrets never published', { concurrency: false }, () => {
       'the run kept traces, and they were searched',
     );
     assert.ok(
-      sources.some(([name]) => name.includes('allure-report')),
+      sources.some(([name]) => name.includes('allure-report/')),
       'the Allure report was searched',
+    );
+    assert.ok(
+      sources.some(([name]) => name.includes('allure-report.html#')),
+      "the single-file Allure report's embedded files were decoded and searched",
     );
     const found: string[] = [];
     let masked = 0;

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { dirname, join, relative } from 'node:path';
 import { parseSuites, SUITE_CHOICES, type SuiteChoice } from '../../config/policy.ts';
 import { parseComponents, type Component } from '../../gate/changes.ts';
+import { grepProblem } from '../../gate/focus.ts';
 import { InterruptedError, UsageError } from '../../config/errors.ts';
 import { planFile } from '../../pipeline/plan.ts';
 import { checkBuildId, checkRunId } from '../../config/ids.ts';
@@ -36,6 +37,11 @@ const componentsValue = (value: string): Component[] => {
   } catch (e) {
     throw new InvalidArgumentError((e as Error).message);
   }
+};
+const grepValue = (value: string): string => {
+  const problem = grepProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
 };
 export const shardValue = (value: string): string => {
   if (!parseShard(value)) throw new InvalidArgumentError('--shard must be i/n with 1 ≤ i ≤ n, e.g. 2/4.');
@@ -85,6 +91,7 @@ interface SelectionFlags {
   run?: string;
   changed?: string;
   components?: Component[];
+  grep?: string;
 }
 
 /** What a run tests: the flags `run` and `prepare` share. */
@@ -103,6 +110,11 @@ function selectionOptions(command: Command): Command {
       'differential run: a git range (main...HEAD, diffed in the current directory) or comma-separated changed files; config/changes.json maps them to regression specs',
     )
     .option('--components <list>', 'differential run: the components that changed: api, web, db (db runs everything)', componentsValue)
+    .option(
+      '--grep <regex>',
+      'focused run: only the tests whose title matches (setup still runs); for reproducing one failure, never promotion evidence',
+      grepValue,
+    )
     .option('--run <id>', 'use this run id instead of a new one');
 }
 
@@ -113,7 +125,16 @@ function selection(o: SelectionFlags) {
     });
   if (o.build !== undefined) checkBuildId(o.build);
   if (o.run !== undefined) checkRunId(o.run);
-  return { env: o.env, build: o.build, suites: o.suite, seed: o.seed, runId: o.run, changed: o.changed, components: o.components };
+  return {
+    env: o.env,
+    build: o.build,
+    suites: o.suite,
+    seed: o.seed,
+    runId: o.run,
+    changed: o.changed,
+    components: o.components,
+    ...(o.grep !== undefined ? { grep: o.grep } : {}),
+  };
 }
 
 export function registerRun(program: Command): void {
@@ -141,7 +162,9 @@ export function registerRun(program: Command): void {
         });
       }
       if (plan) {
-        const fixed = (['env', 'build', 'suite', 'seed', 'changed', 'components', 'keepData'] as const).filter((k) => o[k] !== undefined);
+        const fixed = (['env', 'build', 'suite', 'seed', 'changed', 'components', 'grep', 'keepData'] as const).filter(
+          (k) => o[k] !== undefined,
+        );
         if (fixed.length) {
           throw new UsageError(
             `--${fixed.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} cannot be given to a shard: the plan fixed them when the run was prepared.`,
