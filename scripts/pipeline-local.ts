@@ -6,7 +6,7 @@
  * runs directory of its own, as on another machine, so it opens the manifest sealed in the
  * plan), then `tollgate merge` (the merge job): triage, gate, record, publish.
  *
- * Options: --shards N (default 2), --suite list, --fault name (deploy the stack with that fault
+ * Options: --shards N (default 2), --suite list, --grep regex (a focused run), --fault name (deploy the stack with that fault
  * switched on), --build id, --workers n (per shard), --port-base n (a stack of its own),
  * --grid (the Selenium lane on a local Selenium Grid, hub + 2 nodes, stopped afterwards),
  * --parallel (run the shards at once; by default one after another, each alone on the machine
@@ -57,6 +57,7 @@ function options() {
     options: {
       shards: { type: 'string', default: '2' },
       suite: { type: 'string' },
+      grep: { type: 'string' },
       fault: { type: 'string' },
       build: { type: 'string' },
       workers: { type: 'string' },
@@ -116,7 +117,7 @@ async function jobs(o: ReturnType<typeof options> & { work: string; t0: number; 
   const outputs = join(work, 'github-output');
   writeFileSync(outputs, '');
   const prepared = await tollgate(
-    PIPELINE_COMMANDS.prepare({ env: 'local', build, shards: String(o.shards), suites: o.suite, workers: o.workers }),
+    PIPELINE_COMMANDS.prepare({ env: 'local', build, shards: String(o.shards), suites: o.suite, workers: o.workers, grep: o.grep }),
     { ...env, GITHUB_OUTPUT: outputs },
     '[prepare] ',
   );

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countsFromJunit, countsFromPlaywright, countsFromTap } from './test-all.ts';
+import { countsFromJunit, countsFromPlaywright, countsFromTap, selftestConcurrency } from './test-all.ts';
 
 test('TAP summary: cancelled count as failed, todo as skipped', () => {
   const tap = 'TAP version 13\n# tests 9\n# suites 0\n# pass 6\n# fail 1\n# cancelled 1\n# skipped 0\n# todo 1\n# duration_ms 12\n';
@@ -22,4 +22,11 @@ test('JUnit: errors are failures, several suites add up', () => {
 test('Playwright JSON: flaky tests passed on retry, so they count as passed', () => {
   const json = JSON.stringify({ stats: { expected: 10, unexpected: 2, flaky: 1, skipped: 4, duration: 1 } });
   assert.deepEqual(countsFromPlaywright(json), { passed: 11, failed: 2, skipped: 4 });
+});
+
+test('selftestConcurrency: TOLLGATE_SELFTEST_CONCURRENCY from 1 to 8, else 2', () => {
+  assert.equal(selftestConcurrency({}), 2);
+  assert.equal(selftestConcurrency({ TOLLGATE_SELFTEST_CONCURRENCY: '1' }), 1);
+  assert.equal(selftestConcurrency({ TOLLGATE_SELFTEST_CONCURRENCY: '4' }), 4);
+  for (const bad of ['0', '9', 'two', '1.5', '']) assert.equal(selftestConcurrency({ TOLLGATE_SELFTEST_CONCURRENCY: bad }), 2, bad);
 });

@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { resolveChromium } from '../config/browser.ts';
 import { resolveTarget } from '../config/target.ts';
 import { PYTHON, REFERENCE_APP } from '../stack/paths.ts';
+import { ensureWebBuild } from '../stack/web.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 
 interface Counts {
@@ -85,7 +86,7 @@ const crashed = (name: string, why: string): Counts => {
   return { passed: 0, failed: 1, skipped: 0 };
 };
 
-async function nodeTests(name: string, files: string[]): Promise<Counts> {
+async function nodeTests(name: string, files: string[], extra: string[] = []): Promise<Counts> {
   if (!files.length) return crashed(name, 'no test files found');
   const tap = join(REPORTS, `${name}.tap`);
   rmSync(tap, { force: true });
@@ -93,6 +94,7 @@ async function nodeTests(name: string, files: string[]): Promise<Counts> {
     '--import',
     'tsx',
     '--test',
+    ...extra,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
@@ -226,6 +228,12 @@ async function staticChecks(): Promise<Counts> {
   return { passed: results.length - failed, failed, skipped: 0 };
 }
 
+/** Self-test files run at once: TOLLGATE_SELFTEST_CONCURRENCY, else 2 (they mostly wait on servers and browsers). */
+export function selftestConcurrency(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.TOLLGATE_SELFTEST_CONCURRENCY);
+  return Number.isInteger(n) && n >= 1 && n <= 8 ? n : 2;
+}
+
 const groups: Group[] = [
   { name: 'static', run: staticChecks },
   {
@@ -251,7 +259,14 @@ const groups: Group[] = [
   },
   {
     name: 'selftest',
-    run: () => nodeTests('selftest', findFiles(join(REPO_ROOT, 'selftest'), /\.test\.ts$/, new Set())),
+    run: async () => {
+      // Each self-test file has its own ports, stack and workspace, so files run side by side; the
+      // web bundle they all deploy is built once first, not by two stacks at the same time.
+      await ensureWebBuild();
+      const concurrency = selftestConcurrency(process.env);
+      console.log(`self-test files ${concurrency} at a time (TOLLGATE_SELFTEST_CONCURRENCY)`);
+      return nodeTests('selftest', findFiles(join(REPO_ROOT, 'selftest'), /\.test\.ts$/, new Set()), [`--test-concurrency=${concurrency}`]);
+    },
   },
   { name: 'e2e', run: e2e },
 ];

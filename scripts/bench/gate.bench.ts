@@ -1,42 +1,38 @@
 /**
  * `npm run bench:gate`: time to verdict of `tollgate run --env local --suite smoke` against
- * bare `npx playwright test --grep @smoke` on the same running local stack, alternating the
- * two (bare, gate, bare, gate) so both see the same machine. Target: ratio ≤ 1.25.
+ * bare `npx playwright test --grep @smoke` on the same local stack (its own, started first on
+ * ports 18410-18412), alternating the two (bare, gate, bare, gate) so both see the same
+ * machine. Target: ratio ≤ 1.25.
  * Last line, exactly:  gate: <A> s to verdict, bare playwright: <B> s, ratio <R>
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../config/paths.ts';
-import { up } from '../../stack/up.ts';
+import { benchStack, timedNode as timed } from './harness.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-
-function timed(cmd: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; code: number; output: string }> {
-  const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, cmd, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d));
-    child.stderr.on('data', (d: Buffer) => (output += d));
-    child.on('exit', (code) => resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? 1, output }));
-  });
-}
+const PORT_BASE = 18410;
 
 async function main(): Promise<number> {
-  const stack = await up({});
-  console.log(`gate bench: local stack build ${stack.state.build} (${stack.action}), ${ROUNDS} rounds`);
+  const stack = await benchStack('gate', PORT_BASE);
+  try {
+    return await bench(stack.env);
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function bench(stackEnv: NodeJS.ProcessEnv): Promise<number> {
+  console.log(`gate bench: ${ROUNDS} rounds, alternating bare Playwright and the gate`);
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-gate-'));
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    CI: '',
+    ...stackEnv,
     TOLLGATE_RESULTS_DIR: join(dir, 'results'),
     TOLLGATE_SPOOL_DIR: join(dir, 'spool'),
-    SLACK_WEBHOOK_URL: '',
-    SLACK_BOT_TOKEN: '',
+    TOLLGATE_RUNS_DIR: join(dir, 'runs'),
+    TOLLGATE_ALLURE_HISTORY_DIR: join(dir, 'allure-history'),
   };
-  delete env.TOLLGATE_RUN_ID;
   const bare = [
     join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js'),
     'test',

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:smoke`: the smoke suite (setup projects, verify, API and web smoke, and the
- * Selenium lane when the config has it) against the running local stack, through the real
+ * Selenium lane when the config has it) against a local stack of its own (ports 18400-18402), through the real
  * Playwright CLI with 2 workers and the smoke seed profile. Target: ≤ 30 s wall on 2 cores.
  * Prints a per-project timeline (where the time goes), then as its last line:
  *   smoke: <S> s wall, <T> tests, <W> workers
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../config/paths.ts';
 import { stripAnsi } from '../../lib/text.ts';
+import { benchStack } from './harness.ts';
 
 const WORKERS = 2;
 const WANTED = ['ready', 'seed', 'auth', 'verify', 'smoke-api', 'smoke-web', 'smoke-selenium'];
@@ -36,9 +37,7 @@ interface Ran {
   error: string;
 }
 
-// The config fixes a run id in process.env when loaded: the child must make its own.
-const childEnv: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_SEED_PROFILE: 'smoke', TOLLGATE_WORKERS: String(WORKERS) };
-delete childEnv.TOLLGATE_RUN_ID;
+const PORT_BASE = 18400;
 
 /** The smoke projects the config defines right now (another lane may be added at any time). */
 async function projects(): Promise<string[]> {
@@ -78,6 +77,16 @@ function flatten(suites: JsonSuite[]): Ran[] {
 
 async function main(): Promise<number> {
   const selected = await projects();
+  const stack = await benchStack('smoke', PORT_BASE);
+  try {
+    // The config fixes a run id in process.env when loaded: the child must make its own (benchStack drops it).
+    return await bench(selected, { ...stack.env, TOLLGATE_SEED_PROFILE: 'smoke', TOLLGATE_WORKERS: String(WORKERS) });
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function bench(selected: string[], childEnv: NodeJS.ProcessEnv): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-bench-smoke-'));
   const report = join(dir, 'report.json');
   try {

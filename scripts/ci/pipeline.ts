@@ -5,7 +5,7 @@
  */
 export const PIPELINE_COMMANDS = {
   /** The prepare job: ready + seed, once; writes the plan, with each shard's list balanced by measured time. */
-  prepare: (o: { env: string; build: string; shards: string; suites?: string; workers?: string }) => [
+  prepare: (o: { env: string; build: string; shards: string; suites?: string; workers?: string; grep?: string }) => [
     'prepare',
     '--env',
     o.env,
@@ -15,6 +15,7 @@ export const PIPELINE_COMMANDS = {
     o.shards,
     ...(o.suites ? ['--suite', o.suites] : []),
     ...(o.workers ? ['--workers', o.workers] : []),
+    ...(o.grep ? ['--grep', o.grep] : []),
   ],
   /** One job of the matrix: `shard` is "i/n". */
   shard: (plan: string, shard: string, workers?: string) => [
