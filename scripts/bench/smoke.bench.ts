@@ -76,9 +76,11 @@ function flatten(suites: JsonSuite[]): Ran[] {
 }
 
 async function main(): Promise<number> {
-  const selected = await projects();
   const stack = await benchStack('smoke', PORT_BASE);
   try {
+    // Loading the config resolves the target: this bench's stack.
+    process.env.TOLLGATE_STACK_DIR = stack.env.TOLLGATE_STACK_DIR;
+    const selected = await projects();
     // The config fixes a run id in process.env when loaded: the child must make its own (benchStack drops it).
     return await bench(selected, { ...stack.env, TOLLGATE_SEED_PROFILE: 'smoke', TOLLGATE_WORKERS: String(WORKERS) });
   } finally {
