@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { countBy, countResults, normalize, suiteOf, testId, type PlaywrightAttempt, type PlaywrightCase } from './results.ts';
+import { countBy, countResults, normalize, suiteOf, suiteRank, testId, type PlaywrightAttempt, type PlaywrightCase } from './results.ts';
+import { aResult } from '../testing/builders.ts';
 
 const ROOT = '/repo';
 const attempt = (status: PlaywrightAttempt['status'], extra: Partial<PlaywrightAttempt> = {}): PlaywrightAttempt => ({
@@ -101,4 +102,13 @@ test('counts: flaky is not failed, timedOut is failed, quarantined failures are 
     quarantined: 1,
   });
   assert.deepEqual(Object.keys(countBy(results, (r) => r.suite)).sort(), ['regression', 'smoke']);
+});
+
+test('countBy: a stable order whatever order the results came in; suites in the order a run goes through them', () => {
+  const rs = (projects: string[]) => projects.map((project, i) => aResult({ project, titlePath: [`t${i}`] }));
+  const a = countBy(rs(['smoke-web', 'verify', 'regression', 'smoke-api']), (r) => r.suite, undefined, suiteRank);
+  const b = countBy(rs(['regression', 'smoke-api', 'verify', 'smoke-web']), (r) => r.suite, undefined, suiteRank);
+  assert.deepEqual(Object.keys(a), ['verify', 'smoke', 'regression']);
+  assert.deepEqual(Object.keys(b), Object.keys(a));
+  assert.deepEqual(Object.keys(countBy(rs(['smoke-web', 'smoke-api', 'demo']), (r) => r.project)), ['demo', 'smoke-api', 'smoke-web']);
 });

@@ -159,8 +159,22 @@ export function countResults(results: TestResult[], quarantined: Set<string> = n
   return c;
 }
 
-export function countBy(results: TestResult[], key: (r: TestResult) => string, quarantined?: Set<string>): Record<string, Counts> {
+/**
+ * Counts per key, in a stable order whatever order the results came in (shards and workers finish
+ * in any order): by `rank` (lower first), then by name.
+ */
+export function countBy(
+  results: TestResult[],
+  key: (r: TestResult) => string,
+  quarantined?: Set<string>,
+  rank: (k: string) => number = () => 0,
+): Record<string, Counts> {
   const groups = new Map<string, TestResult[]>();
   for (const r of results) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
-  return Object.fromEntries([...groups].map(([k, rs]) => [k, countResults(rs, quarantined)]));
+  const keys = [...groups.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(keys.map((k) => [k, countResults(groups.get(k)!, quarantined)]));
 }
+
+const SUITE_RANK = ['setup', 'verify', 'smoke', 'regression', 'demo'];
+/** Suites in the order a run goes through them: verify, smoke, regression, demo (others after). */
+export const suiteRank = (suite: string) => (SUITE_RANK.includes(suite) ? SUITE_RANK.indexOf(suite) : SUITE_RANK.length);

@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../config/paths.ts';
 import { focusReason } from '../gate/focus.ts';
 import { decide } from '../gate/policy.ts';
 import { quarantineIndex } from '../gate/quarantine.ts';
-import { countBy, countResults, isFailure } from '../gate/results.ts';
+import { countBy, countResults, isFailure, suiteRank } from '../gate/results.ts';
 import { triage as triageResults } from '../gate/triage.ts';
 import type { Decision, RunRecord, TestResult, Triage } from '../gate/types.ts';
 import { detectCi } from '../lib/ci.ts';
@@ -113,7 +113,7 @@ export function decideStep(s: Session, config: GateConfig, a: DecideInput): RunR
     verdict: decision.verdict,
     reasons: decision.reasons,
     counts: countResults(counted, quarantined),
-    countsBySuite: countBy(counted, (r) => r.suite, quarantined),
+    countsBySuite: countBy(counted, (r) => r.suite, quarantined, suiteRank),
     countsByProject: countBy(counted, (r) => r.project, quarantined),
     results,
     triage,

@@ -28,8 +28,8 @@ describe('an unplanned error in any step', { concurrency: false }, () => {
     );
     assert.equal(r.code, 0, r.stdout + r.stderr);
   };
-  const gate = async (suite: string, extra: NodeJS.ProcessEnv = {}) => {
-    const r = await gateRun(['--suite', suite], { ...env, ...extra }, reportDirs);
+  const gate = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+    const r = await gateRun(args, { ...env, ...extra }, reportDirs);
     const runId = r.runId ?? assert.fail(r.stdout + r.stderr);
     assert.doesNotMatch(r.stdout + r.stderr, /internal error|\n\s+at .+:\d+:\d+/, 'no bug escapes: no internal error, no stack trace');
     assert.ok(existsSync(join(REPO_ROOT, 'reports', runId, 'index.html')), 'the promotion report is written');
@@ -66,7 +66,8 @@ describe('an unplanned error in any step', { concurrency: false }, () => {
   ];
   for (const [step, verdict, code] of CASES) {
     test(`${step}: verdict ${verdict}, exit ${code}, the step named, recorded, reported, cleaned`, async () => {
-      const r = await gate('demo', { TOLLGATE_SELFTEST_FAIL_STEP: step });
+      // A focused run of one quick API journey: every step runs, and the point is the step that breaks.
+      const r = await gate(['--suite', 'smoke', '--grep', 'a seeded admin signs in'], { TOLLGATE_SELFTEST_FAIL_STEP: step });
       assert.equal(r.code, code, r.stdout + r.stderr);
       // The step's line names the failure (cleanup words its own failures; the gate leads with the verdict it fell back to).
       assert.match(
@@ -97,7 +98,7 @@ describe('an unplanned error in any step', { concurrency: false }, () => {
   test('a migration that adds a required column the product itself does not fill: BLOCK, not a crash', async () => {
     await deploy(['asset_custodian_required']);
     try {
-      const r = await gate('smoke');
+      const r = await gate(['--suite', 'smoke']);
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /✗ seed .*custodian/);
       assert.match(
