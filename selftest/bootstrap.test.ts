@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
@@ -37,9 +37,21 @@ function fakeMachine(missing: string[]): { bin: string; calls: string; cleanup: 
   return { bin, calls, cleanup: () => rmSync(bin, { recursive: true, force: true }) };
 }
 
+function copyScript(dir: string): string {
+  const copy = join(dir, 'checkout', 'scripts', 'bootstrap.sh');
+  mkdirSync(dirname(copy), { recursive: true, mode: 0o755 });
+  chmodSync(join(dir, 'checkout'), 0o755);
+  chmodSync(dirname(copy), 0o755);
+  copyFileSync(SCRIPT, copy);
+  chmodSync(copy, 0o755);
+  return copy;
+}
+
 function bootstrap(pathPrefix: string, asUser?: string): Promise<Run> {
   const path = `${pathPrefix}:${dirname(process.execPath)}:/usr/bin:/bin`;
-  const [cmd, args] = asUser ? [findRunuser(), ['-u', asUser, '--', 'env', `PATH=${path}`, 'bash', SCRIPT]] : ['bash', [SCRIPT]];
+  // Another user may not reach this checkout (a clone under /root): they run a copy of the script.
+  const script = asUser ? copyScript(pathPrefix) : SCRIPT;
+  const [cmd, args] = asUser ? [findRunuser(), ['-u', asUser, '--', 'env', `PATH=${path}`, 'bash', script]] : ['bash', [script]];
   return new Promise((resolve) => {
     execFile(cmd, args as string[], { env: { ...process.env, PATH: path }, timeout: 30_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
