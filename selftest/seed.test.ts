@@ -311,7 +311,8 @@ describe('tollgate seed', { concurrency: false }, () => {
       const runId = `tg_20261122000000_kill${how === 'SIGKILL' ? 'aa' : 'bb'}`;
       const seeder = startTollgate(['seed', '--profile', 'volume', '--scale', '600000', '--run', runId], env);
       let backend: number | undefined;
-      for (let i = 0; i < 400 && !backend; i++) {
+      // A deadline, not a count of polls: on a busy machine (other self-tests beside this one) the start takes longer.
+      for (const deadline = Date.now() + 60_000; !backend && Date.now() < deadline;) {
         await sleep(25);
         const r = await db.query(
           `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'COPY%' AND state = 'active'`,
