@@ -24,6 +24,8 @@ import { portIsFree } from '../stack/processes.ts';
 
 const BASE = Number(process.env.TOLLGATE_GRID_SELFTEST_PORT_BASE ?? 19100);
 const GRID_PORT = BASE + 50;
+// Four journeys are enough to spread over two workers and two nodes (the whole lane: the e2e group).
+const FOUR_JOURNEYS = 'the verify page tells|the dashboard shows|signs in with the form|the app runs the build';
 const PLAYWRIGHT_CLI = join(REPO_ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 
 interface JsonTest {
@@ -110,13 +112,13 @@ describe('the Selenium lane on a real Selenium Grid (hub + 2 nodes)', { concurre
     // A fresh run against this test's stack, whatever the caller's shell points at.
     for (const key of ['TOLLGATE_RUN_ID', 'TOLLGATE_ENV', 'TOLLGATE_WEB_URL', 'TOLLGATE_API_URL', 'CI']) delete runEnv[key];
     const run = await playwright(
-      ['--project', 'smoke-selenium', '--reporter=json', '--output', join(dir, 'results'), '--workers=2'],
+      ['--project', 'smoke-selenium', '--grep', FOUR_JOURNEYS, '--reporter=json', '--output', join(dir, 'results'), '--workers=2'],
       runEnv,
     );
     assert.ok(existsSync(report), `Playwright wrote no report (exit ${run.code}):\n${run.output}`);
     const tests = (JSON.parse(readFileSync(report, 'utf8')) as { suites: JsonSuite[] }).suites.flatMap(testsOf);
     const selenium = tests.filter((t) => t.projectName === 'smoke-selenium');
-    assert.ok(selenium.length >= 5, `expected the web smoke journeys in smoke-selenium, found ${selenium.length}`);
+    assert.equal(selenium.length, 4, `expected four web smoke journeys in smoke-selenium, found ${selenium.length}`);
     assert.deepEqual(
       tests.filter((t) => t.status !== 'expected').map((t) => `${t.projectName}: ${t.status}`),
       [],
@@ -277,13 +279,13 @@ describe("Playwright's browser server (tollgate browsers serve)", { concurrency:
       }, 100);
       const report = join(dir, 'browser-server.json');
       const run = await playwright(
-        ['--project', 'smoke-web', '--reporter=json', '--output', join(dir, 'browser-server'), '--workers=2'],
+        ['--project', 'smoke-web', '--grep', FOUR_JOURNEYS, '--reporter=json', '--output', join(dir, 'browser-server'), '--workers=2'],
         runEnv({ TOLLGATE_BROWSER_WS_ENDPOINT: endpoint, PLAYWRIGHT_JSON_OUTPUT_NAME: report }),
         (pid) => (runner = pid),
       ).finally(() => clearInterval(sampler));
       const tests = (JSON.parse(readFileSync(report, 'utf8')) as { suites: JsonSuite[] }).suites.flatMap(testsOf);
       const web = tests.filter((t) => t.projectName === 'smoke-web');
-      assert.ok(web.length >= 5, `expected the web smoke journeys, found ${web.length}`);
+      assert.equal(web.length, 4, `expected four web smoke journeys, found ${web.length}`);
       assert.deepEqual(
         tests.filter((t) => t.status !== 'expected').map((t) => `${t.projectName}: ${t.status}`),
         [],
