@@ -167,18 +167,28 @@ describe('tollgate stack: bad input', { concurrency: false }, () => {
   });
 
   test(
-    'as root, a stack directory the postgres user cannot reach is named with the fix',
+    'as root, a stack directory and a private root the postgres user cannot reach are named with the fix',
     { skip: process.getuid?.() !== 0 && 'needs root' },
     async () => {
+      // A 0700 stack directory alone works (its cluster moves to a private home: private-checkout.test.ts);
+      // with the private root out of reach as well, nothing can work.
       const locked = mkdtempSync(join(tmpdir(), 'tollgate-locked-')); // mkdtemp makes it 0700
       try {
-        const r = await tollgate(['stack', 'up', '--port-base', String(BASE + 30)], { TOLLGATE_STACK_DIR: join(locked, 'stack') });
+        const r = await tollgate(['stack', 'up', '--port-base', String(BASE + 30)], {
+          TOLLGATE_STACK_DIR: join(locked, 'stack'),
+          TOLLGATE_PRIVATE_ROOT: join(locked, 'private'),
+        });
         assert.equal(r.code, 70, r.stderr);
-        assert.match(r.stderr, /^tollgate: postgres: the postgres user cannot reach .*tollgate-locked-/m);
-        assert.match(r.stderr, /TOLLGATE_STACK_DIR/);
+        assert.match(r.stderr, /^tollgate: postgres: the postgres user cannot reach .*tollgate-locked-\w+\/private either/m);
+        assert.match(r.stderr, /TOLLGATE_PRIVATE_ROOT/);
         noStackTrace(r);
         assert.ok(await portIsFree(BASE + 32), 'PostgreSQL was not started');
+        assert.ok(!existsSync(join(locked, 'private')), 'no private home was made');
       } finally {
+        await tollgate(['stack', 'down', '--purge'], {
+          TOLLGATE_STACK_DIR: join(locked, 'stack'),
+          TOLLGATE_PRIVATE_ROOT: join(locked, 'private'),
+        });
         rmSync(locked, { recursive: true, force: true });
       }
     },

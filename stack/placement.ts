@@ -59,6 +59,15 @@ export function placeStack(
 
 /** Create (or check) a private home: a real directory owned by root — never one someone else planted — 0711. */
 export function preparePrivateHome(home: string): void {
+  if (!worldSearchable(dirname(home))) {
+    throw new StackError(
+      'postgres',
+      `the postgres user cannot reach ${dirname(home)} either (a parent directory is not world-searchable).`,
+      {
+        hint: 'Set TOLLGATE_PRIVATE_ROOT to a world-searchable directory such as /var/tmp, or TOLLGATE_STACK_DIR to a directory every user can search.',
+      },
+    );
+  }
   mkdirSync(home, { recursive: true, mode: 0o711 });
   const st = lstatSync(home);
   if (!st.isDirectory() || st.uid !== 0) {
@@ -67,11 +76,6 @@ export function preparePrivateHome(home: string): void {
     });
   }
   chmodSync(home, 0o711);
-  if (!worldSearchable(home)) {
-    throw new StackError('preflight', `${home} is not reachable by the postgres user (a parent directory is not world-searchable).`, {
-      hint: 'Set TOLLGATE_PRIVATE_ROOT to a world-searchable directory such as /var/tmp.',
-    });
-  }
 }
 
 /** Remove a stack directory's private home, if it has one; returns its path when it did. */
