@@ -64,6 +64,7 @@ async function publish(s: Session, config: Pick<GateConfig, 'environment' | 'pro
   writeFileSync(join(reportDir, 'results.json'), `${JSON.stringify(record.results, null, 2)}\n`);
   writeJUnit(record, reportDir);
   const allureNote = await allure(s, record, reportDir, processEnv);
+  const allureFile = allureLink(reportDir);
   const report = writePromotionReport(record, {
     history: a.history.history,
     lastPromoted: a.history.lastPromoted,
@@ -72,9 +73,9 @@ async function publish(s: Session, config: Pick<GateConfig, 'environment' | 'pro
       return { environment: name, verdict: run?.verdict, runId: run?.runId, at: run?.startedAt };
     }),
     notes: s.notes,
-    allureUrl: allureLink(reportDir),
+    allureUrl: allureFile,
   });
-  const slackNote = await slack(s, record, config, reportDir);
+  const slackNote = await slack(s, record, config, reportDir, allureFile);
   s.step(
     'publish',
     'ok',
@@ -113,6 +114,7 @@ async function slack(
   record: RunRecord,
   config: Pick<GateConfig, 'environment' | 'processEnv'>,
   reportDir: string,
+  allureFile: string | undefined,
 ): Promise<string> {
   const { environment, processEnv } = config;
   const base = processEnv.TOLLGATE_REPORT_BASE_URL?.replace(/\/+$/, '');
@@ -121,7 +123,7 @@ async function slack(
     {
       runUrl: record.ci?.runUrl,
       reportUrl: base ? `${base}/${record.runId}/index.html` : undefined,
-      allureUrl: base && allureLink(reportDir) ? `${base}/${record.runId}/${allureLink(reportDir)}` : undefined,
+      allureUrl: base && allureFile ? `${base}/${record.runId}/${allureFile}` : undefined,
     },
     (x) => s.redactor.text(x),
   );

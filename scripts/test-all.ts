@@ -228,7 +228,10 @@ async function staticChecks(): Promise<Counts> {
   return { passed: results.length - failed, failed, skipped: 0 };
 }
 
-/** Self-test files run at once: TOLLGATE_SELFTEST_CONCURRENCY, else 2 (they mostly wait on servers and browsers). */
+/**
+ * Self-test files run at once: TOLLGATE_SELFTEST_CONCURRENCY, else 2. On 2 cores this was measured
+ * neutral (each file about twice as slow beside another): the tests are CPU-bound.
+ */
 export function selftestConcurrency(env: NodeJS.ProcessEnv): number {
   const n = Number(env.TOLLGATE_SELFTEST_CONCURRENCY);
   return Number.isInteger(n) && n >= 1 && n <= 8 ? n : 2;

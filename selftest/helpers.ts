@@ -17,11 +17,12 @@ export interface Run {
   stderr: string;
 }
 
-export function tollgate(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000): Promise<Run> {
+/** The CLI with `args`; `cli` is another checkout's `scripts/tollgate.js`, default this one's. */
+export function tollgate(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000, cli = CLI): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [CLI, ...args],
+      [cli, ...args],
       { env: { ...process.env, ...env }, timeout, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });

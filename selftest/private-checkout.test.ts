@@ -7,14 +7,14 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
 import { portIsFree } from '../stack/processes.ts';
 import type { StackState } from '../stack/state.ts';
-import type { Run } from './helpers.ts';
+import { tollgate } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_PRIVATE_SELFTEST_PORT_BASE ?? 20300);
 const root = process.getuid?.() === 0;
@@ -40,12 +40,12 @@ describe(
     const home = mkdtempSync(join(tmpdir(), 'tollgate-home-')); // 0700, like /root
     const checkout = join(home, 'tollgate');
     const cli = (args: string[]) =>
-      new Promise<Run>((resolve) => {
-        const env = { ...process.env, TOLLGATE_STACK_DIR: '', TOLLGATE_PRIVATE_ROOT: '', ADMIN_PASSWORD: '' };
-        execFile(process.execPath, [join(checkout, 'scripts', 'tollgate.js'), ...args], { env, timeout: 180_000 }, (err, stdout, stderr) =>
-          resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
-        );
-      });
+      tollgate(
+        args,
+        { TOLLGATE_STACK_DIR: '', TOLLGATE_PRIVATE_ROOT: '', ADMIN_PASSWORD: '' },
+        180_000,
+        join(checkout, 'scripts', 'tollgate.js'),
+      );
 
     after(async () => {
       await cli(['stack', 'down', '--purge']);
