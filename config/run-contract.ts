@@ -11,6 +11,7 @@ export const CONTRACT_VARS = {
   env: 'TOLLGATE_ENV',
   runId: 'TOLLGATE_RUN_ID',
   resultsFile: 'TOLLGATE_RESULTS_FILE',
+  eventsFile: 'TOLLGATE_EVENTS_FILE',
   jsonReport: 'PLAYWRIGHT_JSON_OUTPUT_NAME',
   allureResults: 'TOLLGATE_ALLURE_RESULTS',
   quietReporter: 'TOLLGATE_QUIET_REPORTER',
@@ -32,6 +33,8 @@ export interface RunContract {
   runId?: string;
   /** Where the results reporter writes the normalized results. */
   resultsFile?: string;
+  /** Where the results reporter appends each test's final result as it ends (one JSON line each): the early verdict reads it. */
+  eventsFile?: string;
   /** Where Playwright's JSON reporter writes. */
   jsonReport?: string;
   /** Where allure-playwright writes its results. */

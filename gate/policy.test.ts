@@ -1,7 +1,7 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_POLICY } from '../config/policy.ts';
-import { decide, type GateInput } from './policy.ts';
+import { certainBlock, decide, type GateInput } from './policy.ts';
 import { quarantineIndex } from './quarantine.ts';
 import type { QuarantineEntry, SuiteName, TestResult, TriageCategory } from './types.ts';
 import { aResult } from '../testing/builders.ts';
@@ -196,4 +196,65 @@ test('reasons are ordered most severe first', () => {
     d.reasons.map((r) => r.verdict),
     ['BLOCK', 'WARN'],
   );
+});
+
+describe('certainBlock: BLOCK known before the suites end', () => {
+  const certain = (i: GateInput) => certainBlock(i)?.rule;
+
+  test('a verify, smoke or setup failure that is the build’s makes BLOCK certain; one the environment or runner caused does not', () => {
+    for (const suite of ['verify', 'smoke', 'setup'] as const) {
+      const bad = result(suite, 'failed');
+      assert.equal(certain(input([result('smoke'), bad], { [bad.id]: 'product' })), 'critical-failed', suite);
+      for (const category of ['environment', 'infrastructure'] as const)
+        assert.equal(certain(input([result('smoke'), bad], { [bad.id]: category })), undefined, `${suite} ${category}`);
+    }
+    const data = result('smoke', 'timedOut');
+    assert.equal(certain(input([data], { [data.id]: 'test-data' })), 'critical-failed');
+  });
+
+  test('a deployment failure in any suite is certain; a regression failure alone is not (the pass rate can still rise)', () => {
+    const wrong = result('regression', 'failed');
+    assert.equal(certain(input([wrong], { [wrong.id]: 'deployment' })), 'deployment');
+    const reg = result('regression', 'failed');
+    assert.equal(decide(input([reg], { [reg.id]: 'product' })).verdict, 'BLOCK', 'it blocks now…');
+    assert.equal(certain(input([reg], { [reg.id]: 'product' })), undefined, '…but more passes may lift the rate');
+  });
+
+  test('a quarantined failure is not certain, an expired quarantine is; a retry-pass only where the policy blocks on it', () => {
+    const bad = result('smoke', 'failed', { id: 'smoke › q.spec.ts › known' });
+    const entry = (expires: string): QuarantineEntry => ({ test: bad.id, reason: 'r', owner: 'o', ticket: 'T-1', expires });
+    assert.equal(certain(input([bad], { [bad.id]: 'known-issue' }, {}, [entry('2026-12-31')])), undefined);
+    assert.equal(certain(input([bad], { [bad.id]: 'product' }, {}, [entry('2026-11-01')])), 'quarantine-expired');
+    const flaky = result('smoke', 'passed', { outcome: 'flaky', retries: 1 });
+    assert.equal(certain(input([flaky])), undefined);
+    assert.equal(certain({ ...input([flaky]), policy: { ...DEFAULT_POLICY, onRetryPass: 'block' } }), 'retried');
+    assert.equal(certain(input(healthy())), undefined);
+  });
+
+  test('whatever follows, a BLOCK certain on the results so far is the verdict at the end (random runs, every prefix)', () => {
+    let state = 20261202;
+    const rand = (n: number) => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const suites: SuiteName[] = ['setup', 'verify', 'smoke', 'regression'];
+    const statuses: TestResult['status'][] = ['passed', 'passed', 'passed', 'failed', 'timedOut', 'skipped'];
+    const categories: TriageCategory[] = ['product', 'environment', 'infrastructure', 'deployment', 'test-data', 'flaky', 'known-issue'];
+    let certainSeen = 0;
+    for (let run = 0; run < 300; run++) {
+      const results = Array.from({ length: 1 + rand(12) }, () => {
+        const status = statuses[rand(statuses.length)]!;
+        return result(suites[rand(suites.length)]!, status, status === 'passed' && rand(8) === 0 ? { outcome: 'flaky', retries: 1 } : {});
+      });
+      const cats = Object.fromEntries(results.map((r) => [r.id, categories[rand(categories.length)]!]));
+      const policy = { ...DEFAULT_POLICY, minPassRate: [1, 0.5][rand(2)]!, onRetryPass: (['warn', 'block'] as const)[rand(2)]! };
+      const final = decide({ ...input(results, cats), policy }).verdict;
+      for (let k = 1; k <= results.length; k++) {
+        const prefix = results.slice(0, k);
+        const ids = new Set(prefix.map((r) => r.id));
+        const sure = certainBlock({ ...input(prefix, Object.fromEntries(Object.entries(cats).filter(([id]) => ids.has(id)))), policy });
+        if (!sure) continue;
+        certainSeen++;
+        assert.equal(final, 'BLOCK', `certain after ${k} of ${results.length} (${sure.rule}) but the run ended ${final}`);
+      }
+    }
+    assert.ok(certainSeen > 100, `the random runs made BLOCK certain ${certainSeen} times: too few to show anything`);
+  });
 });

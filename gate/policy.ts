@@ -189,6 +189,24 @@ export function decide(input: GateInput): Decision {
   return { verdict, reasons };
 }
 
+/**
+ * BLOCK reasons that no later result can take back: a deployment failure, a verify/smoke/setup
+ * failure that is not the environment's or the runner's, an expired quarantine, a retry-pass
+ * where the environment blocks on those. (The pass rate can still rise, so it is never certain.)
+ */
+const CERTAIN = new Set(['deployment', 'critical-failed', 'quarantine-expired', 'retried']);
+
+/**
+ * The reason a run is sure to BLOCK from the results it has so far (each final: retries done),
+ * or undefined while it is not: the same decision as at the end, applied early. A run that goes
+ * on to finish can only add reasons, and a BLOCK outranks every other verdict; only an
+ * interruption or a broken step after this moment can still turn it INCONCLUSIVE.
+ */
+export function certainBlock(input: Pick<GateInput, 'results' | 'triage' | 'policy' | 'quarantine'>): Reason | undefined {
+  if (!input.results.some(isFailure) && !input.results.some((r) => r.outcome === 'flaky')) return undefined;
+  return decide(input).reasons.find((r) => r.verdict === 'BLOCK' && CERTAIN.has(r.rule));
+}
+
 const pct = (x: number) => `${(Math.floor(x * 1000) / 10).toString()}%`;
 /** The error's first line, with Playwright's Expected/Received values when it has them. */
 function headline(r: TestResult): string {

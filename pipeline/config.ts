@@ -27,6 +27,8 @@ export interface RunOptions {
   changed?: string;
   /** Differential run: the components that changed; with `changed`, the union. */
   components?: Component[];
+  /** Stop the suites the moment BLOCK is certain (pipeline/early.ts); default: run on for the full evidence. */
+  failFast?: boolean;
   /** Focused run: only tests whose title matches (Playwright --grep); setup projects still run in full. */
   grep?: string;
   /** Resolves a git range to changed files (tests inject one); default `git diff --name-only`. */

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
 import { focusReason } from '../gate/focus.ts';
 import { decide } from '../gate/policy.ts';
-import { quarantineIndex } from '../gate/quarantine.ts';
+import { quarantineIndex, type QuarantineIndex } from '../gate/quarantine.ts';
 import { countBy, countResults, isFailure, suiteRank } from '../gate/results.ts';
 import { triage as triageResults } from '../gate/triage.ts';
 import type { Decision, RunRecord, TestResult, Triage } from '../gate/types.ts';
@@ -32,27 +32,40 @@ export interface DecideInput {
   shards?: number;
 }
 
+/** Setup tests count only when they failed (a broken sign-in matters; a passed one is plumbing). */
+export const countedResults = (results: TestResult[]) => results.filter((r) => r.suite !== 'setup' || isFailure(r));
+
+/** Triage of a run's (counted) results against its history: at the end, and for the early verdict while the suites run. */
+export function triageRun(
+  config: Pick<GateConfig, 'environment' | 'owners'>,
+  plan: Pick<RunPlan, 'runId' | 'build'>,
+  counted: TestResult[],
+  history: History,
+  quarantine: QuarantineIndex,
+): Triage {
+  return triageResults(counted, history.history, {
+    runId: plan.runId,
+    build: plan.build,
+    at: new Date().toISOString(),
+    quarantined: (id) => quarantine.active(id),
+    owners: config.owners,
+    policy: config.environment.policy,
+  });
+}
+
 export function decideStep(s: Session, config: GateConfig, a: DecideInput): RunRecord {
   const { environment, target, processEnv } = config;
   const { plan, results, reportDir } = a;
   const { runId, build } = plan;
   let t = Date.now();
   const quarantine = quarantineIndex(config.quarantine, new Date());
-  // Setup tests count only when they failed (a broken sign-in matters; a passed one is plumbing).
-  const counted = results.filter((r) => r.suite !== 'setup' || isFailure(r));
+  const counted = countedResults(results);
   // An unplanned error in triage or the gate costs the run its verdict's ground, never its verdict: INCONCLUSIVE, named.
   let broken: Untestable | undefined;
   let triage: Triage = { failures: [], groups: [] };
   try {
     injectedFailure('triage', processEnv);
-    triage = triageResults(counted, a.history.history, {
-      runId,
-      build,
-      at: new Date().toISOString(),
-      quarantined: (id) => quarantine.active(id),
-      owners: config.owners,
-      policy: environment.policy,
-    });
+    triage = triageRun(config, plan, counted, a.history, quarantine);
     s.step(
       'triage',
       'ok',

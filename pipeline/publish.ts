@@ -25,13 +25,18 @@ export interface PublishInput {
   reportDir: string;
   /** Extra publishing (the merged Playwright report); returns its line for the publish step. */
   extra?: () => Promise<string | undefined>;
+  /** A step that runs beside publishing (record): its line comes first, so the step lines keep their order. */
+  after?: Promise<unknown>;
 }
 
 export async function publishStep(s: Session, config: Pick<GateConfig, 'environment' | 'processEnv'>, a: PublishInput): Promise<void> {
   const t = Date.now();
   try {
-    await publish(s, config, a);
+    const detail = await publish(s, config, a);
+    await a.after;
+    s.step('publish', 'ok', Date.now() - t, detail);
   } catch (e) {
+    await a.after;
     // Not planned for: the promotion report is still written, so the verdict has its page.
     const why = unexpected('publish', e).message;
     s.notes.push(`Publishing failed: ${why}.`);
@@ -51,16 +56,20 @@ export async function publishStep(s: Session, config: Pick<GateConfig, 'environm
   }
 }
 
-async function publish(s: Session, config: Pick<GateConfig, 'environment' | 'processEnv'>, a: PublishInput): Promise<void> {
+/** Everything published; returns the step's line. */
+async function publish(s: Session, config: Pick<GateConfig, 'environment' | 'processEnv'>, a: PublishInput): Promise<string> {
   const { environment, processEnv } = config;
   injectedFailure('publish', processEnv);
-  const { record, reportDir } = a;
-  const t = Date.now();
+  const { reportDir } = a;
   const extra = await a.extra?.();
   // Traces can hold typed passwords and headers: scrubbed, or not kept where KEEP_TRACES=false.
   const scrubbed = await scrubTree(reportDir, s.redactor, { keepTraces: environment.keepTraces });
   const removed = new Set(scrubbed.removed.map((p) => relative(REPO_ROOT, p)));
-  for (const r of record.results) r.attachments = r.attachments.filter((x) => !x.path || !removed.has(x.path));
+  // A copy: the record step stores the run beside this one, from the record as decided.
+  const record = {
+    ...a.record,
+    results: a.record.results.map((r) => ({ ...r, attachments: r.attachments.filter((x) => !x.path || !removed.has(x.path)) })),
+  };
   writeFileSync(join(reportDir, 'results.json'), `${JSON.stringify(record.results, null, 2)}\n`);
   writeJUnit(record, reportDir);
   const allureNote = await allure(s, record, reportDir, processEnv);
@@ -76,12 +85,7 @@ async function publish(s: Session, config: Pick<GateConfig, 'environment' | 'pro
     allureUrl: allureFile,
   });
   const slackNote = await slack(s, record, config, reportDir, allureFile);
-  s.step(
-    'publish',
-    'ok',
-    Date.now() - t,
-    `${relative(REPO_ROOT, report.html)}; ${allureNote}; ${extra ? `${extra}; ` : ''}${slackNote}${scrubbed.changed ? `; ${scrubbed.changed} artifact(s) scrubbed of secrets` : ''}`,
-  );
+  return `${relative(REPO_ROOT, report.html)}; ${allureNote}; ${extra ? `${extra}; ` : ''}${slackNote}${scrubbed.changed ? `; ${scrubbed.changed} artifact(s) scrubbed of secrets` : ''}`;
 }
 
 async function allure(s: Session, record: RunRecord, reportDir: string, env: NodeJS.ProcessEnv): Promise<string> {

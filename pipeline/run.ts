@@ -14,13 +14,14 @@
  * sign in as this run's users, and one invocation keeps time to verdict close to bare
  * Playwright's.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../config/paths.ts';
 import type { RunRecord } from '../gate/types.ts';
 import { cleanupStep } from './cleanup.ts';
 import { loadRunConfig, type GateConfig, type RunOptions } from './config.ts';
 import { decideStep, type DecideInput } from './decide.ts';
+import { failFastNote, watchEarly } from './early.ts';
 import { readHistorySoon, type History } from './history.ts';
 import type { RunPlan } from './plan.ts';
 import { publishStep } from './publish.ts';
@@ -63,12 +64,27 @@ export async function runGate(o: RunOptions): Promise<RunOutcome> {
       s.step('verify', 'skipped', 0, why);
       s.step('suites', 'skipped', 0, why);
     } else {
+      const eventsFile = join(reportDir, 'events.ndjson');
+      rmSync(eventsFile, { force: true });
+      const watch = watchEarly({ s, config, plan, history, eventsFile, reportDir, t0, failFast: !!o.failFast });
       try {
-        const pw = await runPlaywright({ s, plan, processEnv, reportDir, workers: o.workers, playwrightOutput: o.playwrightOutput });
+        const pw = await runPlaywright({
+          s,
+          plan,
+          processEnv,
+          reportDir,
+          workers: o.workers,
+          playwrightOutput: o.playwrightOutput,
+          eventsFile,
+        });
         results = pw.results;
+        const early = await watch.stop();
         if (!results.length && !s.interrupted) untestable = { step: 'suites', message: noTestsBecause(pw, relative(REPO_ROOT, pw.log)) };
-        suiteSteps(s, results, plan.projects, Date.now() - t, pw.exitCode);
+        const stopNote = failFastNote(early, results);
+        if (stopNote) s.notes.push(stopNote);
+        suiteSteps(s, results, plan.projects, Date.now() - t, pw.exitCode, stopNote && 'stopped by --fail-fast once BLOCK was certain');
       } catch (e) {
+        await watch.stop();
         untestable = unexpected('suites', e);
         s.step('suites', 'failed', Date.now() - t, untestable.message);
       }
@@ -96,8 +112,10 @@ export async function finishRun(
     const history = await a.history;
     // decide, record and publish each catch what they did not plan for: the verdict always comes.
     const record = decideStep(s, config, { ...a, history });
-    await recordStep(s, record, config.environment, config.processEnv);
-    await publishStep(s, config, { record, history, reportDir: a.reportDir, extra: a.extra });
+    // Recording and publishing need only the record: they run side by side (each catches its own failures).
+    const recorded = recordStep(s, record, config.environment, config.processEnv);
+    await publishStep(s, config, { record, history, reportDir: a.reportDir, extra: a.extra, after: recorded });
+    await recorded;
     return { record, exitCode: EXIT_CODE[record.verdict], reportDir: a.reportDir, notes: s.notes };
   } finally {
     s.close();

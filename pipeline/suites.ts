@@ -91,6 +91,8 @@ export async function runPlaywright(a: {
   /** Also write a Playwright blob report here (a shard's, for `playwright merge-reports`). */
   blobDir?: string;
   playwrightOutput?: 'inherit' | 'quiet';
+  /** Where the results reporter appends each test's final result as it ends (the early verdict reads it). */
+  eventsFile?: string;
 }): Promise<PlaywrightRun> {
   injectedFailure('suites', a.processEnv);
   const { plan, reportDir } = a;
@@ -113,6 +115,7 @@ export async function runPlaywright(a: {
       env: plan.environment,
       runId: plan.runId,
       resultsFile,
+      eventsFile: a.eventsFile,
       jsonReport: join(reportDir, 'playwright.json'),
       allureResults: join(reportDir, 'allure-results'),
       quietReporter: true,

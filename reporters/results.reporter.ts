@@ -2,11 +2,13 @@
  * Writes this run's normalized results (gate/results.ts) to the run contract's resultsFile, default
  * reports/playwright/normalized.json, for the steps after the suites: triage, gate, record,
  * publish. Written once at the end, to a temporary file renamed into place, so a reader never
- * sees half a file.
+ * sees half a file. With the contract's eventsFile, each test's final result (its retries done) is
+ * also appended there as one JSON line the moment it ends: `tollgate run` reads them while the
+ * suites run, to know a BLOCK as soon as it is certain (pipeline/early.ts).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { FullResult, Reporter, Suite, TestError } from '@playwright/test/reporter';
+import type { FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { normalize, outsideTestResult, type PlaywrightCase } from '../gate/results.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { readContract } from '../config/run-contract.ts';
@@ -18,6 +20,7 @@ export default class ResultsReporter implements Reporter {
   private suite?: Suite;
   /** Errors outside any test (a worker that died between tests): results of the `runner` pseudo-project. */
   private readonly errors: TestError[] = [];
+  private readonly events = readContract().eventsFile;
 
   printsToStdio() {
     return false;
@@ -25,6 +28,13 @@ export default class ResultsReporter implements Reporter {
 
   onBegin(_config: unknown, suite: Suite) {
     this.suite = suite;
+  }
+
+  onTestEnd(test: TestCase, result: TestResult) {
+    const { events } = this;
+    // Final: not interrupted, and either as expected (passed, skipped, flaky) or out of retries.
+    if (!events || result.status === 'interrupted' || (test.outcome() === 'unexpected' && result.retry < test.retries)) return;
+    appendFileSync(events, `${JSON.stringify(normalize(test as unknown as PlaywrightCase))}\n`);
   }
 
   onError(error: TestError) {

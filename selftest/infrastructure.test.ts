@@ -2,7 +2,7 @@
  * The runner's own failures never BLOCK a healthy build: the gate runs the smoke suites against a
  * healthy stack with the runner broken three ways — the browser cannot start (its binary fails
  * for missing host libraries), a Playwright worker is killed mid-run (as the OOM killer does),
- * the WebDriver endpoint refuses to create a session — and each time gives INCONCLUSIVE naming
+ * the WebDriver endpoint refuses to create a session — and each time gives INCONCLUSIVE (never announced early as a BLOCK) naming
  * the runner. A product fault beside a killed worker still BLOCKs, on the product failure.
  */
 import { after, before, describe, test } from 'node:test';
@@ -81,6 +81,7 @@ describe("the runner's infrastructure broken", { concurrency: false }, () => {
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stdout, /\? INCONCLUSIVE/);
     assert.match(r.stdout, /\[infrastructure\] The test runner failed, not the build/);
+    assert.doesNotMatch(r.stdout, /BLOCK certain/, 'a run that ends INCONCLUSIVE never announced a BLOCK');
     assert.match(r.stdout, /could not start a browser/);
     assert.doesNotMatch(r.stdout, /\[critical-failed\]/);
     assert.deepEqual([...new Set(categories(r))], ['infrastructure']);
@@ -90,6 +91,7 @@ describe("the runner's infrastructure broken", { concurrency: false }, () => {
     const r = await gate({ TOLLGATE_SELFTEST_KILL_WORKER: 'the verify page tells genuine' });
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stdout, /\[infrastructure\] The test runner failed, not the build/);
+    assert.doesNotMatch(r.stdout, /BLOCK certain/, 'a run that ends INCONCLUSIVE never announced a BLOCK');
     assert.match(r.stdout, /worker process exited unexpectedly|runner lost its browser|died/);
     assert.doesNotMatch(r.stdout, /\[critical-failed\]/);
   });
@@ -98,6 +100,7 @@ describe("the runner's infrastructure broken", { concurrency: false }, () => {
     const r = await gate({ SELENIUM_REMOTE_URL: refusingUrl });
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(r.stdout, /\[infrastructure\] The test runner failed, not the build/);
+    assert.doesNotMatch(r.stdout, /BLOCK certain/, 'a run that ends INCONCLUSIVE never announced a BLOCK');
     assert.match(r.stdout, /WebDriver session/);
     assert.deepEqual([...new Set(categories(r))], ['infrastructure']);
   });
@@ -115,6 +118,10 @@ describe("the runner's infrastructure broken", { concurrency: false }, () => {
       assert.match(critical, /revoked|verify/i, 'the product failure is the one blamed');
       assert.doesNotMatch(critical, /a viewer signs in with the form/, "the killed worker's test is not blamed on the build");
       assert.match(r.stdout, /\[infrastructure\]/);
+      // Announced early on the product failure alone: the killed worker's test never made it certain.
+      const early = [...r.stdout.matchAll(/BLOCK certain at [\d.]+ s: \[critical-failed\] ([^\n]+)/g)];
+      assert.equal(early.length, 1, r.stdout);
+      assert.doesNotMatch(early[0]![1]!, /a viewer signs in with the form/);
     } finally {
       await deploy();
     }

@@ -17,6 +17,7 @@ import type pg from 'pg';
 import { chromiumLaunchOptions } from '../config/browser.ts';
 import type { RunRecord } from '../gate/types.ts';
 import { REPO_ROOT } from '../config/paths.ts';
+import { startFakeSlack } from './fake-slack.ts';
 import { gateRun, noStackTrace, runRows, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_RUN_SELFTEST_PORT_BASE ?? 19600);
@@ -135,12 +136,32 @@ describe('tollgate run', { concurrency: false }, () => {
     }
   });
 
-  test('a product fault blocks (exit 1) and names the failing test; triage calls it product', async () => {
+  test('a product fault blocks (exit 1) and names the failing test; triage calls it product; BLOCK was announced early, once, and to Slack', async () => {
     await deploy('run-bad', ['revoked_reads_genuine']);
-    const r = await gate(['--suite', 'smoke', '--build', 'run-bad', '--grep', FAULTED]);
+    const slack = await startFakeSlack();
+    let r: Awaited<ReturnType<typeof gate>>;
+    try {
+      r = await gate(['--suite', 'smoke', '--build', 'run-bad', '--grep', FAULTED], {
+        SLACK_WEBHOOK_URL: `${slack.webhookUrl.replace(/\/$/, '')}/T0SELFTEST/B0SELFTEST/xoxRunSelftestWebhook`,
+      });
+    } finally {
+      await slack.close();
+    }
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const rep = report(r.runId!);
     assert.equal(rep.verdict, 'BLOCK');
+    // The early verdict: said once, before the suites' step lines, on a rule the final verdict also gives.
+    const early = [...r.stdout.matchAll(/^ {2}BLOCK certain at (\d+\.\d) s: \[([\w-]+)\]/gm)];
+    assert.equal(early.length, 1, r.stdout);
+    assert.ok(r.stdout.indexOf('BLOCK certain') < r.stdout.search(/✗ suites/), 'announced while the suites ran');
+    assert.ok(Number(early[0]![1]) * 1000 < rep.run.durationMs, `${early[0]![1]} s, within a ${rep.run.durationMs} ms run`);
+    assert.ok(rep.reasons.some((x: { rule: string; verdict: string }) => x.rule === early[0]![2] && x.verdict === 'BLOCK'));
+    assert.deepEqual(
+      slack.requests.map((q) => /BLOCK certain/.test(q.json?.text ?? '')),
+      [true, false],
+      "the early warning, then the run's own message",
+    );
+    assert.ok(existsSync(join(REPO_ROOT, 'reports', r.runId!, 'slack-early.json')));
     const critical = rep.reasons.find((x: { rule: string }) => x.rule === 'critical-failed');
     assert.ok(
       critical.tests.some((t: string) => t.includes('verify tells a genuine, a revoked and an unknown tag apart')),
@@ -167,9 +188,33 @@ describe('tollgate run', { concurrency: false }, () => {
     const rep = report(r.runId!);
     assert.equal(r.code, 0, JSON.stringify(rep.reasons, null, 1));
     assert.equal(rep.verdict, 'WARN');
+    assert.doesNotMatch(r.stdout, /BLOCK certain/, 'quarantined failures never make a BLOCK certain');
     const quarantined = rep.reasons.filter((x: { rule: string }) => x.rule === 'quarantined');
     assert.equal(quarantined.length, 4, 'two API journeys and the web and Selenium verify pages');
     assert.match(quarantined[0].message, /owner tags-team, TAG-42/);
+  });
+
+  test('--fail-fast: the suites stop once BLOCK is certain; cleanup, record and publish still run, and the report names what did not run', async () => {
+    const r = await gate(['--suite', 'smoke', '--build', 'run-bad', '--fail-fast']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /BLOCK certain at \d+\.\d s/);
+    assert.match(r.stdout, /--fail-fast: stopping the suites now/);
+    assert.match(r.stdout, /✗ suites .*stopped by --fail-fast once BLOCK was certain/);
+    assert.deepEqual(stepLines(r), STEPS);
+    const rep = report(r.runId!);
+    assert.equal(rep.verdict, 'BLOCK');
+    assert.equal(rep.reasons[0].rule, 'critical-failed');
+    const note = /--fail-fast stopped the suites [\d.]+ s into the run, once BLOCK was certain: (\d+) tests? did not run/.exec(
+      readFileSync(join(REPO_ROOT, 'reports', r.runId!, 'index.html'), 'utf8'),
+    );
+    assert.ok(note && Number(note[1]) > 0, 'the promotion report says how many tests did not run');
+    const results = JSON.parse(readFileSync(join(REPO_ROOT, 'reports', r.runId!, 'results.json'), 'utf8')) as RunRecord['results'];
+    assert.ok(results.filter((x) => x.suite === 'smoke' && x.status === 'passed').length < 15, 'the smoke suite did not run to its end');
+    assert.equal(await rowsOf(r.runId!), 0, 'cleanup ran');
+    assert.ok(
+      (await history()).some((h) => h.runId === r.runId && h.verdict === 'BLOCK'),
+      'recorded',
+    );
   });
 
   test('a wrong build is a deployment failure: BLOCK under the deployment rule', async () => {

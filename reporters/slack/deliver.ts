@@ -260,9 +260,9 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 /** Writes `<dir>/slack.json` (the payload as built, already redacted) and returns its path. */
-export function saveSlackPayload(message: SlackMessage, dir: string): string {
+export function saveSlackPayload(message: SlackMessage, dir: string, name = 'slack.json'): string {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, 'slack.json');
+  const path = join(dir, name);
   writeFileSync(path, `${JSON.stringify(message, null, 2)}\n`, { mode: 0o644 });
   chmodSync(path, 0o644); // mode applies only on creation, and the umask may have narrowed it
   return path;

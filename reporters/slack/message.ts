@@ -263,3 +263,29 @@ function finalize(message: SlackMessage, redact: (text: string) => string): Slac
   const part = (p: SlackPart): SlackPart => ({ text: clipMrkdwn(p.text, LIMITS.fallbackText), blocks: enforceLimits(p.blocks) });
   return { ...part(redacted), ...(redacted.thread ? { thread: part(redacted.thread) } : {}) };
 }
+
+export interface EarlyBlockInput {
+  environment: string;
+  build: string;
+  runId: string;
+  /** Milliseconds into the run when the BLOCK became certain. */
+  atMs: number;
+  reason: { rule: string; message: string };
+  /** The suites stop now (--fail-fast) rather than run on for the full evidence. */
+  failFast: boolean;
+}
+
+/** The early warning: BLOCK is certain before the suites end. The full triage follows in the run's own message. */
+export function buildEarlyBlockMessage(e: EarlyBlockInput, redact: (text: string) => string): SlackMessage {
+  const t = (raw: string) => escapeMrkdwn(redact(raw));
+  const title = `${EMOJI.BLOCK} BLOCK certain · ${e.environment} · build ${shortBuild(e.build)}`;
+  const next = e.failFast ? 'The suites stop now (--fail-fast).' : 'The suites run on for the full evidence.';
+  const body = `Run \`${codeSafe(t(e.runId))}\`, ${(e.atMs / 1000).toFixed(1)} s in: *${t(e.reason.rule)}*: ${clipMrkdwn(t(e.reason.message), 1200)}\n${next} The verdict and its triage follow when the run ends.`;
+  return {
+    text: clipPlain(redact(`${title}: ${e.reason.message}`), 300),
+    blocks: enforceLimits([
+      { type: 'header', text: { type: 'plain_text', text: clipPlain(redact(title), LIMITS.headerText), emoji: true } },
+      { type: 'section', text: { type: 'mrkdwn', text: clipMrkdwn(body, LIMITS.sectionText) } },
+    ]),
+  };
+}

@@ -5,13 +5,17 @@ import { BENCHES, summary } from './all.ts';
 const bench = (name: string) => BENCHES.find((b) => b.name === name)!;
 
 test("each bench's summary line is read into its figure and whether the target was met", () => {
-  assert.deepEqual(bench('gate').read('round 1: …\ngate: 33.0 s to verdict, bare playwright: 30.0 s, ratio 1.10\n'), {
-    figure: 'ratio 1.10 (33.0 s vs 30.0 s)',
+  const early = (p: number) => `time to certain BLOCK: 9.0 s of 33.0 s (${p} %)`;
+  assert.deepEqual(bench('gate').read(`round 1: …\ngate: 33.0 s to verdict, bare playwright: 30.0 s, ratio 1.10\n${early(27)}\n`), {
+    figure: 'ratio 1.10 (33.0 s vs 30.0 s); BLOCK certain at 27 %',
     met: true,
   });
-  assert.equal(bench('gate').read('gate: 40.0 s to verdict, bare playwright: 30.0 s, ratio 1.33')!.met, false);
-  assert.equal(bench('seed').read('seed: 61000 rows/s, psql \\copy: 70000 rows/s, ratio 0.87, peak RSS 120 MB')!.met, true);
-  assert.equal(bench('seed').read('seed: 61000 rows/s, psql \\copy: 70000 rows/s, ratio 0.87, peak RSS 320 MB')!.met, false);
+  assert.equal(bench('gate').read(`gate: 40.0 s to verdict, bare playwright: 30.0 s, ratio 1.33\n${early(20)}`)!.met, false);
+  assert.equal(bench('gate').read(`gate: 32.0 s to verdict, bare playwright: 30.0 s, ratio 1.07\n${early(30)}`)!.met, false);
+  assert.equal(bench('gate').read('gate: 32.0 s to verdict, bare playwright: 30.0 s, ratio 1.07'), undefined, 'no early line: no result');
+  assert.equal(bench('seed').read('seed: 71000 rows/s, psql \\copy: 70000 rows/s, ratio 1.01, peak RSS 120 MB')!.met, true);
+  assert.equal(bench('seed').read('seed: 61000 rows/s, psql \\copy: 70000 rows/s, ratio 0.87, peak RSS 120 MB')!.met, false);
+  assert.equal(bench('seed').read('seed: 71000 rows/s, psql \\copy: 70000 rows/s, ratio 1.01, peak RSS 320 MB')!.met, false);
   assert.equal(bench('stack').read('stack: cold 4.10 s, warm 0.90 s, redeploy 2.00 s, down 0.40 s')!.met, true);
   assert.equal(bench('stack').read('stack: cold 4.10 s, warm 2.50 s, redeploy 2.00 s, down 0.40 s')!.met, false);
   assert.equal(bench('smoke').read('smoke: 28.4 s wall, 33 tests, 2 workers')!.met, true);

@@ -53,14 +53,28 @@ export async function benchStack(name: string, portBase: number): Promise<BenchS
   }
 }
 
-/** Run `node <args>` from the repository, timing it; both streams are collected. */
-export function timedNode(args: string[], env: NodeJS.ProcessEnv): Promise<{ seconds: number; code: number; output: string }> {
+/**
+ * Run `node <args>` from the repository, timing it; both streams are collected. With `watch`,
+ * also when (seconds from the start) the output first matched it.
+ */
+export function timedNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  watch?: RegExp,
+): Promise<{ seconds: number; code: number; output: string; matchedAt?: number }> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d));
-    child.stderr.on('data', (d: Buffer) => (output += d));
-    child.on('exit', (code) => resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? 1, output }));
+    let matchedAt: number | undefined;
+    const take = (d: Buffer) => {
+      output += d.toString();
+      if (watch && matchedAt === undefined && watch.test(output)) matchedAt = (performance.now() - t0) / 1000;
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('exit', (code) =>
+      resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? 1, output, ...(matchedAt !== undefined ? { matchedAt } : {}) }),
+    );
   });
 }

@@ -152,35 +152,48 @@ export function registerRun(program: Command): void {
     )
     .option('--shard <i/n>', 'with --plan (or --run of a prepared run): run shard i of n (Playwright sharding)', shardValue)
     .option('--keep-data', "leave this run's data in the database for inspection")
+    .option(
+      '--fail-fast',
+      'stop the suites the moment BLOCK is certain, then clean up, record and publish (the report names what did not run); default: run on for the full evidence',
+    )
     .option('--verbose', "show Playwright's own output")
-    .action(async (o: SelectionFlags & { workers?: number; plan?: string; shard?: string; keepData?: boolean; verbose?: boolean }) => {
-      const playwrightOutput = o.verbose ? 'inherit' : 'quiet';
-      const plan = o.plan ?? (o.shard && o.run ? planFile(join(REPO_ROOT, 'reports', checkRunId(o.run))) : undefined);
-      if (o.shard && !plan) {
-        throw new UsageError('--shard needs a prepared run: seeding and cleanup happen once for all shards.', {
-          hint: '`npx tollgate prepare --env <name>` first, then `npx tollgate run --plan reports/<run>/plan.json --shard i/n` per shard, then `npx tollgate merge reports/<run>/shards`.',
-        });
-      }
-      if (plan) {
-        const fixed = (['env', 'build', 'suite', 'seed', 'changed', 'components', 'grep', 'keepData'] as const).filter(
-          (k) => o[k] !== undefined,
-        );
-        if (fixed.length) {
-          throw new UsageError(
-            `--${fixed.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} cannot be given to a shard: the plan fixed them when the run was prepared.`,
-            {
-              hint: 'Give them to `tollgate prepare` (and --keep-data to `tollgate merge`).',
-            },
-          );
+    .action(
+      async (
+        o: SelectionFlags & { workers?: number; plan?: string; shard?: string; keepData?: boolean; failFast?: boolean; verbose?: boolean },
+      ) => {
+        const playwrightOutput = o.verbose ? 'inherit' : 'quiet';
+        const plan = o.plan ?? (o.shard && o.run ? planFile(join(REPO_ROOT, 'reports', checkRunId(o.run))) : undefined);
+        if (o.shard && !plan) {
+          throw new UsageError('--shard needs a prepared run: seeding and cleanup happen once for all shards.', {
+            hint: '`npx tollgate prepare --env <name>` first, then `npx tollgate run --plan reports/<run>/plan.json --shard i/n` per shard, then `npx tollgate merge reports/<run>/shards`.',
+          });
         }
-        const out = await runShard({ plan, shard: parseShard(o.shard ?? '1/1')!, workers: o.workers, playwrightOutput });
+        if (plan) {
+          const fixed = (['env', 'build', 'suite', 'seed', 'changed', 'components', 'grep', 'keepData'] as const).filter(
+            (k) => o[k] !== undefined,
+          );
+          if (fixed.length) {
+            throw new UsageError(
+              `--${fixed.map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)).join(', --')} cannot be given to a shard: the plan fixed them when the run was prepared.`,
+              {
+                hint: 'Give them to `tollgate prepare` (and --keep-data to `tollgate merge`).',
+              },
+            );
+          }
+          if (o.failFast) {
+            throw new UsageError('--fail-fast is for a single run: a shard runs its part to the end, and `tollgate merge` decides.', {
+              hint: 'Leave --fail-fast off the shards, or run the gate unsharded with `npx tollgate run --env <name> --fail-fast`.',
+            });
+          }
+          const out = await runShard({ plan, shard: parseShard(o.shard ?? '1/1')!, workers: o.workers, playwrightOutput });
+          process.exitCode = out.exitCode;
+          return;
+        }
+        const out = await runGate({ ...selection(o), workers: o.workers, keepData: o.keepData, failFast: o.failFast, playwrightOutput });
+        process.stdout.write(renderSummary(out));
         process.exitCode = out.exitCode;
-        return;
-      }
-      const out = await runGate({ ...selection(o), workers: o.workers, keepData: o.keepData, playwrightOutput });
-      process.stdout.write(renderSummary(out));
-      process.exitCode = out.exitCode;
-    });
+      },
+    );
 }
 
 export function registerPrepare(program: Command): void {
