@@ -78,8 +78,9 @@ export default defineConfig({
     suite('seed', 'tests/setup', ['ready'], { testMatch: /seed\.setup\.ts/, teardown: 'cleanup' }),
     suite('cleanup', 'tests/setup', [], { testMatch: /cleanup\.teardown\.ts/ }),
     suite('auth', 'tests/setup', setup, { testMatch: /auth\.setup\.ts/ }),
-    suite('verify', 'tests/verify', setup),
+    // The API journeys first: quick, and they meet most product faults, so a BLOCK is known early (pipeline/early.ts).
     suite('smoke-api', 'tests/smoke/api', setup),
+    suite('verify', 'tests/verify', setup),
     suite('smoke-web', 'tests/smoke/web', ['auth']),
     suite('demo', 'tests/demo', ['auth']),
     suite('smoke-selenium', 'tests/smoke/selenium', ['auth']),

@@ -137,6 +137,7 @@ export function watchEarly(o: WatchOptions): EarlyWatch {
         .catch((e: unknown) => void s.notes.push(`Early verdict unavailable: ${(e as Error).message}.`));
   };
   const timer = setInterval(tick, o.pollMs ?? 200);
+  timer.unref();
 
   return {
     async stop() {
