@@ -6,10 +6,10 @@ import { randomInt } from 'node:crypto';
 import { ReadOnlyError } from '../config/errors.ts';
 import type { Environment } from '../config/environment.ts';
 import { classify, connect } from './db.ts';
-import { loadRun } from './load.ts';
+import { loadRun, reserveRunIds } from './load.ts';
 import { buildManifest, fillFromDatabase, writeManifest, type Manifest } from './manifest.ts';
 import { makePlan } from './plan.ts';
-import { rotationFor } from './generate.ts';
+import { rotationFor, userRoles } from './generate.ts';
 import { checkRunId, newRunId } from '../config/ids.ts';
 
 export interface SeedOptions {
@@ -52,6 +52,8 @@ export async function seed(o: SeedOptions): Promise<SeedResult> {
   const createdAt = new Date();
   const client = await connect({ env: o.environment, applicationName: `tollgate-seed ${runId}` });
   try {
+    // Ids first, in a transaction of their own (they are never given back: sequences do not roll back).
+    const ids = await reserveRunIds(client, { users: userRoles(plan).length, assets: plan.assets, tags: plan.tags });
     await client.query('BEGIN');
     const loaded = await loadRun(client, {
       profile: o.profile,
@@ -60,6 +62,7 @@ export async function seed(o: SeedOptions): Promise<SeedResult> {
       runId,
       anchor: new Date(Math.floor(createdAt.getTime() / 1000) * 1000),
       onProgress: o.onProgress,
+      ids,
     });
     const manifest = buildManifest(loaded, { environment: o.environment.name, scale: o.scale, createdAt });
     await fillFromDatabase(client, manifest);

@@ -1,6 +1,7 @@
 /**
  * `tollgate seed` end to end, through the real CLI, against a real reference stack: data the
- * product accepts, replay, concurrency, precise cleanup, read-only refusal, credentials from a
+ * product accepts, replay, concurrency, ids reserved in one block (or one by one where the role
+ * may not move sequences), precise cleanup, read-only refusal, credentials from a
  * command, bad input, and a seeder killed mid-COPY. "Nothing written" is checked by comparing
  * a digest of every row of every table before and after.
  */
@@ -9,9 +10,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type pg from 'pg';
+import pg from 'pg';
 import type { StackState } from '../stack/state.ts';
 import type { Manifest } from '../seed/manifest.ts';
+import { reserveRunIds } from '../seed/load.ts';
 import { createDatabase, noStackTrace, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_SEED_SELFTEST_PORT_BASE ?? 18580);
@@ -120,6 +122,59 @@ describe('tollgate seed', { concurrency: false }, () => {
       const n = (await db.query(`SELECT count(*) FROM tags WHERE metadata->>'tollgate_run' = $1`, [m.runId])).rows[0].count;
       assert.equal(Number(n), m.counts.tags);
     }
+  });
+
+  test('ids come in one block reserved before the run; a role that may not move the sequences still seeds, drawing them one by one', async () => {
+    const span = async (table: 'tags' | 'assets', runId: string) =>
+      (
+        await db.query(
+          `SELECT count(*)::int AS n, min(id)::bigint AS lo, max(id)::bigint AS hi,
+                  (SELECT last_value FROM ${table}_id_seq) AS seq FROM ${table} WHERE metadata->>'tollgate_run' = $1`,
+          [runId],
+        )
+      ).rows[0] as { n: number; lo: string; hi: string; seq: string };
+    const fast = runIdOf(await seed(['--profile', 'regression']));
+    for (const table of ['tags', 'assets'] as const) {
+      const s = await span(table, fast);
+      assert.equal(Number(s.hi) - Number(s.lo) + 1, s.n, `${table}: one contiguous block`);
+      assert.ok(Number(s.seq) >= Number(s.hi), `${table}: the sequence moved past the block`);
+    }
+    // A role with the rights to seed and clean, but not to set sequences (no UPDATE on them).
+    const admin = new pg.Client({
+      host: state.pgdata ?? join(env.TOLLGATE_STACK_DIR, 'pgdata'),
+      port: state.ports.db,
+      user: 'postgres',
+      database: 'tagtrust',
+    });
+    await admin.connect();
+    try {
+      await admin.query("CREATE ROLE seed_limited LOGIN PASSWORD 'limited-pw'");
+      await admin.query('GRANT SELECT, INSERT, DELETE ON ALL TABLES IN SCHEMA public TO seed_limited');
+      await admin.query('GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO seed_limited');
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(state.databaseUrl);
+    [url.username, url.password] = ['seed_limited', 'limited-pw'];
+    // The reservation itself: a block past the sequence for the owner, nothing for the limited role.
+    const block = (await reserveRunIds(db, { users: 2, assets: 5, tags: 7 })) ?? assert.fail('the owner could not reserve a block');
+    assert.deepEqual(
+      Array.from(block.tags, (x, i) => x - i),
+      Array(7).fill(block.tags[0]),
+      'contiguous',
+    );
+    assert.equal(Number((await db.query('SELECT last_value FROM tags_id_seq')).rows[0].last_value), block.tags[6]);
+    const weak = new pg.Client({ connectionString: url.toString() });
+    await weak.connect();
+    try {
+      assert.equal(await reserveRunIds(weak, { users: 1, assets: 1, tags: 1 }), undefined);
+    } finally {
+      await weak.end();
+    }
+    const r = await seed(['--profile', 'regression'], { TOLLGATE_STACK_DIR: join(dir, 'no-stack'), LOCAL_DATABASE_URL: url.toString() });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const limited = runIdOf(r);
+    assert.equal((await span('tags', limited)).n, manifest(limited).counts.tags);
   });
 
   test("clean deletes exactly one run's footprint and leaves every other row as it was", async () => {
