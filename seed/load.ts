@@ -109,6 +109,13 @@ async function reserveIds(client: pg.Client, table: string, n: number): Promise<
 export type RunIds = GenerateInput['ids'];
 
 /**
+ * Seeders reserve ids one at a time (a session-level advisory lock, released as soon as they
+ * have them): a block moved past the sequence must never overlap ids another seeder is drawing
+ * one by one. The product's own inserts wait on the table lock instead.
+ */
+const RESERVING = 1952999272;
+
+/**
  * Reserve every id a run needs, before its transaction, in one short transaction of its own: the
  * tables whose sequences are drawn are locked against inserts (SHARE ROW EXCLUSIVE, which every
  * INSERT and every other seeder waits for, for milliseconds) and each sequence is moved past a
@@ -120,6 +127,7 @@ export async function reserveRunIds(
   client: pg.Client,
   counts: { users: number; assets: number; tags: number },
 ): Promise<RunIds | undefined> {
+  await client.query('SELECT pg_advisory_lock($1, 0)', [RESERVING]);
   try {
     await client.query('BEGIN');
     await client.query("SET LOCAL lock_timeout = '2s'");
@@ -144,6 +152,22 @@ export async function reserveRunIds(
     // Not allowed (42501) or not granted in time (55P03): the caller's transaction draws them one by one.
     await client.query('ROLLBACK').catch(() => {});
     return undefined;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1, 0)', [RESERVING]).catch(() => {});
+  }
+}
+
+/** The fallback: every id drawn with nextval inside the run's transaction, while no other seeder reserves. */
+async function drawIds(client: pg.Client, counts: { users: number; assets: number; tags: number }): Promise<RunIds> {
+  await client.query('SELECT pg_advisory_lock($1, 0)', [RESERVING]);
+  try {
+    return {
+      users: await reserveIds(client, 'users', counts.users),
+      assets: await reserveIds(client, 'assets', counts.assets),
+      tags: await reserveIds(client, 'tags', counts.tags),
+    };
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1, 0)', [RESERVING]).catch(() => {});
   }
 }
 
@@ -216,11 +240,7 @@ export async function loadRun(client: pg.Client, o: LoadOptions): Promise<LoadRe
     batches,
     anchor: o.anchor,
     pools: buildPools(o.seed),
-    ids: o.ids ?? {
-      users: await reserveIds(client, 'users', roles.length),
-      assets: await reserveIds(client, 'assets', plan.assets),
-      tags: await reserveIds(client, 'tags', plan.tags),
-    },
+    ids: o.ids ?? (await drawIds(client, { users: roles.length, assets: plan.assets, tags: plan.tags })),
     userHashes: passwords.map((p) => werkzeugHash(p)),
   };
   let done = 0;
