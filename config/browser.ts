@@ -6,7 +6,7 @@
  * over the system browser because it is the version Playwright was tested with.
  */
 import { existsSync } from 'node:fs';
-import { chromium } from '@playwright/test';
+import { createRequire } from 'node:module';
 import { DependencyError } from './errors.ts';
 
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
@@ -24,10 +24,17 @@ export interface BrowserProbe {
   playwrightChromium: () => string;
 }
 
+/**
+ * Where Playwright's managed Chromium would be. Playwright is loaded only when this is asked
+ * (a quarter of a second): CLI commands that never drive a browser do not pay for it.
+ */
+export const playwrightChromiumPath = (): string =>
+  (createRequire(import.meta.url)('@playwright/test') as typeof import('@playwright/test')).chromium.executablePath();
+
 const defaultProbe: BrowserProbe = {
   env: process.env,
   exists: existsSync,
-  playwrightChromium: () => chromium.executablePath(),
+  playwrightChromium: playwrightChromiumPath,
 };
 
 export function resolveChromium(probe: Partial<BrowserProbe> = {}): ResolvedBrowser {

@@ -4,7 +4,7 @@
  * TOLLGATE_BROWSER_WS_ENDPOINT (or Playwright's PW_TEST_CONNECT_WS_ENDPOINT) names it, so the
  * browsers run in this process's machine, not the runner's.
  */
-import { chromium, type BrowserServer } from '@playwright/test';
+import type { BrowserServer } from '@playwright/test';
 import { chromiumLaunchOptions } from '../config/browser.ts';
 import { PortInUseError, UsageError } from '../config/errors.ts';
 import { portIsFree } from './processes.ts';
@@ -23,6 +23,7 @@ export async function serveBrowser(o: { port?: number } = {}): Promise<ServedBro
     throw new PortInUseError('browsers', `port ${o.port} on 127.0.0.1 is already in use.`, {
       hint: 'Choose another with --port, or leave it out.',
     });
+  const { chromium } = await import('@playwright/test'); // loaded by the one command that serves browsers
   const server: BrowserServer = await chromium.launchServer({
     ...chromiumLaunchOptions(),
     headless: true,

@@ -10,8 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, resolveChromedriver, resolveChromium } from '../config/browser.ts';
+import { CHROMIUM_ARGS, playwrightChromiumPath, resolveChromedriver, resolveChromium } from '../config/browser.ts';
 import { DependencyError, InterruptedError, PortInUseError, StackError, UsageError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { isAlive } from '../lib/process.ts';
@@ -120,7 +119,7 @@ export function seleniumServerJar(): string {
 
 /** The node's one browser: the Chromium and chromedriver Tollgate drives everywhere else. */
 export function nodeDriverConfiguration(maxSessions: number): string[] {
-  const binary = resolveChromium().executablePath ?? chromium.executablePath();
+  const binary = resolveChromium().executablePath ?? playwrightChromiumPath();
   const stereotype = { browserName: 'chrome', 'goog:chromeOptions': { binary, args: ['--headless', '--no-sandbox', ...CHROMIUM_ARGS] } };
   return [
     '--driver-configuration',

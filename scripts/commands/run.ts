@@ -1,4 +1,7 @@
-/** `tollgate run`, `prepare` and `merge`: flags → the pipeline (pipeline/) → a one-screen summary and the verdict's exit code. */
+/**
+ * `tollgate run`, `prepare` and `merge`: flags → the pipeline (pipeline/) → a one-screen summary and the verdict's exit code.
+ * The pipeline is loaded when a command runs, not when the CLI starts: `stack up` does not pay for it.
+ */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { dirname, join, relative } from 'node:path';
@@ -9,10 +12,7 @@ import { InterruptedError, UsageError } from '../../config/errors.ts';
 import { planFile } from '../../pipeline/plan.ts';
 import { checkBuildId, checkRunId } from '../../config/ids.ts';
 import { appendFileSync } from 'node:fs';
-import { mergeRun } from '../../pipeline/merge.ts';
-import { prepareRun } from '../../pipeline/prepare.ts';
-import { runGate, type RunOutcome } from '../../pipeline/run.ts';
-import { runShard } from '../../pipeline/shard.ts';
+import type { RunOutcome } from '../../pipeline/run.ts';
 import { parseShard } from '../../pipeline/parts.ts';
 import { REPO_ROOT } from '../../config/paths.ts';
 
@@ -185,10 +185,12 @@ export function registerRun(program: Command): void {
               hint: 'Leave --fail-fast off the shards, or run the gate unsharded with `npx tollgate run --env <name> --fail-fast`.',
             });
           }
+          const { runShard } = await import('../../pipeline/shard.ts');
           const out = await runShard({ plan, shard: parseShard(o.shard ?? '1/1')!, workers: o.workers, playwrightOutput });
           process.exitCode = out.exitCode;
           return;
         }
+        const { runGate } = await import('../../pipeline/run.ts');
         const out = await runGate({ ...selection(o), workers: o.workers, keepData: o.keepData, failFast: o.failFast, playwrightOutput });
         process.stdout.write(renderSummary(out));
         process.exitCode = out.exitCode;
@@ -211,6 +213,7 @@ export function registerPrepare(program: Command): void {
     )
     .option('--workers <n>', 'Playwright workers each shard will run with, for the balance (default 2)', positive('--workers'))
     .action(async (o: SelectionFlags & { shards?: number; workers?: number }) => {
+      const { prepareRun } = await import('../../pipeline/prepare.ts');
       const { plan, file } = await prepareRun({ ...selection(o), shards: o.shards, workers: o.workers });
       const shown = relative(REPO_ROOT, file);
       // In GitHub Actions, the next jobs find the run and its plan in the step's outputs.
@@ -233,6 +236,7 @@ export function registerMerge(program: Command): void {
     .option('--plan <file>', "the run's plan (default: the copy in the parts); needed when no shard reported")
     .option('--keep-data', "leave this run's data in the database for inspection")
     .action(async (dirs: string[], o: { plan?: string; keepData?: boolean }) => {
+      const { mergeRun } = await import('../../pipeline/merge.ts');
       const out = await mergeRun({ dirs, plan: o.plan, keepData: o.keepData });
       process.stdout.write(renderSummary(out));
       process.exitCode = out.exitCode;

@@ -7,7 +7,6 @@ import { cleanRun, parseAge, staleRuns, type CleanCounts } from '../../seed/clea
 import { classify, connect } from '../../seed/db.ts';
 import { redactUrl } from '../../lib/pg.ts';
 import { progressReporter } from '../../seed/progress.ts';
-import { seed } from '../../seed/seed.ts';
 import { relative } from 'node:path';
 
 const integer =
@@ -54,6 +53,7 @@ export function registerSeed(program: Command): void {
       const release = onInterrupt(() => runId);
       let progress: ReturnType<typeof progressReporter> | undefined;
       try {
+        const { seed } = await import('../../seed/seed.ts'); // faker and the generator: only when seeding
         const result = await seed({
           environment,
           profile: o.profile,
