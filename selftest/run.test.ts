@@ -1,7 +1,8 @@
 /**
  * `tollgate run` end to end against a real local stack: the verdict and its exit code for a
  * healthy deployment, a product fault, a wrong build and an environment that never becomes
- * ready; quarantine; interruption (cleanup still runs, INCONCLUSIVE recorded); a results store
+ * ready; quarantine; interruption (cleanup still runs, INCONCLUSIVE recorded); the early BLOCK
+ * (once, to Slack), --fail-fast, and failures that are all environmental (nothing early); a results store
  * that is down (the verdict stands, the record is spooled, then flushed); and bad input
  * (one message, its exit code, nothing recorded).
  */
@@ -18,7 +19,7 @@ import { chromiumLaunchOptions } from '../config/browser.ts';
 import type { RunRecord } from '../gate/types.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { startFakeSlack } from './fake-slack.ts';
-import { gateRun, noStackTrace, runRows, stackDatabase, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
+import { gateRun, noStackTrace, runRows, stackDatabase, stackState, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
 
 const BASE = Number(process.env.TOLLGATE_RUN_SELFTEST_PORT_BASE ?? 19600);
 // Each verdict path needs only the tests that show it (a focused run, --grep). ONE_EACH: a test of every
@@ -270,6 +271,31 @@ describe('tollgate run', { concurrency: false }, () => {
     assert.equal(rep.verdict, 'INCONCLUSIVE');
     assert.equal(rep.reasons[0].rule, 'interrupted');
     assert.ok((await history()).some((h) => h.runId === runId && h.verdict === 'INCONCLUSIVE'));
+  });
+
+  test('failures that are all environmental (the API stops as the suites start): INCONCLUSIVE, and no BLOCK was ever announced', async () => {
+    // Two API journeys: every call they make after the stop gets nginx's 502 (the API upstream is gone).
+    const run = startTollgate(
+      ['run', '--env', 'local', '--suite', 'smoke', '--grep', 'verify tells a genuine|searching tags by part'],
+      env,
+    );
+    for (let i = 0; i < 600 && !/✓ seed/.test(run.output()); i++) await sleep(50);
+    const runId = /tollgate run (tg_\d{14}_[a-z0-9]{6})/.exec(run.output())?.[1] ?? assert.fail(run.output());
+    reportDirs.push(join(REPO_ROOT, 'reports', runId));
+    try {
+      process.kill(stackState(env).pids.api, 'SIGTERM');
+      assert.equal(await run.exit, 2, run.output());
+      assert.match(run.output(), /\? INCONCLUSIVE/);
+      assert.match(run.output(), /\[environmental\] All \d+ failures? (are|is) environmental/);
+      assert.doesNotMatch(run.output(), /BLOCK certain/);
+      assert.equal(existsSync(join(REPO_ROOT, 'reports', runId, 'slack-early.json')), false);
+    } finally {
+      // Bringing the API back restarts the stack, database included: this file's connection goes with it.
+      db.on('error', () => {});
+      await db.end().catch(() => {});
+      await deploy('run-good');
+      ({ db } = await stackDatabase(env));
+    }
   });
 
   test('a results store that is down: the verdict stands, the record is spooled without the password, and the next run flushes it', async () => {
