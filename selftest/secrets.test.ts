@@ -108,11 +108,13 @@ describe('secrets never published', { concurrency: false }, () => {
     );
   });
 
-  test('Slack got one message within its limits; the payload was saved beside the reports', () => {
+  test("Slack got the early BLOCK warning, then the run's message, each within its limits; both payloads were saved beside the reports", () => {
     const posts = slack.requests.filter((r) => r.method === 'POST');
-    assert.equal(posts.length, 1, JSON.stringify(posts.map((p) => p.path)));
-    assert.match(posts[0]!.json.blocks[0].text.text, /BLOCK/);
-    assert.ok(existsSync(join(REPO_ROOT, 'reports', run.runId, 'slack.json')));
+    assert.equal(posts.length, 2, JSON.stringify(posts.map((p) => p.path)));
+    assert.match(posts[0]!.json.text, /BLOCK certain/);
+    assert.match(posts[1]!.json.blocks[0].text.text, /BLOCK/);
+    assert.doesNotMatch(posts[1]!.json.text, /BLOCK certain/);
+    for (const f of ['slack-early.json', 'slack.json']) assert.ok(existsSync(join(REPO_ROOT, 'reports', run.runId, f)), f);
   });
 
   test('no artifact, log, payload or store row contains any secret value', () => {
