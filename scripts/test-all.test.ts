@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countsFromJunit, countsFromPlaywright, countsFromTap, selftestConcurrency } from './test-all.ts';
+import { countsFromJunit, countsFromPlaywright, countsFromTap, selftestConcurrency, slowestFirst } from './test-all.ts';
 
 test('TAP summary: cancelled count as failed, todo as skipped', () => {
   const tap = 'TAP version 13\n# tests 9\n# suites 0\n# pass 6\n# fail 1\n# cancelled 1\n# skipped 0\n# todo 1\n# duration_ms 12\n';
@@ -29,4 +29,15 @@ test('selftestConcurrency: TOLLGATE_SELFTEST_CONCURRENCY from 1 to 8, else 2', (
   assert.equal(selftestConcurrency({ TOLLGATE_SELFTEST_CONCURRENCY: '1' }), 1);
   assert.equal(selftestConcurrency({ TOLLGATE_SELFTEST_CONCURRENCY: '4' }), 4);
   for (const bad of ['0', '9', 'two', '1.5', '']) assert.equal(selftestConcurrency({ TOLLGATE_SELFTEST_CONCURRENCY: bad }), 2, bad);
+});
+
+test('slowestFirst: the longest self-test files start first, the ones not measured after them by name', () => {
+  const files = ['/r/selftest/a.test.ts', '/r/selftest/run.test.ts', '/r/selftest/z.test.ts', '/r/selftest/seed.test.ts'];
+  assert.deepEqual(slowestFirst(files, { 'run.test.ts': 150, 'seed.test.ts': 36 }), [
+    '/r/selftest/run.test.ts',
+    '/r/selftest/seed.test.ts',
+    '/r/selftest/a.test.ts',
+    '/r/selftest/z.test.ts',
+  ]);
+  assert.deepEqual(slowestFirst(files, {}), [...files].sort());
 });

@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { resolveChromium } from '../config/browser.ts';
 import { resolveTarget } from '../config/target.ts';
 import { PYTHON, REFERENCE_APP } from '../stack/paths.ts';
@@ -237,6 +237,30 @@ export function selftestConcurrency(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(n) && n >= 1 && n <= 8 ? n : 2;
 }
 
+/**
+ * Seconds each self-test file took (a fresh clone on the 2-core VM, 2026-12-02). With files
+ * running side by side, the longest start first, so no long file starts last and runs alone.
+ */
+const SELFTEST_SECONDS: Record<string, number> = {
+  'run.test.ts': 150,
+  'shard.test.ts': 104,
+  'suites.test.ts': 101,
+  'scale-out.test.ts': 87,
+  'changes.test.ts': 84,
+  'infrastructure.test.ts': 71,
+  'steps.test.ts': 64,
+  'allure.test.ts': 64,
+  'seed.test.ts': 36,
+  'secrets.test.ts': 34,
+  'stack.test.ts': 21,
+};
+
+/** Longest first (by SELFTEST_SECONDS); files not listed after them, by name. */
+export function slowestFirst(files: string[], seconds: Record<string, number> = SELFTEST_SECONDS): string[] {
+  const weight = (f: string) => seconds[basename(f)] ?? 0;
+  return [...files].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b));
+}
+
 const groups: Group[] = [
   { name: 'static', run: staticChecks },
   {
@@ -268,7 +292,9 @@ const groups: Group[] = [
       await ensureWebBuild();
       const concurrency = selftestConcurrency(process.env);
       console.log(`self-test files ${concurrency} at a time (TOLLGATE_SELFTEST_CONCURRENCY)`);
-      return nodeTests('selftest', findFiles(join(REPO_ROOT, 'selftest'), /\.test\.ts$/, new Set()), [`--test-concurrency=${concurrency}`]);
+      return nodeTests('selftest', slowestFirst(findFiles(join(REPO_ROOT, 'selftest'), /\.test\.ts$/, new Set())), [
+        `--test-concurrency=${concurrency}`,
+      ]);
     },
   },
   { name: 'e2e', run: e2e },
