@@ -4,6 +4,7 @@ import { TollgateError } from '../config/errors.ts';
 import { registerBrowsers } from './commands/browsers.ts';
 import { registerGrid } from './commands/grid.ts';
 import { registerHistory } from './commands/history.ts';
+import { registerK8s } from './commands/k8s.ts';
 import { registerPromote } from './commands/promote.ts';
 import { registerReport } from './commands/report.ts';
 import { registerMerge, registerPrepare, registerRun } from './commands/run.ts';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerGrid(program);
   registerBrowsers(program);
+  registerK8s(program);
   return program;
 }
 

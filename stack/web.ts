@@ -117,14 +117,24 @@ add_header X-Frame-Options "DENY" always;
 add_header Referrer-Policy "strict-origin-when-cross-origin" always;
 `;
 
-export function nginxConfig(o: { prefix: string; wwwDir: string; logDir: string; webPort: number; apiPort: number }): string {
+export function nginxConfig(o: {
+  prefix: string;
+  wwwDir: string;
+  logDir: string;
+  webPort: number;
+  apiPort: number;
+  /** Where the API is (default 127.0.0.1; a cluster gives its Service's name). */
+  apiHost?: string;
+  /** Where nginx listens (default 127.0.0.1; in a container, every interface). */
+  listenHost?: string;
+}): string {
   const proxy = `proxy_pass http://tagtrust_api;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;`;
-  return `# Written by \`tollgate stack up\`; regenerated on every start.
+  return `# Written by \`tollgate stack up\` (regenerated on every start) or \`tollgate k8s synth\`.
 daemon off;
 worker_processes 1;
 pid ${o.prefix}/nginx.pid;
@@ -144,9 +154,9 @@ http {
   uwsgi_temp_path ${o.prefix}/tmp/uwsgi;
   scgi_temp_path ${o.prefix}/tmp/scgi;
   proxy_max_temp_file_size 0;
-  upstream tagtrust_api { server 127.0.0.1:${o.apiPort}; keepalive 16; }
+  upstream tagtrust_api { server ${o.apiHost ?? '127.0.0.1'}:${o.apiPort}; keepalive 16; }
   server {
-    listen 127.0.0.1:${o.webPort};
+    listen ${o.listenHost ?? '127.0.0.1'}:${o.webPort};
     root ${o.wwwDir};
     # The API sets its own security headers: they are not masked here, so a deployment
     # that loses them shows up in the harness's security checks.
