@@ -13,8 +13,8 @@
 import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { certainBlock } from '../gate/policy.ts';
 import { quarantineIndex } from '../gate/quarantine.ts';
-import type { Reason, RunRecord, TestResult } from '../gate/types.ts';
-import { plural } from '../lib/text.ts';
+import type { Reason, TestResult } from '../gate/types.ts';
+import { plural, seconds } from '../lib/text.ts';
 import { buildEarlyBlockMessage, postToSlack, saveSlackPayload, shouldPost } from '../reporters/slack.ts';
 import type { GateConfig } from './config.ts';
 import { countedResults, triageRun } from './decide.ts';
@@ -54,8 +54,6 @@ export interface WatchOptions {
   /** How often the events file is read; default 200 ms. */
   pollMs?: number;
 }
-
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
 export function watchEarly(o: WatchOptions): EarlyWatch {
   const { s } = o;
@@ -100,7 +98,7 @@ export function watchEarly(o: WatchOptions): EarlyWatch {
   const check = async (fresh: TestResult[]) => {
     for (const r of fresh) ended.add(r.id);
     results.push(...fresh);
-    if (block || !fresh.length) return;
+    if (block) return;
     const history = await o.history;
     const counted = countedResults(results);
     const reason = certainBlock({
@@ -109,15 +107,15 @@ export function watchEarly(o: WatchOptions): EarlyWatch {
       policy: o.config.environment.policy,
       quarantine,
     });
-    if (!reason || block) return;
+    if (!reason) return;
     block = { atMs: Date.now() - o.t0, reason };
     announce(block);
   };
 
   const announce = (b: EarlyBlock) => {
-    s.print(`  BLOCK certain at ${seconds(b.atMs)} s: [${b.reason.rule}] ${b.reason.message}`);
+    s.print(`  BLOCK certain at ${seconds(b.atMs)}: [${b.reason.rule}] ${b.reason.message}`);
     s.notes.push(
-      `BLOCK was certain ${seconds(b.atMs)} s into the run ([${b.reason.rule}] ${b.reason.message.replace(/\.$/, '')})${o.failFast ? '' : '; the suites ran on for the full evidence'}.`,
+      `BLOCK was certain ${seconds(b.atMs)} into the run ([${b.reason.rule}] ${b.reason.message.replace(/\.$/, '')})${o.failFast ? '' : '; the suites ran on for the full evidence'}.`,
     );
     if (o.failFast && s.child && !s.interrupted) {
       stopped = true;
@@ -173,8 +171,8 @@ async function earlySlack(o: WatchOptions, b: EarlyBlock): Promise<void> {
 }
 
 /** The tests of the final results that never ended while the suites ran: what --fail-fast left undone. */
-export function notRun(record: Pick<RunRecord, 'results'>, ended: Set<string>): string[] {
-  return record.results
+function notRun(results: TestResult[], ended: Set<string>): string[] {
+  return results
     .filter((r) => r.suite !== 'setup' && (r.status === 'skipped' || r.status === 'interrupted') && !ended.has(r.id))
     .map((r) => r.id);
 }
@@ -182,9 +180,9 @@ export function notRun(record: Pick<RunRecord, 'results'>, ended: Set<string>): 
 /** The note that says what a --fail-fast stop left out. */
 export function failFastNote(early: EarlyOutcome, results: TestResult[]): string | undefined {
   if (!early.stopped || !early.block) return undefined;
-  const missing = notRun({ results }, early.ended);
+  const missing = notRun(results, early.ended);
   const shown = missing.slice(0, 5).join('; ') + (missing.length > 5 ? `; …and ${missing.length - 5} more` : '');
-  return `--fail-fast stopped the suites ${seconds(early.block.atMs)} s into the run, once BLOCK was certain: ${
+  return `--fail-fast stopped the suites ${seconds(early.block.atMs)} into the run, once BLOCK was certain: ${
     missing.length ? `${plural(missing.length, 'test')} did not run (${shown})` : 'every test had already run'
   }. Run without --fail-fast for the full evidence.`;
 }

@@ -22,6 +22,8 @@ import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Job } from 'kubernetes-models/batch/v1/Job';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { checkEnvironmentName, checkOwner, type SEED_PROFILES } from './env-names.ts';
@@ -77,21 +79,37 @@ export function environmentManifests(e: ClusterEnvironment): Manifest[] {
     labels: { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/component': component, [LABEL.environment]: e.name },
   });
   const selector = (component: string) => ({ 'app.kubernetes.io/component': component, [LABEL.environment]: e.name });
+  const deployment = (component: string, container: IContainer, volumes: IVolume[] = []) =>
+    new Deployment({
+      metadata: meta(component, component),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: selector(component) },
+        template: { metadata: { labels: selector(component) }, spec: { containers: [container], ...(volumes.length ? { volumes } : {}) } },
+      },
+    });
+  /** A run-to-completion step, retried while what it needs is not up yet. */
+  const job = (component: string, container: IContainer) =>
+    new Job({
+      metadata: meta(component, component),
+      spec: { backoffLimit: 6, template: { spec: { restartPolicy: 'OnFailure', containers: [container] } } },
+    });
   const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: 'tagtrust-db', key } } });
-  const internal = 'password' in e.database;
-  const databaseUrl = internal
-    ? `postgresql://tagtrust:${encodeURIComponent((e.database as { password: string }).password)}@postgres.${namespace}.svc:${APP_PORT.db}/tagtrust`
-    : (e.database as { url: string }).url;
+  const password = 'password' in e.database ? e.database.password : undefined;
+  const databaseUrl =
+    password !== undefined
+      ? `postgresql://tagtrust:${encodeURIComponent(password)}@postgres.${namespace}.svc:${APP_PORT.db}/tagtrust`
+      : (e.database as { url: string }).url;
 
   const objects: Manifest[] = [
     new Namespace({ metadata: { name: namespace, labels, annotations } }),
     new Secret({
       metadata: meta('tagtrust-db', 'database'),
       type: 'Opaque',
-      stringData: { DATABASE_URL: databaseUrl, ...(internal ? { POSTGRES_PASSWORD: (e.database as { password: string }).password } : {}) },
+      stringData: { DATABASE_URL: databaseUrl, ...(password !== undefined ? { POSTGRES_PASSWORD: password } : {}) },
     }),
   ];
-  if (internal) {
+  if (password !== undefined) {
     objects.push(
       new Service({
         metadata: meta('postgres', 'database'),
@@ -132,42 +150,18 @@ export function environmentManifests(e: ClusterEnvironment): Manifest[] {
   }
   const apiEnv = [fromSecret('DATABASE_URL', 'DATABASE_URL'), { name: 'BUILD_ID', value: e.build }];
   objects.push(
-    new Job({
-      metadata: meta('migrate', 'migrate'),
-      spec: {
-        backoffLimit: 6, // the database may still be starting
-        template: {
-          spec: {
-            restartPolicy: 'OnFailure',
-            containers: [{ name: 'migrate', image: e.images.api, command: ['python3', '-m', 'api.migrate'], env: apiEnv }],
-          },
-        },
-      },
-    }),
-    new Deployment({
-      metadata: meta('api', 'api'),
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selector('api') },
-        template: {
-          metadata: { labels: selector('api') },
-          spec: {
-            containers: [
-              {
-                name: 'api',
-                image: e.images.api,
-                command: ['python3', '-m', 'gunicorn', '--workers', '2', '--bind', `0.0.0.0:${APP_PORT.api}`, 'api:create_app()'],
-                env: apiEnv,
-                ports: [{ name: 'http', containerPort: APP_PORT.api }],
-                // /readyz says 503 until the migrations are at head: the pod is not ready before the Job has run.
-                readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 },
-                livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
-                resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-              },
-            ],
-          },
-        },
-      },
+    // backoffLimit 6: the database may still be starting.
+    job('migrate', { name: 'migrate', image: e.images.api, command: ['python3', '-m', 'api.migrate'], env: apiEnv }),
+    deployment('api', {
+      name: 'api',
+      image: e.images.api,
+      command: ['python3', '-m', 'gunicorn', '--workers', '2', '--bind', `0.0.0.0:${APP_PORT.api}`, 'api:create_app()'],
+      env: apiEnv,
+      ports: [{ name: 'http', containerPort: APP_PORT.api }],
+      // /readyz says 503 until the migrations are at head: the pod is not ready before the Job has run.
+      readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 },
+      livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     }),
     new Service({
       metadata: meta('api', 'api'),
@@ -187,52 +181,29 @@ export function environmentManifests(e: ClusterEnvironment): Manifest[] {
         }),
       },
     }),
-    new Deployment({
-      metadata: meta('web', 'web'),
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: selector('web') },
-        template: {
-          metadata: { labels: selector('web') },
-          spec: {
-            containers: [
-              {
-                name: 'web',
-                image: e.images.web,
-                command: ['nginx', '-c', '/etc/tollgate/nginx.conf'],
-                ports: [{ name: 'http', containerPort: APP_PORT.web }],
-                readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 5 },
-                volumeMounts: [{ name: 'config', mountPath: '/etc/tollgate' }],
-                resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '128Mi' } },
-              },
-            ],
-            volumes: [{ name: 'config', configMap: { name: 'web-nginx' } }],
-          },
-        },
+    deployment(
+      'web',
+      {
+        name: 'web',
+        image: e.images.web,
+        command: ['nginx', '-c', '/etc/tollgate/nginx.conf'],
+        ports: [{ name: 'http', containerPort: APP_PORT.web }],
+        readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 5 },
+        volumeMounts: [{ name: 'config', mountPath: '/etc/tollgate' }],
+        resources: { requests: { cpu: '50m', memory: '32Mi' }, limits: { memory: '128Mi' } },
       },
-    }),
+      [{ name: 'config', configMap: { name: 'web-nginx' } }],
+    ),
     new Service({
       metadata: meta('web', 'web'),
       spec: { selector: selector('web'), ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
     }),
-    new Job({
-      metadata: meta('seed', 'seed'),
-      spec: {
-        backoffLimit: 6, // until the migrations are at head the seeder refuses (exit 65), and writes nothing
-        template: {
-          spec: {
-            restartPolicy: 'OnFailure',
-            containers: [
-              {
-                name: 'seed',
-                image: e.images.tollgate,
-                command: ['npx', 'tollgate', 'seed', '--env', 'dev', '--profile', e.seed.profile, '--seed', String(e.seed.seed)],
-                env: [fromSecret('DATABASE_URL', 'DATABASE_URL'), { name: 'TOLLGATE_DATABASE_URL_VAR', value: 'DATABASE_URL' }],
-              },
-            ],
-          },
-        },
-      },
+    // Until the migrations are at head the seeder refuses (exit 65) and writes nothing; the Job retries.
+    job('seed', {
+      name: 'seed',
+      image: e.images.tollgate,
+      command: ['npx', 'tollgate', 'seed', '--env', 'dev', '--profile', e.seed.profile, '--seed', String(e.seed.seed)],
+      env: [fromSecret('DATABASE_URL', 'DATABASE_URL'), { name: 'TOLLGATE_DATABASE_URL_VAR', value: 'DATABASE_URL' }],
     }),
   );
   return objects;
