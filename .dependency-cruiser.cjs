@@ -10,7 +10,8 @@
  *   scripts    the CLI, benches and CI steps
  *
  * Beside them: stack/ (the local reference stack; its state reader, stack/state.ts, is the one
- * file the layers may read), fixtures/ and tests/ (the Playwright suites), testing/ (helpers for
+ * file the layers may read), envs/ (on-demand environments: stacks at a git ref, their registry
+ * in the results store; used by the CLI), fixtures/ and tests/ (the Playwright suites), testing/ (helpers for
  * tests only). `npm test` runs this check; an upward import or an import cycle fails it.
  */
 const layer = (name, allowed) => ({
@@ -20,7 +21,7 @@ const layer = (name, allowed) => ({
   from: { path: `^${name}/` },
   to: {
     // testing/ is governed by its own rule below: tests of every layer may use it.
-    path: '^(config|lib|seed|gate|reporters|pipeline|scripts|stack|fixtures|tests|selftest)/',
+    path: '^(config|lib|seed|gate|reporters|pipeline|scripts|stack|envs|fixtures|tests|selftest)/',
     pathNot: `^(${[name, ...allowed].join('|')})/`,
   },
 });
@@ -47,7 +48,7 @@ module.exports = {
       name: 'stack-internals',
       severity: 'error',
       comment: 'the local stack is used by the CLI; everything else reads it through stack/state.ts only',
-      from: { pathNot: '^(stack|scripts|selftest)/' },
+      from: { pathNot: '^(stack|envs|scripts|selftest)/' },
       to: { path: '^stack/', pathNot: STACK_READER },
     },
     {
@@ -55,7 +56,7 @@ module.exports = {
       severity: 'error',
       comment: 'config/ imports nothing of Tollgate but config/ and the stack state reader',
       from: { path: '^config/' },
-      to: { path: '^(lib|seed|gate|reporters|pipeline|scripts|fixtures|tests|selftest)/' },
+      to: { path: '^(lib|seed|gate|reporters|pipeline|scripts|envs|fixtures|tests|selftest)/' },
     },
     {
       name: 'stack-reader-is-low',
@@ -73,6 +74,7 @@ module.exports = {
       to: { ...layer('pipeline', []).to, pathNot: `^(pipeline|config|lib|seed|gate|reporters)/|${STACK_READER}` },
     },
     layer('stack', ['config', 'lib']),
+    layer('envs', ['config', 'lib', 'seed', 'gate', 'reporters', 'stack']),
     layer('fixtures', ['config', 'lib', 'seed', 'gate']),
     layer('tests', ['config', 'lib', 'seed', 'gate', 'fixtures']),
     {

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { DEFAULT_POLICY, parseSuites, SUITE_CHOICES, type Policy, type SuiteChoice } from './policy.ts';
 import { REPO_ROOT } from './paths.ts';
-import { localStack } from '../stack/state.ts';
+import { localStack, onDemandStack, onDemandStackDir } from '../stack/state.ts';
 
 export const ENVIRONMENTS_DIR = join(REPO_ROOT, 'config', 'environments');
 
@@ -47,6 +47,11 @@ export interface Environment {
   keepTraces: boolean;
   /** RESULTS_DATABASE_URL (secret): the results store; undefined = the embedded store. */
   resultsDatabaseUrl: string | undefined;
+  /**
+   * The stack directory of an on-demand environment (`tollgate env up`): it is gated exactly like
+   * `local`, with its own stack's URLs, database and admin. Undefined for configured environments.
+   */
+  onDemandStack?: string;
 }
 
 export interface LoadOptions {
@@ -149,18 +154,28 @@ export function databaseUrlProblem(value: string): string | undefined {
   }
 }
 
+/**
+ * The committed values an on-demand environment starts from: `local`'s (it is the same reference
+ * stack), outside the promotion path, its database from its own stack unless ONDEMAND_DATABASE_URL.
+ */
+function onDemandValues(name: string, dir: string): Record<string, string> {
+  const { NEXT_ENV: _next, ...local } = readEnvFile(join(dir, 'local.env'));
+  return { ...local, DESCRIPTION: `On-demand environment ${name}`, READ_ONLY: 'false', DATABASE_URL_VAR: 'ONDEMAND_DATABASE_URL' };
+}
+
 export function loadEnvironment(name: string, options: LoadOptions = {}): Environment {
   const env = options.env ?? process.env;
   const dir = options.dir ?? ENVIRONMENTS_DIR;
   const known = knownEnvironments(dir);
-  if (!known.includes(name)) {
-    throw new ConfigError(`Unknown environment "${name}". Known: ${known.join(', ')}.`, {
-      hint: `Add ${relative(REPO_ROOT, join(dir, `${name}.env`))} to define it.`,
+  const onDemand = known.includes(name) ? undefined : onDemandStack(name, env);
+  if (!known.includes(name) && !onDemand?.state) {
+    throw new ConfigError(`Unknown environment "${name}". Known: ${known.join(', ')}, or an on-demand one (\`tollgate env list\`).`, {
+      hint: `Add ${relative(REPO_ROOT, join(dir, `${name}.env`))} to define it, or create it with \`npx tollgate env up ${name}\`.`,
     });
   }
-  const committedFile = join(dir, `${name}.env`);
+  const committedFile = join(dir, `${onDemand ? 'local' : name}.env`);
   const localFile = join(options.localDir ?? REPO_ROOT, `.env.${name}.local`);
-  const committed = readEnvFile(committedFile);
+  const committed = onDemand ? onDemandValues(name, dir) : readEnvFile(committedFile);
   const local = readEnvFile(localFile);
   const problems: string[] = [];
   const where = (key: string): string => {
@@ -213,6 +228,7 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
   const urlVar = merged.DATABASE_URL_VAR ?? '';
   let databaseUrl = (urlVar && (env[urlVar] ?? local[urlVar])) || undefined;
   if (!databaseUrl && name === 'local') databaseUrl = localStackDatabaseUrl(env);
+  if (!databaseUrl && onDemand) databaseUrl = onDemand.state?.databaseUrl;
   if (databaseUrl) {
     const problem = databaseUrlProblem(databaseUrl);
     if (problem) problems.push(`${urlVar} ${problem} (${urlVar in env ? 'process environment' : relative(REPO_ROOT, localFile)})`);
@@ -253,6 +269,7 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
     },
     keepTraces: merged.KEEP_TRACES !== undefined ? merged.KEEP_TRACES === 'true' : merged.READ_ONLY !== 'true',
     resultsDatabaseUrl,
+    ...(onDemand ? { onDemandStack: onDemandStackDir(name, env) } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
 import { ConfigError } from './errors.ts';
 import { loadEnvironment, type Environment } from './environment.ts';
 import { readContract } from './run-contract.ts';
-import { localStack } from '../stack/state.ts';
+import { localStack, onDemandStack } from '../stack/state.ts';
 
 export interface Target {
   environment: Environment;
@@ -38,16 +38,23 @@ export function resolveTarget(env: NodeJS.ProcessEnv = process.env): Target {
       stackAdmin: undefined,
     };
   }
-  if (environment.name !== 'local') {
+  if (environment.name !== 'local' && !environment.onDemandStack) {
     throw new ConfigError(`Environment "${environment.name}" has no WEB_URL.`, {
       hint: `Set WEB_URL in config/environments/${environment.name}.env or TOLLGATE_WEB_URL.`,
     });
   }
-  const { state, secrets } = localStack(env);
+  const { state, secrets } = environment.onDemandStack ? (onDemandStack(environment.name, env) ?? {}) : localStack(env);
   if (!state || !secrets) {
-    throw new ConfigError('No target deployment: the local environment has no WEB_URL and no local stack is running.', {
-      hint: 'Start the local stack with `npx tollgate stack up`, or choose another environment with TOLLGATE_ENV.',
-    });
+    throw new ConfigError(
+      environment.onDemandStack
+        ? `No target deployment: the on-demand environment ${environment.name} is no longer deployed.`
+        : 'No target deployment: the local environment has no WEB_URL and no local stack is running.',
+      {
+        hint: environment.onDemandStack
+          ? `See \`npx tollgate env list\`; create it again with \`npx tollgate env up ${environment.name}\`.`
+          : 'Start the local stack with `npx tollgate stack up`, or choose another environment with TOLLGATE_ENV.',
+      },
+    );
   }
   // The stack's own record of its admin: ADMIN_* only seed a new stack (see stack/state.ts).
   return {

@@ -11,7 +11,7 @@
  */
 import type { Environment } from '../config/environment.ts';
 import type { Manifest } from '../seed/manifest.ts';
-import { localStack } from '../stack/state.ts';
+import { localStack, onDemandStack } from '../stack/state.ts';
 
 export const MASK = '[REDACTED]';
 
@@ -225,10 +225,14 @@ export function collectSecrets(opts: {
     add(e.slack.webhookUrl);
     add(e.slack.botToken);
   }
-  // The local stack's secrets live in its directory, not the environment (stack/state.ts).
-  const stack = localStack(env);
-  addUrl(stack.state?.databaseUrl);
-  for (const key of ['adminPassword', 'secretKey', 'dbPassword'] as const) add(stack.secrets?.[key]);
+  // The local stack's secrets live in its directory, not the environment (stack/state.ts); so do
+  // an on-demand environment's.
+  const onDemand = e?.onDemandStack ? onDemandStack(e.name, env) : undefined;
+  const stacks = onDemand ? [localStack(env), onDemand] : [localStack(env)];
+  for (const stack of stacks) {
+    addUrl(stack.state?.databaseUrl);
+    for (const key of ['adminPassword', 'secretKey', 'dbPassword'] as const) add(stack.secrets?.[key]);
+  }
   opts.manifestPasswords?.forEach(add);
   opts.extra?.forEach(add);
   return [...found].sort();

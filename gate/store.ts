@@ -60,6 +60,14 @@ export interface StoreOptions {
 const MAX_ERROR_CHARS = 8_000;
 
 export async function openStore(options: StoreOptions = {}): Promise<ResultsStore> {
+  return storeOver(await openStoreSql(options));
+}
+
+/**
+ * The store's connection, migrated: for the other tables of the `tollgate` schema (the registry
+ * of on-demand environments). The embedded store is single-process: close it soon.
+ */
+export async function openStoreSql(options: StoreOptions = {}): Promise<Sql> {
   if (options.url) {
     const problem = databaseUrlProblem(options.url);
     if (problem)
@@ -74,7 +82,7 @@ export async function openStore(options: StoreOptions = {}): Promise<ResultsStor
     await sql.close();
     throw e;
   }
-  return storeOver(sql);
+  return sql;
 }
 
 /** Apply the numbered .sql files not yet applied, in order, each in its own transaction. */

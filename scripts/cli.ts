@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { TollgateError } from '../config/errors.ts';
 import { registerBrowsers } from './commands/browsers.ts';
+import { registerEnv } from './commands/env.ts';
 import { registerGrid } from './commands/grid.ts';
 import { registerHistory } from './commands/history.ts';
 import { registerK8s } from './commands/k8s.ts';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerGrid(program);
   registerBrowsers(program);
   registerK8s(program);
+  registerEnv(program);
   return program;
 }
 

@@ -18,6 +18,8 @@ export interface ApiDeployment {
   build: string;
   faults: string[];
   logFile: string;
+  /** The reference app to run (its api/ and db/); default this checkout's. */
+  appDir?: string;
 }
 
 /** Fail early, with the package to install, when the Python side cannot run. */
@@ -50,7 +52,7 @@ function appEnv(d: ApiDeployment): NodeJS.ProcessEnv {
 /** The deployment's migration step, as a release pipeline would run it. */
 export async function migrate(d: ApiDeployment): Promise<string> {
   try {
-    const { stdout } = await run(PYTHON, ['-m', 'api.migrate'], { cwd: REFERENCE_APP, env: appEnv(d) });
+    const { stdout } = await run(PYTHON, ['-m', 'api.migrate'], { cwd: d.appDir ?? REFERENCE_APP, env: appEnv(d) });
     return lastLines(stdout, 1);
   } catch (e) {
     const err = e as { stderr?: string; stdout?: string };
@@ -82,7 +84,7 @@ export function startApi(d: ApiDeployment): number {
       'api:create_app()',
     ],
     d.logFile,
-    { cwd: REFERENCE_APP, env: appEnv(d) },
+    { cwd: d.appDir ?? REFERENCE_APP, env: appEnv(d) },
   );
 }
 

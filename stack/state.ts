@@ -43,9 +43,31 @@ export interface StackSecrets {
   dbPassword: string;
 }
 
+/** Where on-demand environments live (`tollgate env up`): TOLLGATE_ENVS_DIR, or .tollgate/envs in the repository. */
+export function envsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.TOLLGATE_ENVS_DIR || join(REPO_ROOT, '.tollgate', 'envs'));
+}
+
+/** An on-demand environment's own directory (its source, stack and data); its stack is `<dir>/stack`. */
+export const onDemandDir = (name: string, env: NodeJS.ProcessEnv = process.env) => join(envsRoot(env), name);
+export const onDemandStackDir = (name: string, env: NodeJS.ProcessEnv = process.env) => join(onDemandDir(name, env), 'stack');
+
+/**
+ * The on-demand environment `name` when one is deployed on this host: its stack has a state file.
+ * Names are DNS labels (stack/env-names.ts); anything else is never looked up on disk.
+ */
+export function onDemandStack(name: string, env: NodeJS.ProcessEnv = process.env): ReturnType<typeof localStack> | undefined {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) return undefined;
+  const dir = onDemandStackDir(name, env);
+  return existsSync(stateFile(dir)) ? readStack(dir) : undefined;
+}
+
 /** What a running local stack tells others: its state and secrets, each undefined when absent or unreadable. */
 export function localStack(env: NodeJS.ProcessEnv = process.env): { dir: string; state?: StackState; secrets?: StackSecrets } {
-  const dir = stackDir(env);
+  return readStack(stackDir(env));
+}
+
+function readStack(dir: string): { dir: string; state?: StackState; secrets?: StackSecrets } {
   const state = readState(dir);
   let secrets: StackSecrets | undefined;
   try {

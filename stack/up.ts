@@ -22,6 +22,11 @@ export interface UpOptions {
   faults?: string[];
   portBase?: number;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Another version of the reference app (an on-demand environment's ref): its directory (api/,
+   * db/) and its built web bundle. Default: this checkout's, built here when stale.
+   */
+  app?: { dir: string; webDist: string };
   /** Called once per finished step, for progress output. */
   onStep?: (step: string, ms: number, detail?: string) => void;
 }
@@ -144,7 +149,9 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
     build,
     faults,
     logFile: join(dir, 'logs', 'api.log'),
+    ...(options.app ? { appDir: options.app.dir } : {}),
   });
+  const webBuild = async () => (options.app ? false : ensureWebBuild());
   const finish = async (state: StackState, action: UpResult['action']): Promise<UpResult> => {
     const ready = await step(
       'ready',
@@ -175,7 +182,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
       await step('preflight', () => checkPython());
       await step(
         'web build',
-        () => ensureWebBuild(),
+        () => webBuild(),
         (built) => (built ? 'built' : 'up to date'),
       );
       await step('api stop', () => stopPid(previous.pids.api, 'SIGTERM'));
@@ -187,7 +194,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
         () => waitForApi(ports.api, running.api!, join(dir, 'logs', 'api.log')),
         () => `gunicorn pid ${running.api}`,
       );
-      await step('web deploy', () => deployWeb(place.wwwDir, build, faults));
+      await step('web deploy', () => deployWeb(place.wwwDir, build, faults, options.app?.webDist));
       const now = new Date().toISOString();
       return await finish(
         { ...previous, build, faults, pids: running as StackState['pids'], adminEmail: secrets.adminEmail, deployedAt: now },
@@ -208,7 +215,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
     });
     await step(
       'web build',
-      () => ensureWebBuild(),
+      () => webBuild(),
       (built) => (built ? 'built' : 'up to date'),
     );
     const { cluster } = place;
@@ -239,7 +246,7 @@ export async function up(options: UpOptions = {}): Promise<UpResult> {
       () => waitForApi(ports.api, running.api!, join(dir, 'logs', 'api.log')),
       () => `gunicorn pid ${running.api}, port ${ports.api}`,
     );
-    await step('web deploy', () => deployWeb(place.wwwDir, build, faults));
+    await step('web deploy', () => deployWeb(place.wwwDir, build, faults, options.app?.webDist));
     const nginxOptions = {
       prefix: join(dir, 'nginx'),
       wwwDir: place.wwwDir,

@@ -66,10 +66,10 @@ export async function ensureWebBuild(): Promise<boolean> {
  * Deploy = copy the bundle and write `config.js` and `version.json` beside it, as a real
  * SPA deployment does, then swap the directory in with a rename so nginx never serves a mix.
  */
-export function deployWeb(wwwDir: string, build: string, faults: string[]): void {
+export function deployWeb(wwwDir: string, build: string, faults: string[], dist = WEB_DIST): void {
   const next = `${wwwDir}.next`;
   rmSync(next, { recursive: true, force: true });
-  cpSync(WEB_DIST, next, { recursive: true, filter: (src) => !src.endsWith(STAMP) });
+  cpSync(dist, next, { recursive: true, filter: (src) => !src.endsWith(STAMP) });
   // Fault stale_bundle: fresh config.js and version.json in front of the previous build's code.
   stampBundle(next, faults.includes('stale_bundle') ? `${build}-previous` : build);
   const config = { apiBase: '/api', build, faults };

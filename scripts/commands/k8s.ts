@@ -2,17 +2,14 @@
  * `tollgate k8s synth`: an on-demand environment as Kubernetes manifests (stack/k8s.ts), checked
  * against the Kubernetes API schema, written for `kubectl apply -f`. Nothing is applied here.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { randomBytes, randomInt } from 'node:crypto';
-import { ConfigError, UsageError } from '../../config/errors.ts';
-import { REPO_ROOT } from '../../config/paths.ts';
-import { parseAge } from '../../seed/clean.ts';
+import { ConfigError } from '../../config/errors.ts';
 import { SEED_PROFILES, checkEnvironmentName } from '../../stack/env-names.ts';
-import { wholeNumber } from './parse.ts';
+import { resolveRef } from '../../stack/source.ts';
+import { profileValue, ttlValue, wholeNumber } from './parse.ts';
 
 interface SynthFlags {
   owner: string;
@@ -23,36 +20,6 @@ interface SynthFlags {
   registry: string;
   databaseUrlVar?: string;
   out: string;
-}
-
-const ttlValue = (value: string): number => {
-  const ms = parseAge(value);
-  if (!ms || ms > 30 * 86_400_000) throw new InvalidArgumentError('--ttl must be minutes, hours or days, at most 30d (e.g. 45m, 8h, 2d).');
-  return ms;
-};
-const profileValue = (value: string) => {
-  if (!(SEED_PROFILES as readonly string[]).includes(value))
-    throw new InvalidArgumentError(`--profile must be one of ${SEED_PROFILES.join(', ')}.`);
-  return value;
-};
-
-/** The ref's short sha, or what git said about it in words a user can act on. */
-function buildOf(ref: string): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', '--verify', '--end-of-options', `${ref}^{commit}`], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).trim();
-  } catch (e) {
-    const said =
-      String((e as { stderr?: string }).stderr ?? '')
-        .trim()
-        .split('\n')[0] || (e as Error).message;
-    throw new UsageError(`--ref ${ref} is not a commit of this repository (git: ${said}).`, {
-      hint: 'Give a branch, tag or commit that exists here (`git fetch` first for a branch pushed by someone else).',
-    });
-  }
 }
 
 export function registerK8s(program: Command): void {
@@ -72,7 +39,7 @@ export function registerK8s(program: Command): void {
       checkEnvironmentName(name);
       // The Kubernetes models (and their schema validator) load only here: other commands start without them.
       const { asList, environmentManifests, reaperManifests, schemaProblems } = await import('../../stack/k8s.ts');
-      const build = buildOf(o.ref);
+      const { build } = resolveRef(o.ref);
       let database: { url: string } | { password: string };
       if (o.databaseUrlVar) {
         const url = process.env[o.databaseUrlVar];
