@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './errors.ts';
 import { knownEnvironments, loadEnvironment } from './environment.ts';
+import { resolveTarget } from './target.ts';
 
 function fixture(files: Record<string, string>, local: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'tollgate-envs-'));
@@ -30,8 +31,8 @@ test('an unknown environment lists the known ones and how to add it', () => {
     (e: unknown) =>
       e instanceof ConfigError &&
       e.exitCode === 78 &&
-      e.message === 'Unknown environment "stagin". Known: dev, local, prod, staging.' &&
-      e.hint === 'Add config/environments/stagin.env to define it.',
+      e.message === 'Unknown environment "stagin". Known: dev, local, prod, staging, or an on-demand one (`tollgate env list`).' &&
+      e.hint === 'Add config/environments/stagin.env to define it, or create it with `npx tollgate env up stagin`.',
   );
 });
 
@@ -116,4 +117,50 @@ test('a committed READ_ONLY=true cannot be lifted by any override', () => {
   } finally {
     f.cleanup();
   }
+});
+
+test('an on-demand environment (tollgate env up) loads like local, from its own stack, outside the promotion path', (t) => {
+  const envs = mkdtempSync(join(tmpdir(), 'tollgate-ondemand-'));
+  t.after(() => rmSync(envs, { recursive: true, force: true }));
+  const stack = join(envs, 'qa-login', 'stack');
+  mkdirSync(stack, { recursive: true });
+  const state = {
+    version: 1,
+    build: 'abc1234',
+    faults: [],
+    portBase: 24000,
+    ports: { web: 24000, api: 24001, db: 24002 },
+    pids: { postgres: 1, api: 2, web: 3 },
+    urls: { web: 'http://127.0.0.1:24000', api: 'http://127.0.0.1:24000/api', readyz: 'http://127.0.0.1:24000/readyz' },
+    databaseUrl: 'postgresql://tagtrust:s3cret-db@127.0.0.1:24002/tagtrust',
+    adminEmail: 'admin@tagtrust.local',
+    startedAt: '2026-12-02T10:00:00Z',
+    deployedAt: '2026-12-02T10:00:00Z',
+  };
+  writeFileSync(join(stack, 'state.json'), JSON.stringify(state));
+  const secrets = { adminEmail: 'admin@tagtrust.local', adminPassword: 'admin-pw-1', secretKey: 'k', dbPassword: 's3cret-db' };
+  writeFileSync(join(stack, 'secrets.json'), JSON.stringify(secrets));
+  const env = { TOLLGATE_ENVS_DIR: envs, LOCAL_DATABASE_URL: 'postgresql://u:p@elsewhere:5432/local' };
+  const e = loadEnvironment('qa-login', { env });
+  assert.equal(e.name, 'qa-login');
+  assert.equal(e.onDemandStack, stack);
+  assert.equal(e.databaseUrl, state.databaseUrl, "its own stack's database, not local's variable");
+  assert.equal(e.nextEnv, undefined, 'not on the promotion path');
+  assert.equal(e.readOnly, false);
+  assert.deepEqual(e.suites, loadEnvironment('local', { env: {} }).suites);
+  const target = resolveTarget({ ...env, TOLLGATE_ENV: 'qa-login' });
+  assert.equal(target.webURL, 'http://127.0.0.1:24000');
+  assert.equal(target.expectedBuild, 'abc1234');
+  assert.deepEqual(target.stackAdmin, { email: 'admin@tagtrust.local', password: 'admin-pw-1' });
+  // Gone from disk (env down): unknown again, with how to create it.
+  rmSync(join(stack, 'state.json'));
+  assert.throws(
+    () => loadEnvironment('qa-login', { env }),
+    (err: Error) =>
+      err instanceof ConfigError &&
+      /on-demand one \(`tollgate env list`\)/.test(err.message) &&
+      /env up qa-login/.test((err as ConfigError).hint!),
+  );
+  // Names that are not DNS labels are never looked up on disk.
+  assert.throws(() => loadEnvironment('../qa-login', { env }), ConfigError);
 });

@@ -34,7 +34,7 @@ export const ENV_MEMORY_MIB = 200;
 export const MAX_TTL_MS = 30 * 86_400_000;
 /** Owners are warned this long before their environment expires. */
 export const WARN_BEFORE_MS = 3_600_000;
-const DEFAULT_PORTS = '19000-19299';
+const DEFAULT_PORTS = '24000-24299';
 
 export interface Settings {
   root: string;

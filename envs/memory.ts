@@ -3,28 +3,12 @@
  * divided among the processes sharing them) of its processes and all their descendants
  * (PostgreSQL's backends, gunicorn's workers, nginx's workers), from /proc.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-
-/** pid → parent pid, for every process visible in /proc. */
-function parents(): Map<number, number> {
-  const map = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name (field 2) may hold spaces and parentheses: the ppid follows the last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      map.set(Number(entry), ppid);
-    } catch {
-      /* the process ended while we looked */
-    }
-  }
-  return map;
-}
+import { readFileSync } from 'node:fs';
+import { processes } from '../lib/process.ts';
 
 /** `roots` and every descendant of theirs that is running now. */
 export function processTree(roots: number[]): number[] {
-  const ppid = parents();
+  const ppid = new Map(processes().map((p) => [p.pid, p.ppid]));
   const tree = new Set(roots.filter((p) => ppid.has(p)));
   for (let grew = true; grew;) {
     grew = false;

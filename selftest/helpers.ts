@@ -64,6 +64,7 @@ export function workspace(name: string): { dir: string; env: NodeJS.ProcessEnv }
       TOLLGATE_RESULTS_DIR: join(dir, 'results'),
       TOLLGATE_SPOOL_DIR: join(dir, 'spool'),
       TOLLGATE_ALLURE_HISTORY_DIR: join(dir, 'allure-history'),
+      TOLLGATE_ENVS_DIR: join(dir, 'envs'),
       CI: '',
       SLACK_WEBHOOK_URL: '',
       SLACK_BOT_TOKEN: '',

@@ -318,7 +318,13 @@ describe('tollgate run', { concurrency: false }, () => {
 
   describe('bad input: one message, its exit code, nothing recorded', () => {
     const cases: [string, string[], NodeJS.ProcessEnv, number, RegExp][] = [
-      ['unknown environment', ['run', '--env', 'qa'], {}, 78, /Unknown environment "qa"\. Known: dev, local, prod, staging\./],
+      [
+        'unknown environment',
+        ['run', '--env', 'qa'],
+        {},
+        78,
+        /Unknown environment "qa"\. Known: dev, local, prod, staging, or an on-demand one/,
+      ],
       [
         'malformed URL',
         ['run', '--env', 'local'],

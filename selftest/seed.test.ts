@@ -336,7 +336,7 @@ describe('tollgate seed', { concurrency: false }, () => {
         name: 'unknown environment',
         args: ['--env', 'stagin'],
         code: 78,
-        message: /Unknown environment "stagin"\. Known: dev, local, prod, staging\./,
+        message: /Unknown environment "stagin"\. Known: dev, local, prod, staging, or an on-demand one/,
       },
     ];
     const before = await snapshot();

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { AuthError } from '../config/errors.ts';
 import { recordOrSpool } from '../gate/spool.ts';
 import { openStore, type ResultsStore } from '../gate/store.ts';
+import { withRegistry } from '../envs/registry.ts';
 import { sampleRun } from '../testing/sample-run.ts';
 import { createDatabase, noStackTrace, tollgate, workspace } from './helpers.ts';
 
@@ -56,14 +57,53 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
     const [a, b] = await Promise.all([openStore({ url }), openStore({ url })]);
     await b!.close();
     store = a!;
-    assert.deepEqual((await db.query('SELECT version FROM tollgate.schema_migrations')).rows, [{ version: '0001_init' }]);
+    assert.deepEqual((await db.query('SELECT version FROM tollgate.schema_migrations ORDER BY 1')).rows, [
+      { version: '0001_init' },
+      { version: '0002_environments' },
+    ]);
     const tables = (
       await db.query(
         `SELECT table_schema || '.' || table_name AS t FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1`,
       )
     ).rows.map((r) => r.t);
-    assert.deepEqual(tables, ['tollgate.promotions', 'tollgate.runs', 'tollgate.schema_migrations', 'tollgate.test_results']);
+    assert.deepEqual(tables, [
+      'tollgate.environments',
+      'tollgate.promotions',
+      'tollgate.runs',
+      'tollgate.schema_migrations',
+      'tollgate.test_results',
+    ]);
     assert.match(store.where, /^postgresql:\/\/tagtrust:\*\*\*@127\.0\.0\.1:\d+\/tollgate_results$/);
+  });
+
+  test('the environment registry: reservations from separate connections at once never share a name or a port block', async () => {
+    const limits = { max: 3, portBases: [24000, 24003, 24006, 24009, 24012], portsFree: async () => true };
+    const reserve = (name: string) =>
+      withRegistry({ url }, (r) =>
+        r.reserve(
+          {
+            name,
+            ref: 'HEAD',
+            build: 'abc1234',
+            owner: 'u',
+            profile: 'smoke',
+            seed: 1,
+            dir: `/tmp/${name}`,
+            expiresAt: new Date(Date.now() + 3_600_000),
+          },
+          limits,
+        ),
+      );
+    const results = await Promise.allSettled(['qa-a', 'qa-b', 'qa-a', 'qa-c', 'qa-d', 'qa-e'].map(reserve));
+    const granted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []));
+    assert.equal(granted.length, 3, refused.join('\n'));
+    assert.equal(new Set(granted.map((g) => g.name)).size, 3);
+    assert.equal(new Set(granted.map((g) => g.portBase)).size, 3);
+    assert.equal(refused.length, 3);
+    for (const m of refused) assert.match(m, /already exists|its limit \(3\)/);
+    assert.equal(Number((await db.query('SELECT count(*) AS n FROM tollgate.environments')).rows[0].n), 3);
+    await db.query('DELETE FROM tollgate.environments');
   });
 
   test('record, re-record and history behave as on the embedded store', async () => {
@@ -165,7 +205,7 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
         {
           args: ['promote', '--build', 'sha-good', '--to', 'stagin'],
           code: 78,
-          message: /Unknown environment "stagin"\. Known: dev, local, prod, staging\./,
+          message: /Unknown environment "stagin"\. Known: dev, local, prod, staging, or an on-demand one/,
         },
         { args: ['promote', '--build', 'sha-good'], code: 64, message: /required option '--to <name>'/ },
         { args: ['history', '--build', '../x'], code: 64, message: /"\.\.\/x" is not a build id/ },

@@ -4,7 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFetchError, probe, type HttpProbe } from '../lib/http.ts';
-import { isAlive } from '../lib/process.ts';
+import { isAlive, orphanedGroup } from '../lib/process.ts';
 
 /**
  * Start a long-running server detached in its own process group, its output appended to
@@ -24,7 +24,8 @@ export function spawnDetached(command: string, args: string[], logFile: string, 
 
 /** Send `signal`, wait up to `graceMs` for the process to exit, then SIGKILL its group. */
 export async function stopPid(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
-  if (!isAlive(pid)) return;
+  if (!pid) return;
+  if (!isAlive(pid)) return stopOrphans(pid, graceMs);
   try {
     process.kill(pid!, signal);
   } catch {
@@ -43,6 +44,26 @@ export async function stopPid(pid: number | undefined, signal: NodeJS.Signals = 
     }
   }
   while (isAlive(pid)) await sleep(25);
+}
+
+/**
+ * A server whose leader died (killed hard, crashed) may leave its workers running in its process
+ * group, still holding its port: stop them too, by the group the leader's PID names.
+ */
+async function stopOrphans(pgid: number, graceMs: number): Promise<void> {
+  if (!orphanedGroup(pgid).length) return;
+  for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      return; // the group is gone
+    }
+    const deadline = Date.now() + (signal === 'SIGTERM' ? graceMs : 5_000);
+    while (Date.now() < deadline) {
+      if (!orphanedGroup(pgid).length) return;
+      await sleep(25);
+    }
+  }
 }
 
 /** True when nothing listens on 127.0.0.1:port (we can bind it ourselves). */

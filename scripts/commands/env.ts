@@ -6,8 +6,10 @@ import { SEED_PROFILES } from '../../stack/env-names.ts';
 import { profileValue, ttlValue, wholeNumber } from './parse.ts';
 
 const when = (d: Date) => d.toISOString().replace(/:\d\d\.\d+Z$/, 'Z');
-const expiresIn = (d: Date, now = Date.now()) =>
-  d.getTime() <= now ? `expired ${duration(now - d.getTime(), 'short')} ago` : duration(d.getTime() - now, 'short');
+/** `45m 0s`, `7h 59m`, `29d 23h`: how long until (or since) an expiry. */
+const span = (ms: number) =>
+  ms >= 2 * 86_400_000 ? `${Math.floor(ms / 86_400_000)}d ${Math.floor((ms % 86_400_000) / 3_600_000)}h` : duration(ms, 'short');
+const expiresIn = (d: Date, now = Date.now()) => (d.getTime() <= now ? `expired ${span(now - d.getTime())} ago` : span(d.getTime() - now));
 
 function defaultOwner(): string {
   try {

@@ -51,7 +51,12 @@ test('k8s synth: an external database by the variable that holds its URL; the UR
 test('k8s synth: bad input gets one message, its exit code, and nothing written', (t) => {
   const out = join(tempDir(t, 'tollgate-k8s-synth'), 'out');
   const cases: [string[], NodeJS.ProcessEnv, number, RegExp][] = [
-    [['qa', '--owner', 'u', '--ref', 'no-such-branch-xyz'], {}, 64, /--ref no-such-branch-xyz is not a commit of this repository: no branch, tag or commit has that name here \(git: /],
+    [
+      ['qa', '--owner', 'u', '--ref', 'no-such-branch-xyz'],
+      {},
+      64,
+      /--ref no-such-branch-xyz is not a commit of this repository: no branch, tag or commit has that name here \(git: /,
+    ],
     [['Not_A_Name', '--owner', 'u'], {}, 64, /"Not_A_Name" is not a valid environment name/],
     [['qa', '--owner', 'jane doe'], {}, 64, /"jane doe" cannot be an owner label/],
     [['qa', '--owner', 'u', '--ttl', '45d'], {}, 64, /--ttl must be minutes, hours or days, at most 30d/],
