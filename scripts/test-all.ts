@@ -250,6 +250,7 @@ const SELFTEST_SECONDS: Record<string, number> = {
   'infrastructure.test.ts': 71,
   'steps.test.ts': 64,
   'allure.test.ts': 64,
+  'envs.test.ts': 40,
   'seed.test.ts': 36,
   'secrets.test.ts': 34,
   'stack.test.ts': 21,

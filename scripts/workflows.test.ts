@@ -39,8 +39,8 @@ function runScripts(yaml: string): { line: number; script: string }[] {
   return out;
 }
 
-test('the three workflows exist', () => {
-  assert.deepEqual(files, ['ci.yml', 'post-deploy-gate.yml', 'promote.yml']);
+test('the four workflows exist', () => {
+  assert.deepEqual(files, ['ci.yml', 'env-reaper.yml', 'post-deploy-gate.yml', 'promote.yml']);
 });
 
 for (const f of files) {
@@ -213,4 +213,16 @@ test("post-deploy-gate: the Selenium lane runs on the team's Grid or a Grid serv
     /SELENIUM_REMOTE_URL: \$\{\{ vars\.SELENIUM_GRID_IMAGE != '' && 'http:\/\/localhost:4444' \|\| secrets\.SELENIUM_REMOTE_URL \}\}/,
   );
   assert.doesNotMatch(yaml, /image: selenium\//, 'the image is configuration, not pinned in the workflow');
+});
+
+test('env-reaper: scheduled on the QA host, where the environments and their processes are', () => {
+  const yaml = text('env-reaper.yml');
+  assert.match(yaml, /^ {2}schedule:\n {4}- cron: '\*\/15 \* \* \* \*'$/m);
+  assert.match(yaml, /^ {4}runs-on:\n {6}group: qa-host\n {6}labels: \[self-hosted, linux\]$/m, 'the QA host itself: the reaper stops processes by PID');
+  assert.match(yaml, /TOLLGATE_ENVS_DIR: \$\{\{ vars\.TOLLGATE_ENVS_DIR \}\}/);
+  assert.match(yaml, /run: npx tsx scripts\/ci\/gate-step\.ts require-env TOLLGATE_ENVS_DIR/);
+  assert.match(yaml, /if: \$\{\{ !inputs\.dry-run \}\}\n {8}run: npx tollgate env reap$/m);
+  assert.match(yaml, /if: \$\{\{ inputs\.dry-run \}\}\n {8}run: npx tollgate env reap --dry-run$/m);
+  assert.match(yaml, /SLACK_BOT_TOKEN: \$\{\{ secrets\.SLACK_BOT_TOKEN \}\}/, 'owners are warned by DM');
+  assert.match(yaml, /cancel-in-progress: false/);
 });
