@@ -10,6 +10,7 @@ import { registerPromote } from './commands/promote.ts';
 import { registerReport } from './commands/report.ts';
 import { registerMerge, registerPrepare, registerRun } from './commands/run.ts';
 import { registerSeed } from './commands/seed.ts';
+import { registerSlackApp } from './commands/slack-app.ts';
 import { registerStack } from './commands/stack.ts';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerBrowsers(program);
   registerK8s(program);
   registerEnv(program);
+  registerSlackApp(program);
   return program;
 }
 

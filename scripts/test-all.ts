@@ -251,6 +251,7 @@ const SELFTEST_SECONDS: Record<string, number> = {
   'steps.test.ts': 64,
   'allure.test.ts': 64,
   'envs.test.ts': 40,
+  'slack-app.test.ts': 10,
   'seed.test.ts': 36,
   'secrets.test.ts': 34,
   'stack.test.ts': 21,

@@ -218,7 +218,11 @@ test("post-deploy-gate: the Selenium lane runs on the team's Grid or a Grid serv
 test('env-reaper: scheduled on the QA host, where the environments and their processes are', () => {
   const yaml = text('env-reaper.yml');
   assert.match(yaml, /^ {2}schedule:\n {4}- cron: '\*\/15 \* \* \* \*'$/m);
-  assert.match(yaml, /^ {4}runs-on:\n {6}group: qa-host\n {6}labels: \[self-hosted, linux\]$/m, 'the QA host itself: the reaper stops processes by PID');
+  assert.match(
+    yaml,
+    /^ {4}runs-on:\n {6}group: qa-host\n {6}labels: \[self-hosted, linux\]$/m,
+    'the QA host itself: the reaper stops processes by PID',
+  );
   assert.match(yaml, /TOLLGATE_ENVS_DIR: \$\{\{ vars\.TOLLGATE_ENVS_DIR \}\}/);
   assert.match(yaml, /run: npx tsx scripts\/ci\/gate-step\.ts require-env TOLLGATE_ENVS_DIR/);
   assert.match(yaml, /if: \$\{\{ !inputs\.dry-run \}\}\n {8}run: npx tollgate env reap$/m);

@@ -5,6 +5,7 @@
  * payload over Block Kit's limits (400 invalid_blocks), so a passing test means Slack would
  * have accepted the message too.
  */
+import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -103,7 +104,10 @@ export async function startFakeSlack(replies: FakeReply[] = []): Promise<FakeSla
     req.on('end', () => {
       let json: unknown;
       try {
-        json = JSON.parse(body);
+        // The Web API client posts most methods form-encoded; Slack reads both.
+        json = /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')
+          ? Object.fromEntries(new URLSearchParams(body))
+          : JSON.parse(body);
       } catch {
         json = undefined;
       }
@@ -136,4 +140,54 @@ export async function startFakeSlack(replies: FakeReply[] = []): Promise<FakeSla
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Slack's request signing (api.slack.com/authentication/verifying-requests-from-slack): the
+ * headers Slack sends with `body`, an HMAC-SHA256 of `v0:<timestamp>:<body>` under the app's
+ * signing secret.
+ */
+export function slackSignature(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const signature = `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature };
+}
+
+export interface SlashCommand {
+  text: string;
+  userId: string;
+  channelId?: string;
+  /** Where the app's delayed replies go (`respond()`): a path on the fake Slack. */
+  responseUrl: string;
+}
+
+/**
+ * POST a slash command to an app as Slack does: form-encoded, signed with `secret`, or with
+ * the headers `sign` returns instead (to send unsigned, wrongly signed or stale requests).
+ */
+export async function sendSlashCommand(
+  appUrl: string,
+  c: SlashCommand,
+  sign: (body: string) => Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const body = new URLSearchParams({
+    token: 'deprecated-verification-token',
+    team_id: 'T0FAKE',
+    team_domain: 'fake',
+    channel_id: c.channelId ?? 'C0FAKE',
+    channel_name: 'qa',
+    user_id: c.userId,
+    user_name: c.userId.toLowerCase(),
+    command: '/tollgate',
+    text: c.text,
+    api_app_id: 'A0FAKE',
+    response_url: c.responseUrl,
+    trigger_id: '1.2.3',
+  }).toString();
+  const res = await fetch(appUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  return { status: res.status, body: await res.text() };
 }
