@@ -164,3 +164,14 @@ test('an on-demand environment (tollgate env up) loads like local, from its own 
   // Names that are not DNS labels are never looked up on disk.
   assert.throws(() => loadEnvironment('../qa-login', { env }), ConfigError);
 });
+
+test("production's committed REQUIRES_APPROVAL=true cannot be lifted; other environments need no approval", () => {
+  assert.equal(loadEnvironment('prod', { env: {} }).requiresApproval, true);
+  assert.equal(loadEnvironment('staging', { env: {} }).requiresApproval, false);
+  assert.throws(
+    () => loadEnvironment('prod', { env: { TOLLGATE_REQUIRES_APPROVAL: 'false' } }),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      /REQUIRES_APPROVAL is true in config\/environments\/prod\.env and cannot be overridden \(TOLLGATE_REQUIRES_APPROVAL/.test(e.message),
+  );
+});

@@ -52,6 +52,8 @@ export interface Environment {
    * `local`, with its own stack's URLs, database and admin. Undefined for configured environments.
    */
   onDemandStack?: string;
+  /** Promotion into it needs a person's approval recorded (`tollgate approve`), as production does. */
+  requiresApproval?: boolean;
 }
 
 export interface LoadOptions {
@@ -84,6 +86,7 @@ const KEYS = [
   'SLACK_NOTIFY',
   'SLACK_CHANNEL',
   'KEEP_TRACES',
+  'REQUIRES_APPROVAL',
 ] as const;
 type Key = (typeof KEYS)[number];
 
@@ -126,6 +129,7 @@ const schema = z.object({
     .regex(/^[#@]?[\w.-]+$/, 'must be a channel name or id')
     .optional(),
   KEEP_TRACES: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  REQUIRES_APPROVAL: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
 });
 
 export function knownEnvironments(dir = ENVIRONMENTS_DIR): string[] {
@@ -199,6 +203,11 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
       `READ_ONLY is true in ${relative(REPO_ROOT, committedFile)} and cannot be overridden (${where('READ_ONLY')} sets it to "${merged.READ_ONLY}")`,
     );
   }
+  if (committed.REQUIRES_APPROVAL === 'true' && merged.REQUIRES_APPROVAL !== 'true') {
+    problems.push(
+      `REQUIRES_APPROVAL is true in ${relative(REPO_ROOT, committedFile)} and cannot be overridden (${where('REQUIRES_APPROVAL')} sets it to "${merged.REQUIRES_APPROVAL}")`,
+    );
+  }
   const parsed = schema.safeParse(merged);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -269,6 +278,7 @@ export function loadEnvironment(name: string, options: LoadOptions = {}): Enviro
     },
     keepTraces: merged.KEEP_TRACES !== undefined ? merged.KEEP_TRACES === 'true' : merged.READ_ONLY !== 'true',
     resultsDatabaseUrl,
+    requiresApproval: merged.REQUIRES_APPROVAL === 'true',
     ...(onDemand ? { onDemandStack: onDemandStackDir(name, env) } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { UsageError } from '../config/errors.ts';
 import { BUILD_ID, checkBuildId } from '../config/ids.ts';
 import { focusReason } from './focus.ts';
 import { decidePromotion, type PromotionInput } from './promotion.ts';
-import type { HistoryRun, Verdict } from './types.ts';
+import type { Approval, HistoryRun, Verdict } from './types.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 const counts = { total: 10, passed: 10, failed: 0, flaky: 0, skipped: 0, quarantined: 0 };
@@ -153,5 +153,39 @@ describe('build ids', () => {
         (e: unknown) => e instanceof UsageError && e.exitCode === 64 && e.message.includes(`"${id}" is not a build id`),
       );
     }
+  });
+});
+
+describe('decidePromotion with REQUIRES_APPROVAL', () => {
+  const approval = (over: Partial<Approval> = {}): Approval => ({
+    build: '3f2c1a9',
+    environment: 'prod',
+    approver: 'carol',
+    at: '2026-11-22T11:00:00.000Z',
+    ...over,
+  });
+  test('good evidence without an approval is denied, saying how to approve; with one it is allowed and names the approver', () => {
+    const runs = [run('PROMOTE', 1)];
+    const denied = decide(runs, { approval: { required: true, approvals: [] } });
+    assert.equal(denied.allowed, false);
+    assert.match(
+      denied.reasons[0]!,
+      /prod requires a person's approval \(REQUIRES_APPROVAL\) and none is recorded for build 3f2c1a9: `tollgate approve --build 3f2c1a9 --to prod --approver <name>`/,
+    );
+    assert.match(denied.reasons[1]!, /got PROMOTE in staging/, 'the evidence is still shown');
+    const allowed = decide(runs, { approval: { required: true, approvals: [approval({ note: 'CAB-1' })] } });
+    assert.equal(allowed.allowed, true);
+    assert.match(allowed.reasons.at(-1)!, /^approved by carol at 2026-11-22 11:00 UTC \(CAB-1\)\.$/);
+  });
+  test("an approval never replaces evidence, and another build's or environment's approval does not count", () => {
+    assert.equal(decide([run('BLOCK', 1)], { approval: { required: true, approvals: [approval()] } }).allowed, false);
+    assert.equal(decide([], { approval: { required: true, approvals: [approval()] } }).allowed, false);
+    for (const other of [approval({ build: 'other' }), approval({ environment: 'staging' })])
+      assert.equal(decide([run('PROMOTE', 1)], { approval: { required: true, approvals: [other] } }).allowed, false);
+    assert.equal(
+      decide([run('PROMOTE', 1)], { approval: { required: false, approvals: [] } }).allowed,
+      true,
+      'not required: evidence alone',
+    );
   });
 });

@@ -6,7 +6,7 @@
  * tested, nothing about the build.
  */
 import { isFocused } from './focus.ts';
-import type { HistoryRun, Policy, Reason, Verdict } from './types.ts';
+import type { Approval, HistoryRun, Policy, Reason, Verdict } from './types.ts';
 
 export interface PromotionInput {
   build: string;
@@ -18,6 +18,8 @@ export interface PromotionInput {
   /** The target's policy. */
   policy: Pick<Policy, 'acceptWarn' | 'promotionMaxAgeDays'>;
   now: Date;
+  /** When `to` requires a person's approval (REQUIRES_APPROVAL): the approvals recorded for this build into it. */
+  approval?: { required: boolean; approvals: Approval[] };
 }
 
 export interface PromotionDecision {
@@ -44,7 +46,28 @@ function age(iso: string, now: Date): string {
 
 const describe = (r: HistoryRun, now: Date) => `${r.runId}, ${when(r.startedAt)}, ${age(r.startedAt, now)}`;
 
-export function decidePromotion({ build, to, from, runs, policy, now }: PromotionInput): PromotionDecision {
+export function decidePromotion(input: PromotionInput): PromotionDecision {
+  const decision = decideOnEvidence(input);
+  const { build, to, approval } = input;
+  if (!decision.allowed || !approval?.required) return decision;
+  const given = approval.approvals.find((a) => a.build === build && a.environment === to);
+  if (!given) {
+    return {
+      ...decision,
+      allowed: false,
+      reasons: [
+        `${to} requires a person's approval (REQUIRES_APPROVAL) and none is recorded for build ${build}: \`tollgate approve --build ${build} --to ${to} --approver <name>\`.`,
+        ...decision.reasons,
+      ],
+    };
+  }
+  return {
+    ...decision,
+    reasons: [...decision.reasons, `approved by ${given.approver} at ${when(given.at)}${given.note ? ` (${given.note})` : ''}.`],
+  };
+}
+
+function decideOnEvidence({ build, to, from, runs, policy, now }: PromotionInput): PromotionDecision {
   if (!from) {
     return {
       allowed: false,

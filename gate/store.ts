@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { databaseUrlProblem } from '../config/environment.ts';
 import { ConfigError } from '../config/errors.ts';
 import { openEmbedded, openPg, type Sql } from './store/sql.ts';
-import type { Counts, HistoryRun, PromotionRecord, Reason, RunRecord, TestOutcome, TestStatus, Verdict } from './types.ts';
+import type { Approval, Counts, HistoryRun, PromotionRecord, Reason, RunRecord, TestOutcome, TestStatus, Verdict } from './types.ts';
 import { errorsOf } from './triage.ts';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'store', 'migrations');
@@ -40,6 +40,9 @@ export interface ResultsStore {
   /** Runs of `build` (in `env` only, when given), newest first. */
   runsForBuild(build: string, env?: string, limit?: number): Promise<StoredRun[]>;
   recordPromotion(p: PromotionRecord): Promise<number>;
+  recordApproval(a: Approval): Promise<number>;
+  /** Approvals for `build` into `environment`, newest first. */
+  approvals(build: string, environment: string): Promise<Approval[]>;
   /** Promotion attempts for `build`, newest first. */
   promotions(build: string): Promise<StoredPromotion[]>;
   /** The newest run in `env` whose verdict allows a promotion (PROMOTE or WARN). */
@@ -279,6 +282,28 @@ function storeOver(sql: Sql): ResultsStore {
       );
       return Number(row!.id);
     },
+
+    recordApproval: async (a) => {
+      const [row] = await sql.query<{ id: string | number }>(
+        `INSERT INTO tollgate.approvals (build, environment, approver, note, at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [a.build, a.environment, a.approver, a.note ?? null, a.at],
+      );
+      return Number(row!.id);
+    },
+
+    approvals: async (build, environment) =>
+      (
+        await sql.query<{ build: string; environment: string; approver: string; note: string | null; at: Date | string }>(
+          `SELECT build, environment, approver, note, at FROM tollgate.approvals WHERE build = $1 AND environment = $2 ORDER BY at DESC, id DESC`,
+          [build, environment],
+        )
+      ).map((r) => ({
+        build: r.build,
+        environment: r.environment,
+        approver: r.approver,
+        ...(r.note ? { note: r.note } : {}),
+        at: iso(r.at),
+      })),
 
     promotions: async (build) =>
       (

@@ -188,6 +188,15 @@ export interface PromotionRecord {
   reasons: string[];
 }
 
+/** A person's consent that `build` may enter `environment` (REQUIRES_APPROVAL). */
+export interface Approval {
+  build: string;
+  environment: string;
+  approver: string;
+  note?: string;
+  at: string;
+}
+
 /** The gate's rules for one environment: configuration, so defined with it. */
 export type { Policy } from '../config/policy.ts';
 

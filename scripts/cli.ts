@@ -6,7 +6,7 @@ import { registerEnv } from './commands/env.ts';
 import { registerGrid } from './commands/grid.ts';
 import { registerHistory } from './commands/history.ts';
 import { registerK8s } from './commands/k8s.ts';
-import { registerPromote } from './commands/promote.ts';
+import { registerApprove, registerPromote } from './commands/promote.ts';
 import { registerReport } from './commands/report.ts';
 import { registerMerge, registerPrepare, registerRun } from './commands/run.ts';
 import { registerSeed } from './commands/seed.ts';
@@ -27,6 +27,7 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerHistory(program);
   registerPromote(program);
+  registerApprove(program);
   registerReport(program);
   registerGrid(program);
   registerBrowsers(program);

@@ -189,6 +189,12 @@ test('promote: a choice of environment bound to the GitHub environment, inputs o
   assert.match(yaml, /options: \[dev, staging, prod\]/);
   assert.match(yaml, /^ {4}environment: \$\{\{ inputs\.environment \}\}$/m);
   assert.match(yaml, /run: npx tollgate promote --build "\$BUILD" --to "\$TARGET" --actor "\$GITHUB_ACTOR"/);
+  // prod's REQUIRES_APPROVAL: the reviewers' approval (the job's start) is recorded first, for prod only.
+  assert.match(
+    yaml,
+    /if: \$\{\{ inputs\.environment == 'prod' \}\}\n {8}run: npx tollgate approve --build "\$BUILD" --to "\$TARGET" --approver "\$APPROVER"/,
+  );
+  assert.ok(yaml.indexOf('tollgate approve') < yaml.indexOf('tollgate promote'), 'approval before the promotion');
   assert.match(yaml, /BUILD: \$\{\{ inputs\.build \}\}/);
   assert.match(yaml, /RESULTS_DATABASE_URL: \$\{\{ secrets\.RESULTS_DATABASE_URL \}\}/);
 });

@@ -60,6 +60,7 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
     assert.deepEqual((await db.query('SELECT version FROM tollgate.schema_migrations ORDER BY 1')).rows, [
       { version: '0001_init' },
       { version: '0002_environments' },
+      { version: '0003_approvals' },
     ]);
     const tables = (
       await db.query(
@@ -67,6 +68,7 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
       )
     ).rows.map((r) => r.t);
     assert.deepEqual(tables, [
+      'tollgate.approvals',
       'tollgate.environments',
       'tollgate.promotions',
       'tollgate.runs',
@@ -176,15 +178,31 @@ describe('results store on PostgreSQL', { concurrency: false, timeout: 300_000 }
       await store.recordRun(bad);
     });
 
-    test('allowed: exit 0, the evidence named, the attempt recorded with its actor', async () => {
+    test('allowed once approved: prod needs a recorded approval beside the evidence; the attempts recorded with their actor', async () => {
+      const refused = await cli(['promote', '--build', 'sha-good', '--to', 'prod']);
+      assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+      assert.match(
+        refused.stdout,
+        /DENIED\s+build sha-good\s+staging → prod\n {2}- prod requires a person's approval \(REQUIRES_APPROVAL\)/,
+      );
+      const approved = await cli(['approve', '--build', 'sha-good', '--to', 'prod', '--approver', 'carol', '--note', 'CAB-77']);
+      assert.equal(approved.code, 0, approved.stderr);
+      assert.match(approved.stdout, /approve: build sha-good into prod approved by carol at .* \(approval #\d+\)\n$/);
+      assert.deepEqual((await db.query(`SELECT approver, note FROM tollgate.approvals WHERE build = 'sha-good'`)).rows, [
+        { approver: 'carol', note: 'CAB-77' },
+      ]);
       const r = await cli(['promote', '--build', 'sha-good', '--to', 'prod']);
       assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /approved by carol at .* \(CAB-77\)/);
       assert.match(r.stdout, /ALLOWED\s+build sha-good\s+staging → prod/);
       assert.match(r.stdout, new RegExp(`got PROMOTE in staging \\(${good.runId}`));
-      const [row] = (await db.query(`SELECT * FROM tollgate.promotions WHERE build = 'sha-good'`)).rows;
+      const rows = (await db.query(`SELECT * FROM tollgate.promotions WHERE build = 'sha-good' ORDER BY id`)).rows;
       assert.deepEqual(
-        [row.allowed, row.actor, row.from_env, row.to_env, row.evidence_run_id],
-        [true, 'release-bot', 'staging', 'prod', good.runId],
+        rows.map((row) => [row.allowed, row.actor, row.from_env, row.to_env, row.evidence_run_id]),
+        [
+          [false, 'release-bot', 'staging', 'prod', good.runId],
+          [true, 'release-bot', 'staging', 'prod', good.runId],
+        ],
       );
     });
 

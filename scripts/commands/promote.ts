@@ -34,7 +34,16 @@ export function registerPromote(program: Command): void {
       try {
         const runs = from ? await store.runsForBuild(build, from) : [];
         const now = new Date();
-        const decision = decidePromotion({ build, to: target.name, from, runs, policy: target.policy, now });
+        const approval = target.requiresApproval ? { required: true, approvals: await store.approvals(build, target.name) } : undefined;
+        const decision = decidePromotion({
+          build,
+          to: target.name,
+          from,
+          runs,
+          policy: target.policy,
+          now,
+          ...(approval ? { approval } : {}),
+        });
         const record: PromotionRecord = {
           build,
           fromEnv: from ?? '',
@@ -55,6 +64,34 @@ export function registerPromote(program: Command): void {
           ].join('\n') + '\n',
         );
         process.exitCode = decision.allowed ? 0 : 1;
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+export function registerApprove(program: Command): void {
+  program
+    .command('approve')
+    .description('record a person’s approval that a build may enter an environment whose REQUIRES_APPROVAL is true (production)')
+    .requiredOption('--build <id>', 'the build approved')
+    .requiredOption('--to <name>', 'the environment it may enter')
+    .option('--approver <name>', 'who approves (default: $GITHUB_ACTOR, else $USER)')
+    .option('--note <text>', 'why, or where the approval was given (e.g. the change ticket)')
+    .action(async (o: { build: string; to: string; approver?: string; note?: string }) => {
+      const build = checkBuildId(o.build);
+      const approver = actorFrom(o.approver);
+      if (o.note !== undefined && (o.note.length > 500 || /[\x00-\x1f\x7f]/.test(o.note)))
+        throw new UsageError('--note must be one line of at most 500 printable characters.', { hint: 'e.g. --note "CAB-1234"' });
+      const target = loadEnvironment(o.to);
+      const store = await openStore({ url: target.resultsDatabaseUrl });
+      try {
+        const at = new Date().toISOString();
+        const id = await store.recordApproval({ build, environment: target.name, approver, ...(o.note ? { note: o.note } : {}), at });
+        process.stdout.write(
+          `approve: build ${build} into ${target.name} approved by ${approver} at ${when(at)} (approval #${id})` +
+            (target.requiresApproval ? '\n' : `; note: ${target.name} does not require approvals (REQUIRES_APPROVAL is not true)\n`),
+        );
       } finally {
         await store.close();
       }
