@@ -194,7 +194,7 @@ test('promote: a choice of environment bound to the GitHub environment, inputs o
     yaml,
     /if: \$\{\{ inputs\.environment == 'prod' \}\}\n {8}run: npx tollgate approve --build "\$BUILD" --to "\$TARGET" --approver "\$APPROVER"/,
   );
-  assert.ok(yaml.indexOf('tollgate approve') < yaml.indexOf('tollgate promote'), 'approval before the promotion');
+  assert.ok(yaml.indexOf('run: npx tollgate approve') < yaml.indexOf('run: npx tollgate promote'), 'approval before the promotion');
   assert.match(yaml, /BUILD: \$\{\{ inputs\.build \}\}/);
   assert.match(yaml, /RESULTS_DATABASE_URL: \$\{\{ secrets\.RESULTS_DATABASE_URL \}\}/);
 });
