@@ -33,7 +33,11 @@ async function fakeWebApi(t: { after: (fn: () => void) => void }, status = 200, 
     let data = '';
     req.on('data', (d: Buffer) => (data += d));
     req.on('end', () => {
-      got.push({ url: req.url!, headers: req.headers, body: JSON.parse(data) as { channel: string; text: string } });
+      // The Web API client posts form-encoded, as Slack accepts.
+      const sent = /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')
+        ? Object.fromEntries(new URLSearchParams(data))
+        : JSON.parse(data);
+      got.push({ url: req.url!, headers: req.headers, body: sent as { channel: string; text: string } });
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
   });

@@ -5,6 +5,6 @@
  */
 export { buildEarlyBlockMessage, buildSlackMessage, shouldPost, rankGroups, formatDuration } from './slack/message.ts';
 export type { Block, BuildOptions, EarlyBlockInput, Notify, SlackLinks, SlackMessage, SlackPart } from './slack/message.ts';
-export { fetchSender, postToSlack, saveSlackPayload } from './slack/deliver.ts';
+export { postToSlack, saveSlackPayload } from './slack/deliver.ts';
 export type { Delivery, PostOptions, PostResult, SlackAnswer, SlackDestination, SlackSender } from './slack/deliver.ts';
 export { LIMITS, escapeMrkdwn } from './slack/mrkdwn.ts';

@@ -91,6 +91,15 @@ function send(res: ServerResponse, r: FakeReply): void {
   res.end(json ? JSON.stringify(r.body ?? {}) : r.body);
 }
 
+/** A form-encoded Web API call as Slack reads it: `blocks`, `attachments` and `metadata` are JSON. */
+function formFields(body: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = Object.fromEntries(new URLSearchParams(body));
+  for (const key of ['blocks', 'attachments', 'metadata']) {
+    if (typeof fields[key] === 'string') fields[key] = JSON.parse(fields[key] as string);
+  }
+  return fields;
+}
+
 export async function startFakeSlack(replies: FakeReply[] = []): Promise<FakeSlack> {
   const queue = [...replies];
   const requests: Received[] = [];
@@ -105,9 +114,7 @@ export async function startFakeSlack(replies: FakeReply[] = []): Promise<FakeSla
       let json: unknown;
       try {
         // The Web API client posts most methods form-encoded; Slack reads both.
-        json = /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')
-          ? Object.fromEntries(new URLSearchParams(body))
-          : JSON.parse(body);
+        json = /x-www-form-urlencoded/.test(req.headers['content-type'] ?? '') ? formFields(body) : JSON.parse(body);
       } catch {
         json = undefined;
       }

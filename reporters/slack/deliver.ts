@@ -8,6 +8,9 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
+import { officialSender, type SlackAnswer, type SlackSender } from './clients.ts';
+
+export type { SlackAnswer, SlackSender };
 import type { SlackMessage, SlackPart } from './message.ts';
 import { clip } from '../../lib/text.ts';
 
@@ -21,26 +24,8 @@ export interface SlackDestination {
   apiBase?: string;
 }
 
-/** What a sender returns for one POST: Slack's status, body and Retry-After header. */
-export interface SlackAnswer {
-  status: number;
-  text: string;
-  retryAfter: string | null;
-}
-
-/** One HTTP POST of a JSON body. The real one is `fetchSender`; tests pass an in-memory one. */
-export type SlackSender = (
-  url: string,
-  init: { headers: Record<string, string>; body: string; signal: AbortSignal },
-) => Promise<SlackAnswer>;
-
-export const fetchSender: SlackSender = async (url, init) => {
-  const res = await fetch(url, { method: 'POST', ...init });
-  return { status: res.status, text: await res.text(), retryAfter: res.headers.get('retry-after') };
-};
-
 export interface PostOptions {
-  /** How to send (default: fetchSender). */
+  /** How to send (default: Slack's official clients, reporters/slack/clients.ts). */
   send?: SlackSender;
   /** Per attempt, including reading the answer. */
   timeoutMs?: number;
@@ -68,7 +53,7 @@ export interface PostResult extends Delivery {
 }
 
 const DEFAULTS = {
-  send: fetchSender,
+  send: officialSender,
   timeoutMs: 10_000,
   retries: 4,
   maxRetryAfterMs: 30_000,
