@@ -74,7 +74,18 @@ export async function exportApp(sha: string, into: string, repo = REPO_ROOT): Pr
  * both finish; the first rename wins and the other's output is dropped.
  */
 export async function webBundle(sha: string, appDir: string, cache: string, repo = REPO_ROOT): Promise<{ dir: string; built: boolean }> {
-  const tree = execFileSync('git', ['rev-parse', `${sha}:reference-app/web`], { cwd: repo, encoding: 'utf8' }).trim();
+  let tree: string;
+  try {
+    tree = execFileSync('git', ['rev-parse', `${sha}:reference-app/web`], {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim();
+  } catch (e) {
+    throw new StackError('web build', `${sha.slice(0, 9)} has no reference-app/web (git: ${gitSaid(e)})`, {
+      hint: 'Choose a commit that has the web app.',
+    });
+  }
   const dir = join(cache, tree);
   if (existsSync(join(dir, 'index.html'))) return { dir, built: false };
   const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
