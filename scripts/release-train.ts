@@ -11,7 +11,8 @@
  * refused`, exit 0 only when all of that happened as described.
  *
  * Options: --port-base N (default 18600: dev N, staging N+10, prod N+20), --keep (leave the
- * stacks running), --fault <name> (B's fault, default revoked_reads_genuine).
+ * stacks running), --fault <name> (B's fault, default revoked_reads_genuine), --suite <list>
+ * (dev's and staging's suites instead of their SUITES; prod always runs its read-only smoke).
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -38,7 +39,12 @@ interface Check {
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { 'port-base': { type: 'string', default: '18600' }, keep: { type: 'boolean', default: false }, fault: { type: 'string' } },
+    options: {
+      'port-base': { type: 'string', default: '18600' },
+      keep: { type: 'boolean', default: false },
+      fault: { type: 'string' },
+      suite: { type: 'string' },
+    },
   });
   const portBase = Number(values['port-base']);
   if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65500)
@@ -108,7 +114,8 @@ async function main(): Promise<number> {
     };
   };
   const gate = async (e: Env, build: string, extra: string[] = []) => {
-    const r = await cli(['run', '--env', e, '--build', build, ...extra], gateEnv(e));
+    const suites = values.suite && e !== 'prod' ? ['--suite', values.suite] : [];
+    const r = await cli(['run', '--env', e, '--build', build, ...suites, ...extra], gateEnv(e));
     const verdict = /^[✓✗!?]\s+(PROMOTE|WARN|BLOCK|INCONCLUSIVE)\s/m.exec(r.output)?.[1] ?? `exit ${r.code}`;
     const runId = /tollgate run (tg_\w+)/.exec(r.output)?.[1];
     // The first reason under the summary's verdict line.

@@ -243,6 +243,7 @@ export function selftestConcurrency(env: NodeJS.ProcessEnv): number {
  */
 const SELFTEST_SECONDS: Record<string, number> = {
   'run.test.ts': 150,
+  'release-train.test.ts': 120,
   'shard.test.ts': 104,
   'suites.test.ts': 101,
   'scale-out.test.ts': 87,

@@ -6,7 +6,7 @@
  * have accepted the message too.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakeReply {
@@ -190,11 +190,22 @@ export async function sendSlashCommand(
     response_url: c.responseUrl,
     trigger_id: '1.2.3',
   }).toString();
-  const res = await fetch(appUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) },
-    body,
-    signal: AbortSignal.timeout(10_000),
+  // A connection per request, as Slack opens: a kept-alive socket that the app's server closes
+  // while idle would fail the next request ("other side closed") for a reason Slack never meets.
+  return new Promise((resolve, reject) => {
+    const req = request(
+      appUrl,
+      { method: 'POST', agent: false, timeout: 10_000, headers: { 'content-type': 'application/x-www-form-urlencoded', ...sign(body) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${appUrl} within 10 s`)));
+    req.on('error', reject);
+    req.end(body);
   });
-  return { status: res.status, body: await res.text() };
 }

@@ -68,7 +68,8 @@ export function validateUpOptions(o: UpOptions): { build: string; faults: string
 async function healthy(state: StackState): Promise<boolean> {
   if (![state.pids.postgres, state.pids.api, state.pids.web].every(isAlive)) return false;
   try {
-    const [api, web] = await Promise.all([probe(`${state.urls.web}/healthz`, 1_000), probe(`${state.urls.web}/`, 1_000)]);
+    // Slow is not dead: on a loaded machine a healthy stack may take a few seconds to answer.
+    const [api, web] = await Promise.all([probe(`${state.urls.web}/healthz`, 5_000), probe(`${state.urls.web}/`, 5_000)]);
     return api.status === 200 && web.status === 200;
   } catch {
     return false;
