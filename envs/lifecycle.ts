@@ -25,9 +25,10 @@ import { treeMemoryMiB } from './memory.ts';
 import { THIS_HOST, withRegistry, type EnvRecord, type Limits } from './registry.ts';
 
 /**
- * Measured memory of one environment (PSS of PostgreSQL, gunicorn with 2 workers and nginx, idle
- * after seeding the regression profile; README: On-demand environments). The default limit keeps
- * all of them within half the host's memory.
+ * Memory of one environment, measured: the RSS of its 11 processes (PostgreSQL, gunicorn with 2
+ * workers, nginx), 194 MiB idle after seeding the regression profile, rounded up (its PSS is
+ * 82-97 MiB; README: On-demand environments). The default limit keeps all of them within half
+ * the host's memory.
  */
 export const ENV_MEMORY_MIB = 200;
 /** Longest lifetime an environment may be given or extended to, from now. */
