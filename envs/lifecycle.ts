@@ -10,7 +10,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadEnvironment, knownEnvironments } from '../config/environment.ts';
-import { ConfigError, PortInUseError, StackError, UsageError } from '../config/errors.ts';
+import { ConfigError, InterruptedError, PortInUseError, StackError, UsageError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
 import { resultsDir } from '../gate/store/sql.ts';
 import type { StoreOptions } from '../gate/store.ts';
@@ -102,6 +102,8 @@ export interface Context {
   env?: NodeJS.ProcessEnv;
   /** Called once per finished step, for progress output. */
   onStep?: (step: string, ms: number, detail?: string) => void;
+  /** Aborted (Ctrl-C): `env up` stops after the step it is in and removes what it made. */
+  signal?: AbortSignal;
 }
 
 /** Reject a name that is invalid or that a configured environment (local, dev, …) already has. */
@@ -122,7 +124,13 @@ export async function envUp(req: UpRequest, ctx: Context = {}): Promise<UpReport
   if (req.ttlMs <= 0 || req.ttlMs > MAX_TTL_MS)
     throw new UsageError('--ttl must be more than 0 and at most 30 days.', { hint: 'e.g. 45m, 8h, 2d.' });
   const settings = envSettings(env);
+  // Steps are not cut in half (a cluster half-initialised is harder to remove): an interrupt
+  // takes effect between them.
+  const checkpoint = (next: string) => {
+    if (ctx.signal?.aborted) throw new InterruptedError(`env up ${req.name} was interrupted before ${next}.`);
+  };
   const step = async <T>(name: string, fn: () => Promise<T> | T, detail?: (r: T) => string | undefined): Promise<T> => {
+    checkpoint(name);
     const s = performance.now();
     const r = await fn();
     ctx.onStep?.(name, performance.now() - s, detail?.(r));
@@ -165,6 +173,7 @@ export async function envUp(req: UpRequest, ctx: Context = {}): Promise<UpReport
       () => webBundle(commit.sha, appDir, join(settings.root, '.bundles'), settings.repo),
       (b) => (b.built ? 'built' : 'reused (same web sources as an earlier environment)'),
     );
+    checkpoint('the stack');
     const stack = await up({
       build: commit.build,
       portBase: record.portBase,
@@ -181,6 +190,7 @@ export async function envUp(req: UpRequest, ctx: Context = {}): Promise<UpReport
       () => seedData({ environment, profile: req.profile, seed, env: { ...senv, TOLLGATE_RUNS_DIR: join(dir, 'data') } }),
       (s) => `${req.profile} profile, seed ${seed}, ${s.rows.toLocaleString('en')} rows`,
     );
+    checkpoint('it was registered as ready');
     await withRegistry(settings.store, (r) => r.ready(req.name, { pids: stack.state.pids, webUrl: stack.state.urls.web }));
     const secrets = onDemandStack(req.name, env)?.secrets;
     return {

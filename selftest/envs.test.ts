@@ -17,7 +17,8 @@ import { isAlive } from '../lib/process.ts';
 import { portIsFree } from '../stack/processes.ts';
 import type { StackSecrets, StackState } from '../stack/state.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
-import { noStackTrace, tollgate, workspace, type Run } from './helpers.ts';
+import { noStackTrace, startTollgate, tollgate, workspace, type Run } from './helpers.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const PORTS = process.env.TOLLGATE_ENVS_SELFTEST_PORTS ?? '20400-20429';
 const OWNER = 'U0SELFTEST';
@@ -182,6 +183,21 @@ describe('on-demand environments (tollgate env)', { concurrency: false, timeout:
     assert.ok(base > 0, r.stdout);
     assert.ok(await portsFree(base), 'its PostgreSQL was stopped');
     assert.ok(!existsSync(join(envs, 'qa-broken')));
+    assert.deepEqual((await registry()).map((e) => e.name).sort(), ['qa-feature', 'qa-main']);
+  });
+
+  test('Ctrl-C during env up: the step under way finishes, then everything it made is removed (exit 130)', async () => {
+    const run = startTollgate(['env', 'up', 'qa-interrupted', '--profile', 'smoke'], env);
+    for (let i = 0; i < 600 && !/^ {2}source /m.test(run.output()); i++) await sleep(50);
+    assert.match(run.output(), /^ {2}source /m, run.output());
+    run.child.kill('SIGINT');
+    assert.equal(await run.exit, 130, run.output());
+    assert.match(run.output(), /env up qa-interrupted interrupted \(SIGINT\): finishing the current step/);
+    assert.match(run.output(), /nothing of it is left/);
+    noStackTrace({ code: 130, stdout: run.output(), stderr: '' });
+    const base = Number(/reserve .* ports (\d+)-/.exec(run.output())?.[1]);
+    assert.ok(await portsFree(base));
+    assert.ok(!existsSync(join(envs, 'qa-interrupted')));
     assert.deepEqual((await registry()).map((e) => e.name).sort(), ['qa-feature', 'qa-main']);
   });
 

@@ -39,13 +39,37 @@ export function registerEnv(program: Command): void {
       checkNewName(name);
       const owner = o.owner ?? defaultOwner();
       process.stdout.write(`env up ${name}: ref ${o.ref}, owner ${owner}, ${o.profile} data\n`);
-      const r = await envUp(
-        { name, ref: o.ref, profile: o.profile, seed: o.seed, ttlMs: o.ttl, owner },
-        {
-          onStep: (step, ms, detail) =>
-            process.stdout.write(`  ${step.padEnd(14)} ${seconds(ms).padStart(7)}${detail ? `  ${detail}` : ''}\n`),
-        },
-      );
+      // Ctrl-C: finish the step under way, then remove what was made; a second one quits at once
+      // (the environment is then `orphaned` in `env list` until `env reap` removes it).
+      const abort = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (abort.signal.aborted) process.exit(130);
+        process.stderr.write(
+          `\ntollgate: env up ${name} interrupted (${signal}): finishing the current step, then removing what was made\n`,
+        );
+        abort.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      let r: Awaited<ReturnType<typeof envUp>>;
+      try {
+        r = await envUp(
+          { name, ref: o.ref, profile: o.profile, seed: o.seed, ttlMs: o.ttl, owner },
+          {
+            signal: abort.signal,
+            onStep: (step, ms, detail) =>
+              process.stdout.write(`  ${step.padEnd(14)} ${seconds(ms).padStart(7)}${detail ? `  ${detail}` : ''}\n`),
+          },
+        );
+      } catch (e) {
+        if (!abort.signal.aborted) throw e;
+        process.stderr.write(`tollgate: env up ${name} interrupted; nothing of it is left (processes, files, registry entry)\n`);
+        process.exitCode = 130;
+        return;
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
       const rec = r.record;
       process.stdout.write(
         [
