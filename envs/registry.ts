@@ -76,16 +76,8 @@ const fromRow = (r: Row): EnvRecord => ({
 
 export const THIS_HOST = hostname();
 
-export interface Reservation {
-  name: string;
-  ref: string;
-  build: string;
-  owner: string;
-  profile: string;
-  seed: number;
-  dir: string;
-  expiresAt: Date;
-}
+/** What a new environment is registered with; the rest (ports, host, state) the registry assigns. */
+export type Reservation = Pick<EnvRecord, 'name' | 'ref' | 'build' | 'owner' | 'profile' | 'seed' | 'dir' | 'expiresAt'>;
 
 export interface Limits {
   /** The most environments this host may run. */

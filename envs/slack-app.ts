@@ -8,6 +8,7 @@
 import { ConfigError, TollgateError } from '../config/errors.ts';
 import { parseAge } from '../seed/clean.ts';
 import { duration } from '../lib/text.ts';
+import { SEED_PROFILES } from '../stack/env-names.ts';
 import { envDown, envExtend, envList, envUp, MAX_TTL_MS } from './lifecycle.ts';
 
 export interface SlackAppSettings {
@@ -40,8 +41,8 @@ export function slackAppSettings(env: NodeJS.ProcessEnv = process.env): SlackApp
   const ttlMs = parseAge(ttl);
   if (!ttlMs || ttlMs > MAX_TTL_MS) problems.push(`TOLLGATE_SLACK_ENV_TTL must be minutes, hours or days, at most 30d, got "${ttl}"`);
   const profile = env.TOLLGATE_SLACK_ENV_PROFILE || 'regression';
-  if (!['regression', 'demo', 'smoke'].includes(profile))
-    problems.push(`TOLLGATE_SLACK_ENV_PROFILE must be regression, demo or smoke, got "${profile}"`);
+  if (!(SEED_PROFILES as readonly string[]).includes(profile))
+    problems.push(`TOLLGATE_SLACK_ENV_PROFILE must be one of ${SEED_PROFILES.join(', ')}, got "${profile}"`);
   if (problems.length)
     throw new ConfigError(`The Slack app cannot start:\n  - ${problems.join('\n  - ')}`, {
       hint: 'Set them in the environment (.env.example documents each one).',

@@ -8,9 +8,9 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DependencyError, StackError, UsageError } from '../config/errors.ts';
+import { StackError, UsageError } from '../config/errors.ts';
 import { REPO_ROOT } from '../config/paths.ts';
-import { lastLines } from './postgres.ts';
+import { viteBuild } from './web.ts';
 
 const run = promisify(execFile);
 
@@ -88,29 +88,17 @@ export async function webBundle(sha: string, appDir: string, cache: string, repo
   }
   const dir = join(cache, tree);
   if (existsSync(join(dir, 'index.html'))) return { dir, built: false };
-  const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  if (!existsSync(vite))
-    throw new DependencyError('Vite is not installed, so the web bundle cannot be built.', {
-      hint: 'Run `bash scripts/bootstrap.sh` (runs npm ci).',
-    });
   mkdirSync(cache, { recursive: true });
   const out = `${dir}.${process.pid}.tmp`;
   rmSync(out, { recursive: true, force: true });
   try {
-    const web = join(appDir, 'web');
-    await run(
-      process.execPath,
-      [vite, 'build', '--config', join(web, 'vite.config.ts'), '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'],
-      {
-        cwd: web,
-      },
-    );
-  } catch (e) {
-    rmSync(out, { recursive: true, force: true });
-    const err = e as { stderr?: string; stdout?: string };
-    throw new StackError('web build', lastLines(err.stderr || err.stdout, 10) || (e as Error).message, {
+    await viteBuild(join(appDir, 'web'), {
+      outDir: out,
       hint: `The web app at ${sha.slice(0, 9)} does not build with this checkout's packages; choose another ref.`,
     });
+  } catch (e) {
+    rmSync(out, { recursive: true, force: true });
+    throw e;
   }
   try {
     renameSync(out, dir);

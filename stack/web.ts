@@ -40,24 +40,31 @@ export function webBuildIsCurrent(): boolean {
   return existsSync(join(WEB_DIST, 'index.html')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceStamp();
 }
 
-/** Build with Vite unless the bundle already matches the sources. Returns whether it built. */
-export async function ensureWebBuild(): Promise<boolean> {
-  if (webBuildIsCurrent()) return false;
-  const stamp = sourceStamp();
+/**
+ * `vite build` of the web app in `webDir` (its vite.config.ts), into its own dist/ or `outDir`,
+ * with this checkout's Vite. A failing build is a `web build` step error with its last lines.
+ */
+export async function viteBuild(webDir: string, o: { outDir?: string; hint: string }): Promise<void> {
   const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   if (!existsSync(vite)) {
     throw new DependencyError('Vite is not installed, so the web bundle cannot be built.', {
       hint: 'Run `bash scripts/bootstrap.sh` (runs npm ci).',
     });
   }
+  const out = o.outDir ? ['--outDir', o.outDir, '--emptyOutDir'] : [];
   try {
-    await run(process.execPath, [vite, 'build', '--config', join(WEB_SRC, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: REPO_ROOT });
+    await run(process.execPath, [vite, 'build', '--config', join(webDir, 'vite.config.ts'), ...out, '--logLevel', 'warn'], { cwd: webDir });
   } catch (e) {
     const err = e as { stderr?: string; stdout?: string };
-    throw new StackError('web build', lastLines(err.stderr || err.stdout, 10) || (e as Error).message, {
-      hint: 'Fix the error in reference-app/web and run the command again.',
-    });
+    throw new StackError('web build', lastLines(err.stderr || err.stdout, 10) || (e as Error).message, { hint: o.hint });
   }
+}
+
+/** Build with Vite unless the bundle already matches the sources. Returns whether it built. */
+export async function ensureWebBuild(): Promise<boolean> {
+  if (webBuildIsCurrent()) return false;
+  const stamp = sourceStamp();
+  await viteBuild(WEB_SRC, { hint: 'Fix the error in reference-app/web and run the command again.' });
   writeFileSync(join(WEB_DIST, STAMP), stamp);
   return true;
 }
