@@ -120,7 +120,7 @@ export function watchEarly(o: WatchOptions): EarlyWatch {
     if (o.failFast && s.child && !s.interrupted) {
       stopped = true;
       s.print('  --fail-fast: stopping the suites now; cleanup, triage, record and publish follow');
-      s.child.kill('SIGINT');
+      s.stopSuites();
     }
     slack = earlySlack(o, b).catch(
       (e: unknown) => void s.notes.push(`The early BLOCK warning was not posted to Slack: ${(e as Error).message}.`),

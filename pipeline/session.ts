@@ -23,8 +23,26 @@ export class Session {
     this.interrupted = signal;
     this.stopWaiting.abort();
     this.print(`\ntollgate: ${signal} received: ${this.onInterrupt}`);
-    this.child?.kill('SIGINT');
+    this.stopSuites();
   };
+
+  /**
+   * Stop the suites: Playwright's own graceful stop (SIGINT: running tests end, reporters write).
+   * A runner that has not exited `graceMs` later gets a second SIGINT, Playwright's immediate
+   * stop, and `graceMs / 2` after that SIGKILL: a run never hangs on a runner that will not stop.
+   */
+  stopSuites(graceMs = 30_000): void {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const running = () => child.exitCode === null && child.signalCode === null;
+    child.kill('SIGINT');
+    setTimeout(() => {
+      if (!running()) return;
+      this.print(`  the suites did not stop within ${seconds(graceMs)}: stopping them at once`);
+      child.kill('SIGINT');
+      setTimeout(() => running() && child.kill('SIGKILL'), graceMs / 2).unref();
+    }, graceMs).unref();
+  }
 
   constructor(
     private readonly secrets: string[],
