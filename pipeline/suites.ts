@@ -160,10 +160,12 @@ export function suiteSteps(
   );
 }
 
-function span(results: TestResult[]): number {
-  if (!results.length) return 0;
-  const start = Math.min(...results.map((r) => Date.parse(r.startedAt)));
-  const end = Math.max(...results.map((r) => Date.parse(r.startedAt) + r.durationMs));
+/** Wall time from the first test's start to the last one's end; tests that never ran (a start at the epoch) do not count. */
+export function span(results: TestResult[]): number {
+  const ran = results.filter((r) => Date.parse(r.startedAt) > 0);
+  if (!ran.length) return 0;
+  const start = Math.min(...ran.map((r) => Date.parse(r.startedAt)));
+  const end = Math.max(...ran.map((r) => Date.parse(r.startedAt) + r.durationMs));
   return end - start;
 }
 
