@@ -77,7 +77,8 @@ export default defineConfig({
     suite('ready', 'tests/setup', [], { testMatch: /ready\.setup\.ts/ }),
     suite('seed', 'tests/setup', ['ready'], { testMatch: /seed\.setup\.ts/, teardown: 'cleanup' }),
     suite('cleanup', 'tests/setup', [], { testMatch: /cleanup\.teardown\.ts/ }),
-    suite('auth', 'tests/setup', setup, { testMatch: /auth\.setup\.ts/ }),
+    // Three API sign-ins of ~50 ms each: in one worker, in order; a second worker would cost more to start than it saves.
+    suite('auth', 'tests/setup', setup, { testMatch: /auth\.setup\.ts/, fullyParallel: false }),
     // The API journeys first: quick, and they meet most product faults, so a BLOCK is known early (pipeline/early.ts).
     suite('smoke-api', 'tests/smoke/api', setup),
     suite('verify', 'tests/verify', setup),
