@@ -62,3 +62,13 @@ test('exact ids and * patterns match across path separators; expired entries are
   assert.equal(idx.active('regression › regression/tags.spec.ts › tags › paging'), undefined);
   assert.equal(idx.expired('regression › regression/tags.spec.ts › tags › paging'), broad);
 });
+
+test('a * in the project matches the same journey in every lane (web and Selenium), and nothing beyond it', () => {
+  const lanes = { ...entry, test: 'smoke-* › * › the verify page tells genuine, revoked and unknown tags apart' };
+  const idx = quarantineIndex([lanes], new Date('2026-11-22T00:00:00Z'));
+  const title = 'web journeys (web) › the verify page tells genuine, revoked and unknown tags apart';
+  assert.equal(idx.active(`smoke-web › smoke/journeys.ts › ${title}`), lanes);
+  assert.equal(idx.active(`smoke-selenium › smoke/journeys.ts › ${title.replace('(web)', '(selenium)')}`), lanes);
+  assert.equal(idx.active(`regression › regression/verifications.spec.ts › ${title}`), undefined);
+  assert.equal(idx.active(`smoke-web › smoke/journeys.ts › web journeys (web) › the verify page loads`), undefined);
+});

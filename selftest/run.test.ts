@@ -25,6 +25,7 @@ const BASE = Number(process.env.TOLLGATE_RUN_SELFTEST_PORT_BASE ?? 19600);
 // Each verdict path needs only the tests that show it (a focused run, --grep). ONE_EACH: a test of every
 // lane (verify, API, web, Selenium); FAULTED: every test the revoked_reads_genuine fault fails.
 const FAULTED = 'verify tells a genuine|revokes a tag|the verify page tells';
+const FAULTED_API = 'verify tells a genuine|revokes a tag';
 const ONE_EACH = 'report the same build|verify tells a genuine|the verify page tells';
 // No browser: where the point is the deployment check or the record, not the lanes.
 const NO_BROWSER = 'report the same build|verify tells a genuine';
@@ -183,17 +184,18 @@ describe('tollgate run', { concurrency: false }, () => {
         quarantine: [
           { test: 'smoke-api › * › verify tells a genuine, a revoked and an unknown tag apart', ...entry },
           { test: 'smoke-api › * › an operator revokes a tag, and verify then calls it revoked', ...entry },
-          { test: 'smoke-* › * › the verify page tells genuine, revoked and unknown tags apart', ...entry },
         ],
       }),
     );
-    const r = await gate(['--suite', 'smoke', '--build', 'run-bad', '--grep', FAULTED], { TOLLGATE_QUARANTINE_FILE: file });
+    // The API lane is enough to show the wiring (file → WARN naming owner and ticket); a pattern across
+    // lanes (smoke-*) is gate/quarantine.test.ts's.
+    const r = await gate(['--suite', 'smoke', '--build', 'run-bad', '--grep', FAULTED_API], { TOLLGATE_QUARANTINE_FILE: file });
     const rep = report(r.runId!);
     assert.equal(r.code, 0, JSON.stringify(rep.reasons, null, 1));
     assert.equal(rep.verdict, 'WARN');
     assert.doesNotMatch(r.stdout, /BLOCK certain/, 'quarantined failures never make a BLOCK certain');
     const quarantined = rep.reasons.filter((x: { rule: string }) => x.rule === 'quarantined');
-    assert.equal(quarantined.length, 4, 'two API journeys and the web and Selenium verify pages');
+    assert.equal(quarantined.length, 2, 'the two API journeys the fault fails');
     assert.match(quarantined[0].message, /owner tags-team, TAG-42/);
   });
 
