@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CommanderError } from 'commander';
-import { reportError } from './cli.ts';
+import { buildProgram, reportError } from './cli.ts';
 import { ConfigError, DependencyError, PortInUseError, StackError, UsageError } from '../config/errors.ts';
 
 const capture = (e: unknown) => {
@@ -37,4 +37,27 @@ test('an unexpected error is reported as a bug, with its stack', () => {
 test('commander usage errors exit 64; help exits 0', () => {
   assert.equal(capture(new CommanderError(1, 'commander.unknownOption', 'unknown option')).code, 64);
   assert.equal(capture(new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)')).code, 0);
+});
+
+test('a command loads only its own module; help, no command and an unknown name get every command, in order', async () => {
+  const names = async (...args: string[]) => (await buildProgram(['node', 'tollgate', ...args])).commands.map((c) => c.name());
+  assert.deepEqual(await names('stack', 'up'), ['stack']);
+  assert.deepEqual(await names('approve', '--build', 'b1'), ['approve']);
+  const all = [
+    'stack',
+    'seed',
+    'run',
+    'prepare',
+    'merge',
+    'history',
+    'promote',
+    'approve',
+    'report',
+    'grid',
+    'browsers',
+    'k8s',
+    'env',
+    'slack-app',
+  ];
+  for (const args of [[], ['--help'], ['help', 'run'], ['stakc']]) assert.deepEqual(await names(...args), all, args.join(' '));
 });

@@ -46,7 +46,7 @@ interface AllureStep {
 function startReport(args: string[], env: NodeJS.ProcessEnv) {
   const code = `import { buildProgram, reportError } from './scripts/cli.ts';
 import { registerReport } from './scripts/commands/report.ts';
-const program = buildProgram();
+const program = await buildProgram();
 if (!program.commands.some((c) => c.name() === 'report')) registerReport(program);
 try { await program.parseAsync(process.argv.slice(1), { from: 'user' }); } catch (e) { process.exitCode = reportError(e); }`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code, '--', 'report', ...args], {
