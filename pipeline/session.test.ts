@@ -19,13 +19,24 @@ function runner(exitOn: number) {
   return { child, output: () => out, exit, ready };
 }
 
-test('a runner that stops on SIGINT gets nothing more', async (t) => {
+/** A session that prints into `lines`, closed after the test, and a way to hand it a running stand-in runner. */
+function stopping(t: { after: (fn: () => void) => void }) {
   const lines: string[] = [];
   const s = new Session([], (l) => lines.push(l), 'stopping');
   t.after(() => s.close());
-  const r = runner(1);
-  await r.ready;
-  s.child = r.child;
+  const start = async (exitOn: number) => {
+    const r = runner(exitOn);
+    t.after(() => r.child.kill('SIGKILL'));
+    await r.ready;
+    s.child = r.child;
+    return r;
+  };
+  return { s, lines, start };
+}
+
+test('a runner that stops on SIGINT gets nothing more', async (t) => {
+  const { s, lines, start } = stopping(t);
+  const r = await start(1);
   s.stopSuites(300);
   assert.deepEqual(await r.exit, { code: 130, signal: null });
   await new Promise((res) => setTimeout(res, 500));
@@ -34,20 +45,13 @@ test('a runner that stops on SIGINT gets nothing more', async (t) => {
 });
 
 test('a runner that ignores the graceful stop gets a second SIGINT, and one that ignores both is killed', async (t) => {
-  const lines: string[] = [];
-  const s = new Session([], (l) => lines.push(l), 'stopping');
-  t.after(() => s.close());
-  const second = runner(2);
-  await second.ready;
-  s.child = second.child;
+  const { s, lines, start } = stopping(t);
+  const second = await start(2);
   s.stopSuites(200);
   assert.deepEqual(await second.exit, { code: 130, signal: null });
   assert.match(lines.join('\n'), /the suites did not stop within 0\.2 s: stopping them at once/);
 
-  const deaf = runner(0);
-  t.after(() => deaf.child.kill('SIGKILL'));
-  await deaf.ready;
-  s.child = deaf.child;
+  const deaf = await start(0);
   s.stopSuites(200);
   assert.deepEqual(await deaf.exit, { code: null, signal: 'SIGKILL' });
   assert.equal(deaf.output().match(/SIGINT/g)?.length, 2);
