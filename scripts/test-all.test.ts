@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countsFromJunit, countsFromPlaywright, countsFromTap, selftestConcurrency, slowestFirst } from './test-all.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { countsFromJunit, countsFromPlaywright, countsFromTap, inPool, selftestConcurrency, slowestFirst } from './test-all.ts';
 
 test('TAP summary: cancelled count as failed, todo as skipped', () => {
   const tap = 'TAP version 13\n# tests 9\n# suites 0\n# pass 6\n# fail 1\n# cancelled 1\n# skipped 0\n# todo 1\n# duration_ms 12\n';
@@ -40,4 +41,29 @@ test('slowestFirst: the longest self-test files start first, the ones not measur
     '/r/selftest/z.test.ts',
   ]);
   assert.deepEqual(slowestFirst(files, {}), [...files].sort());
+});
+
+test('inPool: starts the jobs in the order given, never more than `concurrency` at once, each as soon as a slot frees', async () => {
+  const events: string[] = [];
+  let running = 0;
+  let most = 0;
+  // A long first job and short ones: the short ones go through the second slot while the long one runs.
+  const job = (name: string, ms: number) => async () => {
+    events.push(`start ${name}`);
+    most = Math.max(most, ++running);
+    await sleep(ms);
+    running--;
+    events.push(`end ${name}`);
+    return name;
+  };
+  const results = await inPool([job('long', 120), job('a', 10), job('b', 10), job('c', 10)], 2);
+  assert.deepEqual(results, ['long', 'a', 'b', 'c'], 'results in the order given');
+  assert.equal(most, 2);
+  assert.deepEqual(
+    events.filter((e) => e.startsWith('start')),
+    ['start long', 'start a', 'start b', 'start c'],
+  );
+  assert.ok(events.indexOf('start c') < events.indexOf('end long'), `the short jobs did not wait for the long one: ${events.join(', ')}`);
+  assert.deepEqual(await inPool([job('x', 1)], 4), ['x']);
+  assert.deepEqual(await inPool([], 2), []);
 });

@@ -42,6 +42,18 @@ function exec(command: string, args: string[], options: { cwd?: string; env?: No
   });
 }
 
+/** Like exec, with both streams captured instead of shown. */
+function execCaptured(command: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(command, args, { cwd: REPO_ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d: Buffer) => (output += d));
+    child.stderr.on('data', (d: Buffer) => (output += d));
+    child.on('error', (e) => resolve({ code: 127, output: `could not start ${command}: ${e.message}` }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
+  });
+}
+
 function findFiles(dir: string, pattern: RegExp, skip: Set<string>): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -86,25 +98,72 @@ const crashed = (name: string, why: string): Counts => {
   return { passed: 0, failed: 1, skipped: 0 };
 };
 
-async function nodeTests(name: string, files: string[], extra: string[] = []): Promise<Counts> {
-  if (!files.length) return crashed(name, 'no test files found');
-  const tap = join(REPORTS, `${name}.tap`);
-  rmSync(tap, { force: true });
-  const code = await exec(process.execPath, [
-    '--import',
-    'tsx',
-    '--test',
-    ...extra,
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    '--test-reporter=tap',
-    `--test-reporter-destination=${tap}`,
-    ...files.map((f) => relative(REPO_ROOT, f)),
-  ]);
+/** node:test's arguments: the spec reporter on stdout and a TAP file for the counts. */
+const nodeTestArgs = (tap: string) => [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${tap}`,
+];
+
+function countsOf(name: string, code: number, tap: string): Counts {
   const counts = existsSync(tap) ? countsFromTap(readFileSync(tap, 'utf8')) : undefined;
   if (!counts) return crashed(name, `node --test exited ${code} without a summary`);
   if (code !== 0 && counts.failed === 0) return { ...counts, failed: 1 };
   return counts;
+}
+
+async function nodeTests(name: string, files: string[]): Promise<Counts> {
+  if (!files.length) return crashed(name, 'no test files found');
+  const tap = join(REPORTS, `${name}.tap`);
+  rmSync(tap, { force: true });
+  const code = await exec(process.execPath, [...nodeTestArgs(tap), ...files.map((f) => relative(REPO_ROOT, f))]);
+  return countsOf(name, code, tap);
+}
+
+/**
+ * Runs the jobs at most `concurrency` at a time, each as soon as a slot frees, in the order given;
+ * the results come back in that order.
+ */
+export async function inPool<T>(jobs: (() => Promise<T>)[], concurrency: number): Promise<T[]> {
+  const results: T[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, jobs.length)) }, lane));
+  return results;
+}
+
+/**
+ * Test files side by side, `concurrency` at a time, in the order given (node --test would sort them
+ * by name), each in its own `node --test` with its own TAP file under reports/tests/<name>/. A
+ * file's output is printed in one piece when it ends, headed by its counts and time.
+ */
+async function nodeTestFiles(name: string, files: string[], concurrency: number): Promise<Counts> {
+  if (!files.length) return crashed(name, 'no test files found');
+  const dir = join(REPORTS, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  const runFile = (file: string) => async (): Promise<Counts> => {
+    const label = relative(REPO_ROOT, file);
+    const tap = join(dir, `${basename(file, '.ts')}.tap`);
+    const started = performance.now();
+    console.log(`… ${label} started at ${((started - t0) / 1000).toFixed(1)} s`);
+    const { code, output } = await execCaptured(process.execPath, [...nodeTestArgs(tap), label]);
+    const counts = countsOf(label, code, tap);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.log(`\n── ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds} s)\n${output}`);
+    return counts;
+  };
+  return (await inPool(files.map(runFile), concurrency)).reduce(add);
 }
 
 const WEB_FAULTS = ['dashboard_counts_zero', 'link_button_missing', 'signout_broken', 'verify_button_missing'];
@@ -229,8 +288,8 @@ async function staticChecks(): Promise<Counts> {
 }
 
 /**
- * Self-test files run at once: TOLLGATE_SELFTEST_CONCURRENCY, else 2. On 2 cores this was measured
- * neutral (each file about twice as slow beside another): the tests are CPU-bound.
+ * Self-test files run at once: TOLLGATE_SELFTEST_CONCURRENCY, else 2 (on 2 cores; a file mostly
+ * waits on Playwright workers, Chromium and the stack, about 1.3 cores busy on average).
  */
 export function selftestConcurrency(env: NodeJS.ProcessEnv): number {
   const n = Number(env.TOLLGATE_SELFTEST_CONCURRENCY);
@@ -238,25 +297,26 @@ export function selftestConcurrency(env: NodeJS.ProcessEnv): number {
 }
 
 /**
- * Seconds each self-test file took (a fresh clone on the 2-core VM, 2026-12-02). With files
- * running side by side, the longest start first, so no long file starts last and runs alone.
+ * Seconds each self-test file took, two at a time (the 2-core VM, 2026-12-03). The longest start
+ * first, so no long file starts last and runs alone at the end.
  */
 const SELFTEST_SECONDS: Record<string, number> = {
-  'run.test.ts': 145,
-  'release-train.test.ts': 118,
-  'shard.test.ts': 94,
-  'suites.test.ts': 82,
-  'envs.test.ts': 74,
-  'scale-out.test.ts': 71,
-  'steps.test.ts': 61,
-  'infrastructure.test.ts': 45,
-  'seed.test.ts': 38,
-  'changes.test.ts': 33,
-  'allure.test.ts': 32,
-  'secrets.test.ts': 32,
+  'run.test.ts': 149,
+  'release-train.test.ts': 128,
+  'shard.test.ts': 92,
+  'suites.test.ts': 88,
+  'envs.test.ts': 70,
+  'scale-out.test.ts': 67,
+  'steps.test.ts': 64,
+  'infrastructure.test.ts': 55,
+  'seed.test.ts': 37,
+  'allure.test.ts': 34,
+  'changes.test.ts': 34,
+  'secrets.test.ts': 30,
   'slack-app.test.ts': 16,
-  'stack.test.ts': 13,
+  'stack.test.ts': 12,
   'store.test.ts': 10,
+  'private-checkout.test.ts': 5,
 };
 
 /** Longest first (by SELFTEST_SECONDS); files not listed after them, by name. */
@@ -296,9 +356,7 @@ const groups: Group[] = [
       await ensureWebBuild();
       const concurrency = selftestConcurrency(process.env);
       console.log(`self-test files ${concurrency} at a time (TOLLGATE_SELFTEST_CONCURRENCY)`);
-      return nodeTests('selftest', slowestFirst(findFiles(join(REPO_ROOT, 'selftest'), /\.test\.ts$/, new Set())), [
-        `--test-concurrency=${concurrency}`,
-      ]);
+      return nodeTestFiles('selftest', slowestFirst(findFiles(join(REPO_ROOT, 'selftest'), /\.test\.ts$/, new Set())), concurrency);
     },
   },
   { name: 'e2e', run: e2e },
