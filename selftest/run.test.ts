@@ -321,6 +321,7 @@ describe('tollgate run', { concurrency: false }, () => {
   });
 
   describe('bad input: one message, its exit code, nothing recorded', () => {
+    const badQuarantine = join(dir, 'bad-quarantine.json');
     const cases: [string, string[], NodeJS.ProcessEnv, number, RegExp][] = [
       [
         'unknown environment',
@@ -357,25 +358,23 @@ describe('tollgate run', { concurrency: false }, () => {
       [
         'bad quarantine file',
         ['run', '--env', 'local'],
-        { TOLLGATE_QUARANTINE_FILE: '' },
+        { TOLLGATE_QUARANTINE_FILE: badQuarantine },
         78,
         /quarantine\.json has invalid entries:\n\s+- entry 1 "expires"/,
       ],
     ];
-    // One look at the store before the cases and one after them all: none of them may record a run.
+    // The cases are independent refusals: they run at once, then each is checked on its own. One look at
+    // the store before them and one after them all: none of them may record a run.
     let recordedBefore = 0;
+    const outcomes = new Map<string, Run>();
     before(async () => {
       recordedBefore = (await history()).length;
+      writeFileSync(badQuarantine, JSON.stringify({ quarantine: [{ test: 'x', reason: 'r', owner: 'o', ticket: 't', expires: 'soon' }] }));
+      await Promise.all(cases.map(async ([name, args, extra]) => outcomes.set(name, await tollgate(args, { ...env, ...extra }))));
     });
-    for (const [name, args, extra, code, message] of cases) {
-      test(name, async () => {
-        let more = extra;
-        if (name === 'bad quarantine file') {
-          const file = join(dir, 'bad-quarantine.json');
-          writeFileSync(file, JSON.stringify({ quarantine: [{ test: 'x', reason: 'r', owner: 'o', ticket: 't', expires: 'soon' }] }));
-          more = { TOLLGATE_QUARANTINE_FILE: file };
-        }
-        const r = await tollgate(args, { ...env, ...more });
+    for (const [name, , , code, message] of cases) {
+      test(name, () => {
+        const r = outcomes.get(name) ?? assert.fail(`${name} did not run`);
         assert.equal(r.code, code, r.stdout + r.stderr);
         assert.match(r.stderr, message);
         noStackTrace(r);

@@ -157,8 +157,10 @@ describe('the Selenium lane on a real Selenium Grid (hub + 2 nodes)', { concurre
       [['--port', String(GRID_PORT + 20)], { ...other, JAVA_HOME: join(dir, 'no-java') }, 69, /Java is needed to run the Selenium Grid/],
       [['--nodes', '3', '--port', String(GRID_PORT)], gridEnv, 64, /A Grid is already up at/],
     ];
-    for (const [args, e, code, message] of cases) {
-      const r = await tollgate(['grid', 'up', ...args], e);
+    // Independent refusals: run at once, checked one by one.
+    const outcomes = await Promise.all(cases.map(([args, e]) => tollgate(['grid', 'up', ...args], e)));
+    for (const [i, [args, , code, message]] of cases.entries()) {
+      const r = outcomes[i]!;
       assert.equal(r.code, code, `grid up ${args.join(' ')}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, message);
       noStackTrace(r);

@@ -340,8 +340,10 @@ describe('tollgate seed', { concurrency: false }, () => {
       },
     ];
     const before = await snapshot();
-    for (const c of cases) {
-      const r = await seed(c.args, c.env);
+    // Independent refusals: run at once, checked one by one.
+    const outcomes = await Promise.all(cases.map((c) => seed(c.args, c.env)));
+    for (const [i, c] of cases.entries()) {
+      const r = outcomes[i]!;
       assert.equal(r.code, c.code, `${c.name}: ${r.stderr}`);
       assert.match(r.stderr, c.message, c.name);
       assert.ok(!r.stderr.includes(new URL(state.databaseUrl).password), `${c.name}: no password in the message`);

@@ -195,8 +195,10 @@ describe('sharded runs', { concurrency: false }, () => {
       [['prepare'], 64, /--env is required/],
       [['prepare', '--env', 'local', '--shards', '0'], 64, /--shards must be a whole number ≥ 1/],
     ];
-    for (const [args, code, message] of cases) {
-      const r = await tollgate(args, env);
+    // Independent refusals: run at once, checked one by one.
+    const outcomes = await Promise.all(cases.map(([args]) => tollgate(args, env)));
+    for (const [i, [args, code, message]] of cases.entries()) {
+      const r = outcomes[i]!;
       assert.equal(r.code, code, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, message, args.join(' '));
       noStackTrace(r);
