@@ -6,7 +6,7 @@ import { register } from 'tsx/esm/api';
 // The embedded results store (PGlite) is PostgreSQL compiled to WebAssembly. A CLI process lives a
 // second or so and runs a few small queries, so V8's optimizing tier would spend more CPU compiling
 // PostgreSQL than the queries ever need: baseline (Liftoff) code only. `tollgate history` took
-// 1.1 s of CPU, now 0.7 s; a bulk query runs about 1.4x slower (see README, "Test time").
+// 1.1 s of CPU, now 0.7 s; a bulk query runs about 1.4x slower (README, "Tests").
 setFlagsFromString('--liftoff-only');
 register();
 const { main } = await import('./cli.ts');
