@@ -16,6 +16,7 @@ import { resolveTarget } from '../config/target.ts';
 import { PYTHON, REFERENCE_APP } from '../stack/paths.ts';
 import { ensureWebBuild } from '../stack/web.ts';
 import { REPO_ROOT } from '../config/paths.ts';
+import { runNode } from '../lib/spawn.ts';
 
 interface Counts {
   passed: number;
@@ -39,18 +40,6 @@ function exec(command: string, args: string[], options: { cwd?: string; env?: No
       resolve(127);
     });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-}
-
-/** Like exec, with both streams captured instead of shown. */
-function execCaptured(command: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    let output = '';
-    const child = spawn(command, args, { cwd: REPO_ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d: Buffer) => (output += d));
-    child.stderr.on('data', (d: Buffer) => (output += d));
-    child.on('error', (e) => resolve({ code: 127, output: `could not start ${command}: ${e.message}` }));
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
   });
 }
 
@@ -157,7 +146,7 @@ async function nodeTestFiles(name: string, files: string[], concurrency: number)
     const tap = join(dir, `${basename(file, '.ts')}.tap`);
     const started = performance.now();
     console.log(`… ${label} started at ${((started - t0) / 1000).toFixed(1)} s`);
-    const { code, output } = await execCaptured(process.execPath, [...nodeTestArgs(tap), label]);
+    const { code, output } = await runNode([...nodeTestArgs(tap), label], { cwd: REPO_ROOT });
     const counts = countsOf(label, code, tap);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(`\n── ${label}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped (${seconds} s)\n${output}`);
@@ -289,7 +278,7 @@ async function staticChecks(): Promise<Counts> {
 
 /**
  * Self-test files run at once: TOLLGATE_SELFTEST_CONCURRENCY, else 2 (on 2 cores; a file mostly
- * waits on Playwright workers, Chromium and the stack, about 1.3 cores busy on average).
+ * waits on Playwright workers, Chromium and the stack, about 1.4 cores busy on average).
  */
 export function selftestConcurrency(env: NodeJS.ProcessEnv): number {
   const n = Number(env.TOLLGATE_SELFTEST_CONCURRENCY);
