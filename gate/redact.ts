@@ -10,6 +10,7 @@
  * so redacted JSON (and a trace's JSON lines) still parses.
  */
 import type { Environment } from '../config/environment.ts';
+import { escapeRegExp } from '../lib/text.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import { localStack, onDemandStack } from '../stack/state.ts';
 
@@ -107,8 +108,6 @@ function variants(s: string): string[] {
     html.replace(/&#39;/g, '&#x27;'),
   ];
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function createRedactor(secrets: Iterable<string | undefined>): Redactor {
   const known = [...new Set([...secrets].filter((s): s is string => typeof s === 'string' && isSecretValue(s)))];

@@ -9,6 +9,9 @@ const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)
 /** Playwright colours its messages; reports, signatures and XML want them plain. */
 export const stripAnsi = (s: string): string => s.replace(ANSI, '');
 
+/** `s` matched literally inside a regular expression. */
+export const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** At most `max` characters, with an ellipsis when cut. */
 export const clip = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { escapeRegExp } from '../lib/text.ts';
 import type { StackState } from '../stack/state.ts';
 import type { Manifest } from '../seed/manifest.ts';
 import { tollgate, workspace } from './helpers.ts';
@@ -110,8 +111,7 @@ const UNTOUCHED = [
   "the database's migrations are at the head",
   'a role without the right gets 403',
 ];
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const focus = (expectations: Expectation[]) => [...new Set([...expectations.map((e) => e[2]), ...UNTOUCHED])].map(escape).join('|');
+const focus = (expectations: Expectation[]) => [...new Set([...expectations.map((e) => e[2]), ...UNTOUCHED])].map(escapeRegExp).join('|');
 
 const find = (outcomes: TestOutcome[], project: string, title: string) =>
   outcomes.find((o) => o.project === project && o.title.includes(title)) ?? assert.fail(`no test "${title}" in project ${project}`);
